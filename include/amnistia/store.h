@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * store: the registry's SQLite file. Opens it (WAL, foreign keys), applies the schema
+ * migrations by PRAGMA user_version, and offers a thin prepared-statement interface so
+ * that modules can keep their own SQL while only this module includes sqlite3.h.
+ * SQL text passed here must be a constant in our source: values always go through binds.
+ */
+#ifndef AMNISTIA_STORE_H
+#define AMNISTIA_STORE_H
+
+#include "amnistia/core.h"
+
+struct am_store;
+struct am_stmt;
+
+/* The schema version this build writes; a registry with a higher one is refused. */
+int am_store_schema_version(void);
+
+/*
+ * Opens (creating if needed) the registry at path and upgrades it in place. Fails with
+ * AM_EINPUT when the file is newer than this build or is not a registry, AM_EDB or AM_EIO
+ * otherwise. The caller frees with am_store_close.
+ */
+struct am_store *am_store_open(const char *path, struct am_err *err);
+/* Opens read-only; no migration is applied (an older registry is refused). */
+struct am_store *am_store_open_readonly(const char *path, struct am_err *err);
+void am_store_close(struct am_store *store); /* NULL is fine */
+const char *am_store_path(const struct am_store *store);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback never fails from the caller's view. */
+int am_store_begin(struct am_store *store, struct am_err *err);
+int am_store_commit(struct am_store *store, struct am_err *err);
+void am_store_rollback(struct am_store *store);
+/* Runs constant SQL with no parameters (one or more statements). */
+int am_store_exec(struct am_store *store, const char *sql, struct am_err *err);
+int64_t am_store_last_insert_id(struct am_store *store);
+int am_store_changes(struct am_store *store);
+
+/*
+ * Prepared statements. The preparer finalises. Bind indexes are 1-based, column indexes
+ * 0-based. Text binds copy the string (SQLITE_TRANSIENT); NULL binds SQL NULL.
+ */
+struct am_stmt *am_stmt_prepare(struct am_store *store, const char *sql, struct am_err *err);
+void am_stmt_finalize(struct am_stmt *stmt); /* NULL is fine */
+void am_stmt_reset(struct am_stmt *stmt);    /* also clears bindings */
+int am_stmt_bind_int64(struct am_stmt *stmt, int idx, int64_t value, struct am_err *err);
+int am_stmt_bind_double(struct am_stmt *stmt, int idx, double value, struct am_err *err);
+int am_stmt_bind_text(struct am_stmt *stmt, int idx, const char *value, struct am_err *err);
+int am_stmt_bind_blob(struct am_stmt *stmt, int idx, const void *data, size_t len,
+                      struct am_err *err);
+int am_stmt_bind_null(struct am_stmt *stmt, int idx, struct am_err *err);
+/* Returns 1 when a row is ready, 0 when done, -1 on error (err set). */
+int am_stmt_step(struct am_stmt *stmt, struct am_err *err);
+int am_stmt_column_count(struct am_stmt *stmt);
+const char *am_stmt_column_name(struct am_stmt *stmt, int col);
+int am_stmt_is_null(struct am_stmt *stmt, int col);
+int64_t am_stmt_int64(struct am_stmt *stmt, int col);
+double am_stmt_double(struct am_stmt *stmt, int col);
+/* Valid until the next step/reset/finalize; NULL for SQL NULL. */
+const char *am_stmt_text(struct am_stmt *stmt, int col);
+const void *am_stmt_blob(struct am_stmt *stmt, int col, size_t *len);
+
+#endif

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Internal: one declaration per subcommand, each defined in cmd_<name>.c. */
+#ifndef AMNISTIA_COMMANDS_H
+#define AMNISTIA_COMMANDS_H
+
+#include "cli.h"
+
+int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* store: migrations, refusal of newer registries, transactions, statements. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "amnistia/store.h"
+
+static void temp_db(char *path, size_t n, const char *name)
+{
+    snprintf(path, n, "%s/test_store_%s_%d.db", AM_BINARY_DIR, name, (int)getpid());
+    unlink(path);
+}
+
+static void test_open_migrates(void **state)
+{
+    (void)state;
+    char path[512];
+    temp_db(path, sizeof(path), "open");
+    struct am_err err = AM_ERR_INIT;
+    struct am_store *s = am_store_open(path, &err);
+    assert_non_null(s);
+    struct am_stmt *st = am_stmt_prepare(s, "PRAGMA user_version", &err);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_int_equal(am_stmt_int64(st, 0), am_store_schema_version());
+    am_stmt_finalize(st);
+    st = am_stmt_prepare(s, "PRAGMA journal_mode", &err);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_string_equal(am_stmt_text(st, 0), "wal");
+    am_stmt_finalize(st);
+    st = am_stmt_prepare(s, "PRAGMA foreign_keys", &err);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_int_equal(am_stmt_int64(st, 0), 1);
+    am_stmt_finalize(st);
+    am_store_close(s);
+    /* Opening again is a no-op migration. */
+    s = am_store_open(path, &err);
+    assert_non_null(s);
+    am_store_close(s);
+    unlink(path);
+}
+
+static void test_newer_refused(void **state)
+{
+    (void)state;
+    char path[512];
+    temp_db(path, sizeof(path), "newer");
+    struct am_err err = AM_ERR_INIT;
+    struct am_store *s = am_store_open(path, &err);
+    assert_non_null(s);
+    assert_int_equal(am_store_exec(s, "PRAGMA user_version = 999", &err), 0);
+    am_store_close(s);
+    s = am_store_open(path, &err);
+    assert_null(s);
+    assert_int_equal(err.code, AM_EINPUT);
+    assert_non_null(strstr(err.msg, "newer amnistia"));
+    unlink(path);
+}
+
+static void test_not_a_registry(void **state)
+{
+    (void)state;
+    char path[512];
+    temp_db(path, sizeof(path), "junk");
+    FILE *f = fopen(path, "w");
+    fputs("this is not sqlite, just some text long enough to be a header.............", f);
+    fclose(f);
+    struct am_err err = AM_ERR_INIT;
+    struct am_store *s = am_store_open(path, &err);
+    assert_null(s);
+    assert_int_equal(err.code, AM_EINPUT);
+    unlink(path);
+}
+
+static void test_transactions_and_strict(void **state)
+{
+    (void)state;
+    char path[512];
+    temp_db(path, sizeof(path), "tx");
+    struct am_err err = AM_ERR_INIT;
+    struct am_store *s = am_store_open(path, &err);
+    assert_int_equal(am_store_begin(s, &err), 0);
+    struct am_stmt *st = am_stmt_prepare(s, "INSERT INTO source(name, kind) VALUES (?, ?)", &err);
+    assert_int_equal(am_stmt_bind_text(st, 1, "Foro", &err), 0);
+    assert_int_equal(am_stmt_bind_text(st, 2, "ngo", &err), 0);
+    assert_int_equal(am_stmt_step(st, &err), 0);
+    am_stmt_finalize(st);
+    am_store_rollback(s);
+    st = am_stmt_prepare(s, "SELECT count(*) FROM source", &err);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_int_equal(am_stmt_int64(st, 0), 0);
+    am_stmt_finalize(st);
+    /* A bad kind is refused by the CHECK constraint, with a database error. */
+    st = am_stmt_prepare(s, "INSERT INTO source(name, kind) VALUES ('x', 'bogus')", &err);
+    assert_int_equal(am_stmt_step(st, &err), -1);
+    assert_int_equal(err.code, AM_EDB);
+    am_stmt_finalize(st);
+    /* Foreign keys are enforced. */
+    am_err_clear(&err);
+    st = am_stmt_prepare(s, "INSERT INTO snapshot(source_id, title, imported_at, file_sha256,"
+                            " file_name) VALUES (42, 't', 'now', 'h', 'f')", &err);
+    assert_int_equal(am_stmt_step(st, &err), -1);
+    am_stmt_finalize(st);
+    am_store_close(s);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_migrates),
+        cmocka_unit_test(test_newer_refused),
+        cmocka_unit_test(test_not_a_registry),
+        cmocka_unit_test(test_transactions_and_strict),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
