@@ -11,6 +11,93 @@
 #include "amnistia/core.h"
 #include "amnistia/store.h"
 
+/*
+ * Statuses (DESIGN §2, contract). Never typed in: derived from a person's events by
+ * am_status_derive().
+ */
+#define AM_STATUS_TABLE(X)                                                   \
+    X(AM_STATUS_UNKNOWN, "unknown")                                          \
+    X(AM_STATUS_DETAINED, "detained")                                        \
+    X(AM_STATUS_DISAPPEARED, "disappeared")                                  \
+    X(AM_STATUS_HOUSE_ARREST, "house_arrest")                                \
+    X(AM_STATUS_RELEASED_WITH_MEASURES, "released_with_measures")            \
+    X(AM_STATUS_RELEASED, "released")                                        \
+    X(AM_STATUS_EXILED, "exiled")                                            \
+    X(AM_STATUS_IN_HIDING, "in_hiding")                                      \
+    X(AM_STATUS_DECEASED, "deceased")
+
+enum am_status {
+#define AM_X(e, s) e,
+    AM_STATUS_TABLE(AM_X)
+#undef AM_X
+        AM__STATUS_COUNT
+};
+const char *am_status_name(enum am_status status);
+/* Exact DESIGN name ("released_with_measures"); -1 when not a status name. */
+int am_status_from_name(const char *name);
+
+/*
+ * Event types (contract for the event.type column). `effect` is the status an event
+ * moves a person to, or AM_STATUS_UNKNOWN for events that change no status (a charge, a
+ * request for amnesty). `rank` orders events of one day: an arrest and a release on the
+ * same date mean the person went in, then out.
+ */
+#define AM_EVENT_TABLE(X)                                                             \
+    X(AM_EV_ARREST, "arrest", AM_STATUS_DETAINED, 10)                                 \
+    X(AM_EV_REARREST, "rearrest", AM_STATUS_DETAINED, 11)                             \
+    X(AM_EV_DETENTION_CONFIRMED, "detention_confirmed", AM_STATUS_DETAINED, 12)       \
+    X(AM_EV_TRANSFER, "transfer", AM_STATUS_DETAINED, 13)                             \
+    X(AM_EV_INCOMMUNICADO, "incommunicado", AM_STATUS_DETAINED, 14)                   \
+    X(AM_EV_VISITS_GRANTED, "visits_granted", AM_STATUS_DETAINED, 15)                 \
+    X(AM_EV_DISAPPEARANCE, "disappearance", AM_STATUS_DISAPPEARED, 16)                \
+    X(AM_EV_CHARGE, "charge", AM_STATUS_UNKNOWN, 20)                                  \
+    X(AM_EV_CONVICTION, "conviction", AM_STATUS_UNKNOWN, 21)                          \
+    X(AM_EV_AMNESTY_REQUESTED, "amnesty_requested", AM_STATUS_UNKNOWN, 22)            \
+    X(AM_EV_AMNESTY_GRANTED, "amnesty_granted", AM_STATUS_UNKNOWN, 23)                \
+    X(AM_EV_AMNESTY_DENIED, "amnesty_denied", AM_STATUS_UNKNOWN, 24)                  \
+    X(AM_EV_CASE_DISMISSED, "case_dismissed", AM_STATUS_UNKNOWN, 25)                  \
+    X(AM_EV_HOUSE_ARREST, "house_arrest", AM_STATUS_HOUSE_ARREST, 30)                 \
+    X(AM_EV_RELEASE_WITH_MEASURES, "release_with_measures",                           \
+      AM_STATUS_RELEASED_WITH_MEASURES, 40)                                           \
+    X(AM_EV_MEASURES_REVOKED, "measures_revoked", AM_STATUS_DETAINED, 41)             \
+    X(AM_EV_MEASURES_LIFTED, "measures_lifted", AM_STATUS_RELEASED, 42)               \
+    X(AM_EV_RELEASE, "release", AM_STATUS_RELEASED, 43)                               \
+    X(AM_EV_EXILE, "exile", AM_STATUS_EXILED, 50)                                     \
+    X(AM_EV_HIDING, "hiding", AM_STATUS_IN_HIDING, 51)                                \
+    X(AM_EV_DEATH, "death", AM_STATUS_DECEASED, 60)
+
+enum am_event_type {
+#define AM_X(e, s, effect, rank) e,
+    AM_EVENT_TABLE(AM_X)
+#undef AM_X
+        AM__EVENT_COUNT
+};
+const char *am_event_name(enum am_event_type type);
+int am_event_from_name(const char *name); /* -1 when unknown */
+enum am_status am_event_effect(enum am_event_type type);
+
+/*
+ * The event a list's status word stands for (detained -> detention_confirmed,
+ * released -> release, ...); -1 for unknown. import/ records a row's status this way.
+ */
+int am_event_for_status(enum am_status status);
+
+/* One dated event, for status derivation. date is YYYY-MM-DD or NULL (undated). */
+struct am_event_fact {
+    enum am_event_type type;
+    const char *date;
+    int64_t seq; /* tie-breaker: record order (import order), later wins */
+};
+
+/*
+ * Derives a status from events: the latest event that has an effect wins (by date, then
+ * rank, then seq; undated events count only when nothing is dated). *incommunicado is set
+ * when the person is detained and the last detention-side event is incommunicado.
+ * as_of (YYYY-MM-DD or NULL) ignores events after that day.
+ */
+enum am_status am_status_derive(const struct am_event_fact *events, size_t n, const char *as_of,
+                                int *incommunicado);
+
 /* One row of `amnistia sources`. */
 struct am_source_row {
     int64_t id;
