@@ -5,6 +5,7 @@
 
 const struct am_command am_commands[] = {
     {"sources", "list the sources of the registry", am_cmd_sources},
+    {"synth", "write a synthetic population, its lists and the truth", am_cmd_synth},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

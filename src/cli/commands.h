@@ -6,5 +6,6 @@
 #include "cli.h"
 
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 
 #endif
