@@ -561,6 +561,248 @@ static void test_name_parse_long(void **state)
     am_buf_release(&b);
 }
 
+
+/* ---- phonetic key ------------------------------------------------------------------------- */
+
+static void test_phonetic_key(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b; /* spellings that must share a key */
+        const char *key;
+    } same[] = {
+        {"victor", "bictor", "biktor"},         /* b/v */
+        {"zambrano", "sambrano", "sambrano"},   /* z/s */
+        {"cecilia", "sesilia", "sesilia"},      /* c(e,i)/s */
+        {"llovera", "yovera", "yobera"},        /* ll/y */
+        {"hernandez", "ernandez", "ernandes"},  /* silent h */
+        {"yohana", "yoana", "yoana"},           /* silent h inside */
+        {"gerardo", "jerardo", "jerardo"},      /* g(e,i)/j */
+        {"geferson", "jeferson", "jeferson"},
+        {"quintero", "kintero", "kintero"},     /* qu/k */
+        {"carlos", "karlos", "karlos"},         /* c(a,o,u)/k */
+        {"guillermo", "guiyermo", "giyermo"},   /* gu(e,i)/g */
+        {"xiomara", "siomara", "siomara"},      /* x at the start */
+        {"maximiliano", "maksimiliano", "maksimiliano"}, /* x inside */
+        {"stephany", "estefany", "estefani"},   /* initial s+consonant, ph, final y */
+        {"thais", "tais", "tais"},              /* th */
+        {"wuilmer", "wilmer", "wilmer"},        /* wu + vowel */
+        {"mayra", "maira", "maira"},            /* y before a consonant */
+        {"yris", "iris", "iris"},
+        {"rey", "rei", "rei"},                  /* y at the end */
+        {"yenny", "yeni", "yeni"},              /* doubled letters */
+        {"carrasco", "carasco", "karasko"},
+        {"isaac", "isak", "isak"},
+        {"gonzalez", "gonsales", "gonsales"},
+        {"rodriguez", "rodrigues", "rodriges"},
+        {"yuleisy", "yuleisi", "yuleisi"},
+        {"chavez", "chabes", "Cabes"},          /* ch is one sound of its own */
+        {"shirley", "chirley", "Cirlei"},
+        {"de la cruz", "delacruz", "delakrus"}, /* spaces skipped */
+        {"", "", ""},
+    };
+    struct am_buf a, b;
+    am_buf_init(&a);
+    am_buf_init(&b);
+    for (size_t i = 0; i < N_ELEMS(same); i++) {
+        am_buf_reset(&a);
+        am_buf_reset(&b);
+        am_phonetic_key(same[i].a, &a);
+        am_phonetic_key(same[i].b, &b);
+        if (strcmp(a.ptr, same[i].key) != 0 || strcmp(b.ptr, same[i].key) != 0)
+            fail_msg("%s -> %s, %s -> %s, want %s", same[i].a, a.ptr, same[i].b, b.ptr,
+                     same[i].key);
+    }
+    /* Different sounds keep different keys. */
+    static const char *const apart[][2] = {
+        {"chavez", "cavez"}, {"garcia", "jarcia"}, {"perez", "pereda"}, {"luis", "lugo"},
+        {"ramos", "ramon"},  {"mata", "nata"},     {"rosa", "rocha"},
+    };
+    for (size_t i = 0; i < N_ELEMS(apart); i++) {
+        am_buf_reset(&a);
+        am_buf_reset(&b);
+        am_phonetic_key(apart[i][0], &a);
+        am_phonetic_key(apart[i][1], &b);
+        if (strcmp(a.ptr, b.ptr) == 0)
+            fail_msg("%s and %s share the key %s", apart[i][0], apart[i][1], a.ptr);
+    }
+    /* Appends; a reused buffer does not reallocate once it has room. */
+    am_buf_reset(&a);
+    am_buf_adds(&a, "k=");
+    am_phonetic_key("Quique", &a); /* upper case tolerated */
+    assert_string_equal(a.ptr, "k=kike");
+    am_buf_reset(&a);
+    am_buf_grow(&a, 64);
+    char *before = a.ptr;
+    for (int i = 0; i < 1000; i++) {
+        am_buf_reset(&a);
+        am_phonetic_key("maximiliano", &a);
+    }
+    assert_ptr_equal(a.ptr, before);
+    am_phonetic_key(NULL, &a);
+    /* Bytes of other scripts pass through, and any byte is safe. */
+    am_buf_reset(&a);
+    am_phonetic_key("øster", &a);
+    assert_string_equal(a.ptr, "øster");
+    am_buf_reset(&a);
+    am_phonetic_key("xxxxxxxx", &a);
+    assert_string_equal(a.ptr, "sksksksksksksks"); /* 2n-1 symbols: the room reserved */
+    am_buf_release(&a);
+    am_buf_release(&b);
+}
+
+/* ---- similarity ------------------------------------------------------------------------- */
+
+static void test_jaro_winkler(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b;
+        double want;
+    } cases[] = {
+        /* the classic values from Winkler (1990) and the usual test suites */
+        {"martha", "marhta", 0.9611},
+        {"dixon", "dicksonx", 0.8133},
+        {"dwayne", "duane", 0.8400},
+        {"jellyfish", "smellyfish", 0.8963},
+        {"perez", "perez", 1.0},
+        {"", "", 1.0},
+        {"a", "", 0.0},
+        {"", "a", 0.0},
+        {"abc", "xyz", 0.0},
+        {"ca", "abc", 0.0},
+        {"gonzalez", "gonzales", 0.95},
+        {"maria", "pedro", 0.4667},
+        {"abc", "cba", 0.5556}, /* below 0.7: no prefix boost */
+    };
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        double got = am_jaro_winkler(cases[i].a, cases[i].b);
+        if (got < cases[i].want - 5e-5 || got > cases[i].want + 5e-5)
+            fail_msg("%s / %s: got %.5f, want %.4f", cases[i].a, cases[i].b, got,
+                     cases[i].want);
+        double rev = am_jaro_winkler(cases[i].b, cases[i].a);
+        assert_true(rev > got - 1e-12 && rev < got + 1e-12); /* symmetric */
+    }
+    assert_true(am_jaro_winkler(NULL, NULL) == 1.0);
+    assert_true(am_jaro_winkler("ana", NULL) == 0.0);
+    /* A transposition scores above a substitution; typos keep names close. */
+    assert_true(am_jaro_winkler("rodriguez", "rodirguez") > 0.95);
+    assert_true(am_jaro_winkler("fernandez", "hernandez") > 0.9);
+    assert_true(am_jaro_winkler("fernandez", "hernandez") < am_jaro_winkler("fernandez", "fernandes"));
+    /* Long inputs (heap path) agree with the stack path and stay in 0..1. */
+    char x[400], y[400];
+    for (int i = 0; i < 399; i++) {
+        x[i] = (char)('a' + i % 26);
+        y[i] = (char)('a' + (i * 7) % 26);
+    }
+    x[399] = y[399] = 0;
+    double v = am_jaro_winkler(x, y);
+    assert_true(v >= 0.0 && v <= 1.0);
+    assert_true(am_jaro_winkler(x, x) == 1.0);
+    /* Arbitrary bytes, even invalid UTF-8. */
+    v = am_jaro_winkler("\xFF\xFE\x80", "\x80\xFF");
+    assert_true(v >= 0.0 && v <= 1.0);
+}
+
+static void test_damerau_levenshtein(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b;
+        int want;
+    } cases[] = {
+        {"", "", 0},           {"abc", "", 3},          {"", "abcd", 4},
+        {"perez", "perez", 0}, {"perez", "peres", 1},   {"perez", "pere", 1},
+        {"perez", "pperez", 1}, {"rodriguez", "rodirguez", 1}, /* one transposition */
+        {"12345678", "12345687", 1}, {"12345678", "21345687", 2},
+        {"ca", "abc", 3},      /* optimal string alignment, not unrestricted DL (2) */
+        {"kitten", "sitting", 3}, {"gonzalez", "gonsales", 2},
+        {"abcdef", "badcfe", 3}, {"maria", "mraia", 1},
+    };
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        int got = am_damerau_levenshtein(cases[i].a, cases[i].b);
+        if (got != cases[i].want)
+            fail_msg("%s / %s: got %d, want %d", cases[i].a, cases[i].b, got, cases[i].want);
+        assert_int_equal(am_damerau_levenshtein(cases[i].b, cases[i].a), got);
+    }
+    assert_int_equal(am_damerau_levenshtein(NULL, "ab"), 2);
+    assert_int_equal(am_damerau_levenshtein("ab", NULL), 2);
+    char x[300], y[300];
+    memset(x, 'a', 299);
+    memset(y, 'a', 299);
+    x[299] = y[299] = 0;
+    y[150] = 'b';
+    y[10] = 'c';
+    assert_int_equal(am_damerau_levenshtein(x, y), 2); /* heap path */
+    assert_int_equal(am_damerau_levenshtein(x, "a"), 298);
+    assert_int_equal(am_damerau_levenshtein("P\xC3\xA9rez", "P\xC3rez"), 1);
+}
+
+static void test_token_set_similarity(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b;
+        double lo, hi;
+    } cases[] = {
+        {"maria jose perez", "perez maria jose", 1.0, 1.0},       /* reordering */
+        {"gonzalez perez maria jose", "maria jose gonzalez perez", 1.0, 1.0},
+        {"maria perez de gonzalez", "maria gonzalez", 1.0, 1.0}, /* married name */
+        {"maria perez de gonzalez", "maria perez", 1.0, 1.0},
+        {"juan de la cruz", "juan cruz", 1.0, 1.0},              /* particles */
+        {"juan carlos de la cruz", "juan carlos cruz", 1.0, 1.0},
+        {"jose gonzalez", "jose gonzales perez", 0.96, 0.98},     /* typo + missing token */
+        {"maria jose perez gonzalez", "maria perez", 1.0, 1.0}, /* missing second names */
+        {"yuleisy rodriguez", "yuleisi rodirguez", 0.93, 0.99}, /* typos */
+        {"ana maria", "maria ana", 1.0, 1.0},
+        {"maria", "pedro", 0.0, 0.0},
+        {"jose perez", "luis perez", 0.5, 0.6},              /* half the name */
+        {"maria", "", 0.0, 0.0},
+        {"", "", 0.0, 0.0},
+        {"de la", "de la", 1.0, 1.0},                           /* only particles: kept */
+        {"  maria   perez ", "perez maria", 1.0, 1.0},
+    };
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        double got = am_token_set_similarity(cases[i].a, cases[i].b);
+        if (got < cases[i].lo - 1e-9 || got > cases[i].hi + 1e-9)
+            fail_msg("%s / %s: got %.4f, want %.2f..%.2f", cases[i].a, cases[i].b, got,
+                     cases[i].lo, cases[i].hi);
+        double rev = am_token_set_similarity(cases[i].b, cases[i].a);
+        assert_true(rev > got - 1e-12 && rev < got + 1e-12);
+    }
+    /* One to one: a repeated token does not match twice. */
+    assert_true(am_token_set_similarity("ana ana", "ana luis") < 0.6);
+    assert_true(am_token_set_similarity(NULL, "ana") == 0.0);
+    /* Many tokens: capped, no overflow. */
+    struct am_buf b;
+    am_buf_init(&b);
+    for (int i = 0; i < 100; i++)
+        am_buf_addf(&b, "t%d ", i);
+    double v = am_token_set_similarity(b.ptr, b.ptr);
+    assert_true(v > 0.99 && v <= 1.0);
+    am_buf_release(&b);
+}
+
+static void test_nickname(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        {"chuo", "jesus"},      {"chucho", "jesus"}, {"pepe", "jose"},   {"cheo", "jose"},
+        {"nacho", "ignacio"},   {"lupe", "guadalupe"}, {"paco", "francisco"},
+        {"tono", "antonio"},    {"lola", "dolores"}, {"memo", "guillermo"},
+    };
+    for (size_t i = 0; i < N_ELEMS(pairs); i++) {
+        const char *got = am_nickname_canonical(pairs[i][0]);
+        if (!got || strcmp(got, pairs[i][1]) != 0)
+            fail_msg("%s -> %s, want %s", pairs[i][0], got ? got : "(none)", pairs[i][1]);
+    }
+    assert_null(am_nickname_canonical("maria"));
+    assert_null(am_nickname_canonical("jose")); /* a name is not its own nickname */
+    assert_null(am_nickname_canonical(""));
+    assert_null(am_nickname_canonical(NULL));
+    assert_null(am_nickname_canonical("Pepe")); /* callers pass normalised tokens */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -570,6 +812,9 @@ int main(void)
         cmocka_unit_test(test_cedula_refused),  cmocka_unit_test(test_sex),
         cmocka_unit_test(test_normalize),       cmocka_unit_test(test_name_parse),
         cmocka_unit_test(test_name_parse_split), cmocka_unit_test(test_name_parse_long),
+        cmocka_unit_test(test_phonetic_key),    cmocka_unit_test(test_jaro_winkler),
+        cmocka_unit_test(test_damerau_levenshtein), cmocka_unit_test(test_token_set_similarity),
+        cmocka_unit_test(test_nickname),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
