@@ -3,6 +3,7 @@
 #include "commands.h"
 
 const struct am_command am_commands[] = {
+    {"import", "import list files (CSV or JSON Lines) as snapshots of a source", am_cmd_import},
     {"sources", "list the sources of the registry", am_cmd_sources},
     {"snapshots", "list the lists received (snapshots)", am_cmd_snapshots},
     {"people", "list persons with their derived status", am_cmd_people},
