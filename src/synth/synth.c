@@ -299,7 +299,7 @@ int am_synth_run(const struct am_synth_options *opt, struct am_synth_summary *su
             am_format_date(ctx.dates.as_of[l], d);
             am_buf_addf(b, "%s,%s,%s,%s,%s,%s\n", am__synth_list_file[l], am__synth_list_source[l],
                         am__synth_list_kind[l], d, l == AM_SYNTH_OFFICIAL ? "official.map" : "",
-                        l == AM_SYNTH_OFFICIAL ? "latin1" : "utf-8");
+                        l == AM_SYNTH_OFFICIAL ? "latin1" : "utf8");
         }
         am_buf_adds(&out[O_MAP].buf, map_text);
         am_buf_addf(&out[O_PROCESS].buf, "%s\n", ps);
