@@ -33,6 +33,15 @@ static size_t split(char *line, char sep, char **field, size_t max)
     return n;
 }
 
+/* 1-based column of at in the line starting at start, counted in characters. */
+static long colof(const char *start, const char *at)
+{
+    long col = 1;
+    for (const char *q = start; q < at; q++)
+        col += ((unsigned char)*q & 0xC0) != 0x80;
+    return col;
+}
+
 static int parse_weight(const char *s, uint64_t *w, const char *file, long line, long col,
                         struct am_err *err)
 {
@@ -96,7 +105,7 @@ static int name_row(void *ctx, char **f, size_t nf, const char *file, long line,
     if (!*f[0])
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1, "empty name; write the name first");
     uint64_t w = 0;
-    if (parse_weight(f[1], &w, file, line, (long)(f[1] - f[0]) + 1, err) != 0)
+    if (parse_weight(f[1], &w, file, line, colof(f[0], f[1]), err) != 0)
         return -1;
     if (t->n >= 4000)
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1,
@@ -155,20 +164,20 @@ static int facility_row(void *ctx, char **f, size_t nf, const char *file,
     else if (strcmp(f[3], "F") == 0 || strcmp(f[3], "M") == 0)
         fa->sex = f[3][0];
     else
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[3] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[3]),
                           "sex '%s' is not any, F or M", f[3]);
     int64_t mil, from, to;
     if (am_parse_int64(f[4], &mil) != 0 || (mil != 0 && mil != 1))
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[4] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[4]),
                           "military '%s' is not 0 or 1", f[4]);
     if (am_parse_int64(f[5], &from) != 0 || am_parse_int64(f[6], &to) != 0 || from > to ||
         from < 1990 || to > 2100)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[5] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[5]),
                           "years '%s'..'%s' are not a range of years", f[5], f[6]);
     fa->military = (uint8_t)mil;
     fa->from_year = (int)from;
     fa->to_year = (int)to;
-    if (parse_weight(f[7], &fa->weight, file, line, (long)(f[7] - f[0]) + 1, err) != 0)
+    if (parse_weight(f[7], &fa->weight, file, line, colof(f[0], f[7]), err) != 0)
         return -1;
     cat->n_facility++;
     return 0;
@@ -187,7 +196,7 @@ static int agency_row(void *ctx, char **f, size_t nf, const char *file,
     int64_t c, m;
     if (am_parse_int64(f[1], &c) != 0 || am_parse_int64(f[2], &m) != 0 || c < 0 || m < 0 ||
         c > 1000000 || m > 1000000)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[1] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[1]),
                           "weights '%s','%s' are not whole numbers from 0 to 1000000", f[1],
                           f[2]);
     size_t i = cat->n_agency++;
@@ -207,7 +216,7 @@ static int state_row(void *ctx, char **f, size_t nf, const char *file,
     if (cat->n_state >= 32)
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1, "too many states (max 32)");
     uint64_t w = 0;
-    if (parse_weight(f[1], &w, file, line, (long)(f[1] - f[0]) + 1, err) != 0)
+    if (parse_weight(f[1], &w, file, line, colof(f[0], f[1]), err) != 0)
         return -1;
     size_t i = cat->n_state++;
     struct am__synth_state *s = &cat->state[i];
@@ -215,7 +224,7 @@ static int state_row(void *ctx, char **f, size_t nf, const char *file,
     char *city[9];
     size_t nc = split(f[2], '|', city, 9);
     if (nc > 8 || !*city[0])
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[2] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[2]),
                           "write one to eight cities separated by |");
     for (size_t c = 0; c < nc; c++)
         s->cities[c] = city[c];
@@ -239,18 +248,18 @@ static int charge_row(void *ctx, char **f, size_t nf, const char *file,
         if (strcmp(f[1], am__synth_class_names[i]) == 0)
             cls = i;
     if (cls < 0)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[1] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[1]),
                           "class '%s' is not political, military, homicide, drugs or common",
                           f[1]);
     for (int i = 0; i < AM__G__COUNT; i++)
         if (strcmp(f[2], group_names[i]) == 0)
             grp = i;
     if (grp < 0)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[2] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[2]),
                           "group '%s' is unknown; use protest, election, conspiracy, sanctions, "
                           "civmil, military, homicide, drugs or common", f[2]);
     uint64_t w = 0;
-    if (parse_weight(f[3], &w, file, line, (long)(f[3] - f[0]) + 1, err) != 0)
+    if (parse_weight(f[3], &w, file, line, colof(f[0], f[3]), err) != 0)
         return -1;
     size_t gi = cat->group_n[grp];
     if (gi >= 64)

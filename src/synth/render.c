@@ -120,9 +120,9 @@ size_t am__synth_typo(char *s, size_t len, struct am__synth_rng *r)
     if (n < 2)
         return len;
     switch (am__synth_below(r, 4)) {
-    case 0: { /* transpose two adjacent letters */
+    case 0: { /* transpose two adjacent letters (after the initial) */
         for (int tries = 0; tries < 6; tries++) {
-            size_t k = pos[am__synth_below(r, (uint32_t)n)];
+            size_t k = pos[1 + am__synth_below(r, (uint32_t)n - 1)];
             if (k + 1 < len && ascii_letter((unsigned char)s[k + 1]) && s[k] != s[k + 1]) {
                 char t = s[k];
                 s[k] = s[k + 1];
