@@ -49,11 +49,15 @@ static void add_row(struct am__synth_ctx *ctx, enum am_synth_list l, uint32_t i,
     struct am__synth_row row = {i, 0, claimed};
     AM_VEC_PUSH(&ctx->rows[l], row);
     ctx->lists_of[i] |= (uint8_t)(1u << l);
-    if (am__synth_chance(r, h->duplicate)) {
+    /* Always the same draws whatever the rates, so that the heavy profile selects the same
+     * persons as the default one and differs only in how rows are written. */
+    int dup = am__synth_chance(r, h->duplicate);
+    int32_t other = am__synth_between(r, ctx->dates.process_start, ctx->dates.official_as_of);
+    if (dup) {
         row.dup = 1;
         if (l == AM_SYNTH_OFFICIAL && !release_between(&ctx->people[i], ctx->dates.process_start,
                                                        ctx->dates.official_as_of))
-            row.claimed = am__synth_between(r, ctx->dates.process_start, ctx->dates.official_as_of);
+            row.claimed = other;
         AM_VEC_PUSH(&ctx->rows[l], row);
     }
 }
@@ -403,9 +407,10 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
                 }
             field(b, t.ptr);
             field(b, am__synth_sensitivity_names[p->sensitivity]);
-            field(b, st == AM_STATUS_DISAPPEARED ? "paradero desconocido"
-                     : p->adolescent             ? "adolescente al ser detenido"
-                                                 : "");
+            field(b, st == AM_STATUS_DISAPPEARED                ? "paradero desconocido"
+                     : am__synth_incommunicado_at(p, as_of) ? "incomunicado"
+                     : p->adolescent                        ? "adolescente al ser detenido"
+                                                            : "");
         } else if (l == AM_SYNTH_FAMILY) {
             am_buf_reset(&t);
             if (am__synth_chance(&r, 0.05))
@@ -425,10 +430,12 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
                           : date_with_errors(arrest, as_of, h.date_shift, &r), 1);
             field(b, fmiss[3] ? "" : state);
             field(b, fmiss[4] ? "" : facility);
-            field(b, status_word(st));
+            field(b, am__synth_status_es(st, (char)p->sex));
             field_date(b, fmiss[5] ? 0 : since, 1);
             field(b, am__synth_sensitivity_names[p->sensitivity]);
-            field(b, st == AM_STATUS_DISAPPEARED ? "incomunicado, sin fe de vida" : "");
+            field(b, st == AM_STATUS_DISAPPEARED                ? "sin fe de vida"
+                     : am__synth_incommunicado_at(p, as_of) ? "incomunicado"
+                                                            : "");
         } else if (l == AM_SYNTH_PRESS) {
             am_buf_reset(&t);
             am_buf_addf(&t, "%s, %s", sur.ptr, given.ptr);
@@ -454,7 +461,10 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
                 charges_text(&t, ctx, p);
             restyle(&t, 1, 1);
             field(b, t.ptr);
-            field(b, status_word(st));
+            am_buf_reset(&t);
+            am_buf_adds(&t, am__synth_status_es(st, (char)p->sex));
+            restyle(&t, 1, 1);
+            field(b, t.ptr);
             field(b, am__synth_sensitivity_names[p->sensitivity]);
         } else {
             am_buf_reset(&t);

@@ -152,6 +152,15 @@ static void detention(struct am__synth_person *p, int32_t A, const struct am__sy
                 add_ev(&b, AM_EV_DETENTION_CONFIRMED, dc);
             }
         }
+        else if (!common && am__synth_chance(r, A >= ymd(2024, 7, 1) ? 0.10 : 0.03)) {
+            add_ev(&b, AM_EV_INCOMMUNICADO, A + am__synth_between(r, 0, 5));
+            if (am__synth_chance(r, 0.7)) {
+                int32_t v = b.last + am__synth_between(r, 20, 200);
+                if (!never && v >= R)
+                    v = b.last + (R - b.last) / 2;
+                add_ev(&b, AM_EV_VISITS_GRANTED, v);
+            }
+        }
         if (am__synth_chance(r, 0.005)) {
             add_ev(&b, AM_EV_DEATH, am__synth_between(r, b.last + 1, until > b.last ? until : b.last + 1));
             return;
@@ -184,6 +193,16 @@ static void detention(struct am__synth_person *p, int32_t A, const struct am__sy
         } else if (am__synth_chance(r, 0.2)) {
             full = add_ev(&b, AM_EV_MEASURES_LIFTED, b.last + am__synth_between(r, 180, 1500));
         }
+    }
+    /* The revolving door: some of the freed are arrested again. */
+    if (full && !common && am__synth_chance(r, 0.03)) {
+        if (!add_ev(&b, AM_EV_REARREST, b.last + am__synth_between(r, 60, 1500)))
+            return;
+        if (!am__synth_chance(r, 0.7) ||
+            !add_ev(&b, AM_EV_RELEASE_WITH_MEASURES, b.last + am__synth_between(r, 10, 200)))
+            return;
+        p->measures |= (uint8_t)pick_measures(r, b.last, y2026);
+        full = 0;
     }
     if (am__synth_chance(r, full ? 0.06 : 0.08))
         add_ev(&b, AM_EV_EXILE, b.last + am__synth_between(r, 30, 1000));
@@ -222,6 +241,44 @@ int32_t am__synth_first_arrest(const struct am__synth_person *p)
         if (p->ev_type[i] == AM_EV_ARREST)
             return p->ev_date[i];
     return 0;
+}
+
+int am__synth_incommunicado_at(const struct am__synth_person *p, int32_t t)
+{
+    int inc = 0;
+    for (int i = 0; i < p->n_ev && p->ev_date[i] <= t; i++) {
+        enum am_status e = am_event_effect((enum am_event_type)p->ev_type[i]);
+        if (p->ev_type[i] == AM_EV_INCOMMUNICADO)
+            inc = 1;
+        else if (e != AM_STATUS_UNKNOWN)
+            inc = 0;
+    }
+    return inc;
+}
+
+const char *am__synth_status_es(enum am_status status, char sex)
+{
+    int f = sex == 'F';
+    switch (status) {
+    case AM_STATUS_DETAINED:
+        return f ? "detenida" : "detenido";
+    case AM_STATUS_DISAPPEARED:
+        return f ? "desaparecida" : "desaparecido";
+    case AM_STATUS_HOUSE_ARREST:
+        return "casa por cárcel";
+    case AM_STATUS_RELEASED_WITH_MEASURES:
+        return f ? "excarcelada" : "excarcelado";
+    case AM_STATUS_RELEASED:
+        return f ? "liberada" : "liberado";
+    case AM_STATUS_EXILED:
+        return f ? "exiliada" : "exiliado";
+    case AM_STATUS_IN_HIDING:
+        return "en la clandestinidad";
+    case AM_STATUS_DECEASED:
+        return f ? "fallecida" : "fallecido";
+    default:
+        return "desconocido";
+    }
 }
 
 int32_t am__synth_death(const struct am__synth_person *p)

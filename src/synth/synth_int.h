@@ -119,7 +119,7 @@ enum { AM__CAT_PROTESTER, AM__CAT_STUDENT, AM__CAT_SOCIAL_ACTIVIST, AM__CAT_JOUR
 #define AM__SYNTH_N_MEASURES 6
 extern const char *const am__synth_measure_names[AM__SYNTH_N_MEASURES];
 
-#define AM__SYNTH_MAX_EVENTS 10
+#define AM__SYNTH_MAX_EVENTS 12
 #define AM__SYNTH_NONE 0xFFFFu
 
 enum { AM__SENS_PUBLIC, AM__SENS_RESTRICTED, AM__SENS_SEALED };
@@ -159,6 +159,11 @@ void am__synth_population(struct am__synth_person *p, size_t n, const struct am_
 enum am_status am__synth_status_at(const struct am__synth_person *p, int32_t t, int32_t *since,
                                    int32_t *released);
 int32_t am__synth_first_arrest(const struct am__synth_person *p); /* 0 when never */
+/* 1 when on day t the person is held incommunicado (no visit granted since). */
+int am__synth_incommunicado_at(const struct am__synth_person *p, int32_t t);
+/* The Spanish word a family committee or the press writes for a status, by sex
+ * ("detenida", "excarcelado", "casa por cárcel", ...); import reads these words. */
+const char *am__synth_status_es(enum am_status status, char sex);
 int32_t am__synth_death(const struct am__synth_person *p);        /* 0 when alive */
 int am__synth_is_political(const struct am__synth_person *p, const struct am__synth_catalog *cat);
 /* Bitmask of am__synth_class over the person's charges. */

@@ -173,6 +173,26 @@ static int has_token(const char *list, const char *tok)
     return 0;
 }
 
+/* ngo writes DESIGN's status names; the family committee Spanish words; the press the
+ * same words in upper case without accents. */
+static int status_word_known(const char *w, const char *source)
+{
+    if (strcmp(source, "ngo") == 0)
+        return am_status_from_name(w) >= 0;
+    for (int st = 0; st < AM__STATUS_COUNT; st++)
+        for (int f = 0; f < 2; f++) {
+            char word[64];
+            snprintf(word, sizeof(word), "%s", am__synth_status_es((enum am_status)st, f ? 'F' : 'M'));
+            if (strcmp(source, "press") == 0) {
+                am__synth_strip_accents(word, strlen(word));
+                am__synth_upper(word, strlen(word));
+            }
+            if (strcmp(word, w) == 0)
+                return 1;
+        }
+    return 0;
+}
+
 static void file_sha(const char *dir, const char *name, char hex[65])
 {
     char path[1024];
@@ -477,7 +497,7 @@ static void test_truth_consistent(void **state)
                 const char *s = t.rows.v[r][col(&t, "sensitivity")];
                 assert_true(strcmp(s, "public") == 0 || strcmp(s, "restricted") == 0 ||
                             strcmp(s, "sealed") == 0);
-                assert_true(am_status_from_name(t.rows.v[r][col(&t, "status")]) >= 0);
+                assert_true(status_word_known(t.rows.v[r][col(&t, "status")], source));
             }
         }
         table_release(&t);
