@@ -210,10 +210,19 @@ void am__synth_select(struct am__synth_ctx *ctx)
     }
     am__synth_rng_seed(&r, ctx->seed, 101);
     select_official(ctx, &r);
+    uint8_t *seen = am_calloc(ctx->n ? ctx->n : 1, 1);
     for (int l = 0; l < AM_SYNTH__LIST_COUNT; l++) {
         am__synth_rng_seed(&r, ctx->seed, 110 + (uint64_t)l);
         shuffle(ctx->rows[l].v, ctx->rows[l].n, &r);
+        /* In file order, the first row of a person is the original, later ones repeat it. */
+        memset(seen, 0, ctx->n);
+        for (size_t k = 0; k < ctx->rows[l].n; k++) {
+            struct am__synth_row *row = &ctx->rows[l].v[k];
+            row->dup = seen[row->person];
+            seen[row->person] = 1;
+        }
     }
+    am_free(seen);
 }
 
 /* ---- padding truth ---------------------------------------------------------------------- */

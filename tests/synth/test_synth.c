@@ -578,7 +578,7 @@ static void test_padding(void **state)
         /* a duplicate row repeats a person already listed (the first row is not flagged) */
         int64_t prev;
         int again = am_strmap_get(&persons_seen, pid, &prev);
-        (void)again;
+        assert_int_equal(has_token(why, "duplicate"), again);
         am_strmap_add(&persons_seen, pid, 1);
     }
     size_t dups = 0;
