@@ -8,13 +8,14 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
 #include <cmocka.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "amnistia/synth.h"
 #include "amnistia/text.h"
@@ -182,7 +183,8 @@ static int status_word_known(const char *w, const char *source)
     for (int st = 0; st < AM__STATUS_COUNT; st++)
         for (int f = 0; f < 2; f++) {
             char word[64];
-            snprintf(word, sizeof(word), "%s", am__synth_status_es((enum am_status)st, f ? 'F' : 'M'));
+            snprintf(word, sizeof(word), "%s",
+                     am__synth_status_es((enum am_status)st, f ? 'F' : 'M'));
             if (strcmp(source, "press") == 0) {
                 am__synth_strip_accents(word, strlen(word));
                 am__synth_upper(word, strlen(word));
@@ -207,10 +209,17 @@ static void file_sha(const char *dir, const char *name, char hex[65])
     am_buf_release(&b);
 }
 
-static const char *const all_files[] = {
-    "ngo.csv", "family.csv", "press.csv", "official.csv", "official.map", "manifest.csv",
-    "official_process.txt", "truth_people.csv", "truth_events.csv", "truth_links.csv",
-    "truth_padding.csv"};
+static const char *const all_files[] = {"ngo.csv",
+                                        "family.csv",
+                                        "press.csv",
+                                        "official.csv",
+                                        "official.map",
+                                        "manifest.csv",
+                                        "official_process.txt",
+                                        "truth_people.csv",
+                                        "truth_events.csv",
+                                        "truth_links.csv",
+                                        "truth_padding.csv"};
 #define N_FILES (sizeof(all_files) / sizeof(all_files[0]))
 
 static void run_synth(const char *dir, uint64_t seed, size_t people, enum am_synth_profile prof,
@@ -483,10 +492,11 @@ static void test_truth_consistent(void **state)
             assert_string_equal(cell(&m, l, "map"), "");
             /* canonical columns only */
             static const char *const canon[] = {
-                "list_id", "full_name", "given_names", "surnames", "cedula", "sex",
-                "birth_date", "nationality", "arrest_date", "arrest_place", "state",
-                "facility", "agency", "charges", "status", "status_date", "release_date",
-                "measures", "categories", "sensitivity", "notes"};
+                "list_id",     "full_name",    "given_names", "surnames",    "cedula",
+                "sex",         "birth_date",   "nationality", "arrest_date", "arrest_place",
+                "state",       "facility",     "agency",      "charges",     "status",
+                "status_date", "release_date", "measures",    "categories",  "sensitivity",
+                "notes"};
             for (size_t c = 0; c < t.ncols; c++) {
                 int ok = 0;
                 for (size_t k = 0; k < sizeof(canon) / sizeof(canon[0]); k++)
@@ -521,9 +531,9 @@ static void test_padding(void **state)
     table_load(&pad, g_dir, "truth_padding.csv", 0);
     table_load(&people, g_dir, "truth_people.csv", 0);
     table_load(&ev, g_dir, "truth_events.csv", 0);
-    static const char *const reasons[] = {"genuine", "not_detained", "released_earlier",
+    static const char *const reasons[] = {"genuine",        "not_detained",  "released_earlier",
                                           "under_measures", "not_political", "duplicate",
-                                          "deceased", "still_detained"};
+                                          "deceased",       "still_detained"};
     size_t count[8] = {0};
     struct am_strmap first_event;
     am_strmap_init(&first_event);
@@ -912,8 +922,8 @@ static void test_render_name(void **state)
             p.given[1] = (uint16_t)i;
     assert_int_not_equal(p.given[1], AM__SYNTH_NONE);
     assert_true(cat.female.v[p.given[1]].second_only);
-    p.sur[0] = 0; /* González */
-    p.sur[1] = 2; /* Pérez */
+    p.sur[0] = 0;  /* González */
+    p.sur[1] = 2;  /* Pérez */
     p.married = 1; /* Rodríguez */
     struct am__synth_habits h = {0};
     struct am__synth_rng r;
@@ -1000,9 +1010,9 @@ static void test_usage_errors(void **state)
 /* A copy of data/ in a temporary directory with one file replaced, for AMNISTIA_DATA. */
 static char *data_copy(const char *name, const char *text)
 {
-    static const char *const files[] = {"given_names_m.txt", "given_names_f.txt", "surnames.txt",
-                                        "synth_facilities.csv", "synth_agencies.csv",
-                                        "synth_states.csv", "synth_charges.csv"};
+    static const char *const files[] = {
+        "given_names_m.txt",  "given_names_f.txt", "surnames.txt",     "synth_facilities.csv",
+        "synth_agencies.csv", "synth_states.csv",  "synth_charges.csv"};
     char *dir = make_dir("data");
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         char src[1024], dst[1024];
@@ -1035,7 +1045,8 @@ static void test_bad_data_files(void **state)
     static const struct bad_data cases[] = {
         {"surnames.txt", "González;100\nPérez;x\n",
          "weight 'x' is not a whole number from 1 to 1000000; write a positive relative "
-         "frequency", 2, 7},
+         "frequency",
+         2, 7},
         {"surnames.txt", "# only a comment\n", NULL, 0, 0},
         {"given_names_f.txt", "María;10;Mari\nAna;5;a;b\n",
          "expected 'name;weight[;nick|nick]', found 4 fields; fix the line", 2, 1},
@@ -1048,7 +1059,8 @@ static void test_bad_data_files(void **state)
          "years '2026'..'2014' are not a range of years", 2, 23},
         {"synth_facilities.csv", "h\nX,Miranda\n",
          "expected 8 columns (name,state,agency,sex,military,from_year,to_year,weight), found "
-         "2", 2, 1},
+         "2",
+         2, 1},
         {"synth_agencies.csv", "h\nSEBIN,1,-1\n",
          "weights '1','-1' are not whole numbers from 0 to 1000000", 2, 7},
         {"synth_agencies.csv", "h\nSEBIN,1,0\n",
@@ -1058,12 +1070,14 @@ static void test_bad_data_files(void **state)
          "class 'politico' is not political, military, homicide, drugs or common", 2, 12},
         {"synth_charges.csv", "h\nTerrorismo,political,elections,5\n",
          "group 'elections' is unknown; use protest, election, conspiracy, sanctions, civmil, "
-         "military, homicide, drugs or common", 2, 22},
+         "military, homicide, drugs or common",
+         2, 22},
         {"synth_charges.csv", "h\nTerrorismo,political,election,5\n",
          "data/synth_charges.csv has no charge in group 'protest'; add one", 0, 0},
         {"given_names_f.txt", "Del Valle;10\n",
          "data/given_names_f.txt holds no ordinary first name (only 'Del ...' names or none); "
-         "add some", 0, 0},
+         "add some",
+         0, 0},
     };
     char *out = make_dir("bad-out");
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1077,8 +1091,10 @@ static void test_bad_data_files(void **state)
             assert_string_equal(err.msg, cases[i].msg);
         } else {
             char want[256];
-            snprintf(want, sizeof(want), "data/%s holds no ordinary first name (only 'Del ...' "
-                     "names or none); add some", cases[i].file);
+            snprintf(want, sizeof(want),
+                     "data/%s holds no ordinary first name (only 'Del ...' "
+                     "names or none); add some",
+                     cases[i].file);
             assert_string_equal(err.msg, want);
         }
         if (cases[i].line) {
@@ -1109,14 +1125,10 @@ static void test_bad_data_files(void **state)
 int main(void)
 {
     const struct CMUnitTest standalone[] = {
-        cmocka_unit_test(test_same_seed_same_bytes),
-        cmocka_unit_test(test_rng_streams),
-        cmocka_unit_test(test_strip_and_upper),
-        cmocka_unit_test(test_typo_is_one_edit),
-        cmocka_unit_test(test_cedula_render),
-        cmocka_unit_test(test_render_name),
-        cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_bad_data_files),
+        cmocka_unit_test(test_same_seed_same_bytes), cmocka_unit_test(test_rng_streams),
+        cmocka_unit_test(test_strip_and_upper),      cmocka_unit_test(test_typo_is_one_edit),
+        cmocka_unit_test(test_cedula_render),        cmocka_unit_test(test_render_name),
+        cmocka_unit_test(test_usage_errors),         cmocka_unit_test(test_bad_data_files),
     };
     const struct CMUnitTest on_runs[] = {
         cmocka_unit_test(test_shares),
