@@ -63,6 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         check(why[0] != 0);
     }
+    if (am_cedula_is_missing(s))
+        check(am_cedula_parse(s, &ced, NULL, 0) == -1); /* no word of it is a number */
     char sex;
     if (am_sex_parse(s, &sex) == 0)
         check(sex == 0 || sex == 'F' || sex == 'M');

@@ -103,6 +103,9 @@ static void test_looks_like_cp1252(void **state)
         {"GONZÁLEZ PÉREZ, MARÍA", 0},          /* valid UTF-8: nothing to convert */
         {"plain", 0},
         {"", 0},
+        {"PE\xD1" "A", 1},
+        {"\xD1\xC1\xD1" "EZ", 1},
+        {"\xD1", 0}, /* one byte is too little to say */
         {"\x01\x02\xE9\xE9", 0},               /* control bytes: binary */
         {"\xA4\xA6\xA7\xA8\xAC\xAE\xB1\xB2 ab", 0}, /* symbols, not Spanish letters */
         {"\xE9\xE9\xE9\xE9\xE9\xE9 a", 0},     /* more high bytes than letters */
@@ -276,6 +279,23 @@ static void test_cedula_refused(void **state)
     struct am_cedula c;
     assert_int_equal(am_cedula_parse(NULL, &c, NULL, 0), -1);
     assert_int_equal(am_cedula_parse("V-12O", &c, NULL, 0), -1);
+}
+
+static void test_cedula_missing(void **state)
+{
+    (void)state;
+    static const char *const missing[] = {"", "  ", "-", "S/C", "s/c", "N/A", "N/D", "S/I",
+                                          "Sin cédula", "SIN CEDULA", "no posee", "No tiene",
+                                          "indocumentado", "desconocida", "?", NULL};
+    for (int i = 0; missing[i]; i++)
+        if (!am_cedula_is_missing(missing[i]))
+            fail_msg("\"%s\" not read as missing", missing[i]);
+    assert_true(am_cedula_is_missing(NULL));
+    static const char *const present[] = {"V-12345678", "12345678", "0", "V", "J-123",
+                                          "sin", "Caracas"};
+    for (size_t i = 0; i < N_ELEMS(present); i++)
+        if (am_cedula_is_missing(present[i]))
+            fail_msg("\"%s\" read as missing", present[i]);
 }
 
 /* ---- sex ------------------------------------------------------------------------------- */
@@ -942,7 +962,8 @@ int main(void)
         cmocka_unit_test(test_utf8_invalid_at), cmocka_unit_test(test_cp1252_to_utf8),
         cmocka_unit_test(test_looks_like_cp1252), cmocka_unit_test(test_date_ok),
         cmocka_unit_test(test_date_refused),    cmocka_unit_test(test_cedula_ok),
-        cmocka_unit_test(test_cedula_refused),  cmocka_unit_test(test_sex),
+        cmocka_unit_test(test_cedula_refused),  cmocka_unit_test(test_cedula_missing),
+        cmocka_unit_test(test_sex),
         cmocka_unit_test(test_normalize),       cmocka_unit_test(test_name_parse),
         cmocka_unit_test(test_name_parse_split), cmocka_unit_test(test_name_parse_long),
         cmocka_unit_test(test_phonetic_key),    cmocka_unit_test(test_jaro_winkler),
