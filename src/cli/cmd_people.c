@@ -6,6 +6,7 @@
 #include "commands.h"
 
 #include "amnistia/registry.h"
+#include "amnistia/text.h"
 
 #include <string.h>
 
@@ -54,7 +55,7 @@ static int add_person(const struct am_person_row *p, void *ctx)
 
 static int set_sensitivity(struct am_cli *cli, int argc, char **argv, struct am_err *err)
 {
-    if (argc != 4)
+    if (argc != 3)
         return am_cli_usage_error(
             err, "usage: amnistia people set-sensitivity PERSON public|restricted|sealed\n",
             "set-sensitivity needs PERSON and LEVEL");
@@ -62,11 +63,11 @@ static int set_sensitivity(struct am_cli *cli, int argc, char **argv, struct am_
     if (!store)
         return -1;
     int64_t id;
-    int rc = am_registry_find_person(store, argv[2], &id, err);
+    int rc = am_registry_find_person(store, argv[1], &id, err);
     if (rc == 0)
-        rc = am_registry_set_sensitivity(store, id, argv[3], err);
+        rc = am_registry_set_sensitivity(store, id, argv[2], err);
     if (rc == 0)
-        fprintf(cli->out, "person %lld is now %s\n", (long long)id, argv[3]);
+        fprintf(cli->out, "person %lld is now %s\n", (long long)id, argv[2]);
     am_store_close(store);
     return rc;
 }
@@ -78,6 +79,7 @@ int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err)
     if (argc > 1 && strcmp(argv[1], "set-sensitivity") == 0)
         return set_sensitivity(cli, argc - 1, argv + 1, err);
     struct am_people_filter filter = {.status = -1};
+    char as_of[11];
     struct people_ctx c = {.fmt = AM_OUT_TABLE};
     for (int i = 1; i < argc; i++) {
         if (am_cli_format_flag(argv[i], &c.fmt))
@@ -91,7 +93,12 @@ int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         } else if (strcmp(argv[i], "--source") == 0) {
             filter.source = argv[++i];
         } else if (strcmp(argv[i], "--as-of") == 0) {
-            filter.as_of = argv[++i];
+            int32_t days;
+            char why[96];
+            if (am_date_parse(argv[++i], &days, why, sizeof(why)))
+                return am_cli_usage_error(err, usage, "--as-of '%s': %s", argv[i], why);
+            am_format_date(days, as_of);
+            filter.as_of = as_of;
         } else {
             return am_cli_usage_error(err, usage, "unknown argument '%s'", argv[i]);
         }

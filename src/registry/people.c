@@ -219,8 +219,9 @@ int am_registry_find_person(struct am_store *store, const char *id_or_cedula, in
         return -1;
     }
     if (n == 0)
-        rc = AM_FAIL(err, AM_ENOTFOUND, "no person with cédula %s%s%s; see amnistia people",
-                     ced.kind ? kind : "", ced.kind ? "-" : "", ced.number);
+        rc = AM_FAIL(err, AM_ENOTFOUND, "no person with %s%s%s%s; see amnistia people",
+                     ced.kind ? "cédula " : "id or cédula ", ced.kind ? kind : "",
+                     ced.kind ? "-" : "", ced.kind ? ced.number : id_or_cedula);
     else if (n > 1)
         rc = AM_FAIL(err, AM_ECONFLICT,
                      "cédula %s is on records of %d persons (%s); show them by id, and review "
