@@ -122,6 +122,18 @@ int am_note_signer_parse(const char *text, struct am_note_signer *out, struct am
 void am_note_signer_vkey(const struct am_note_signer *signer, struct am_buf *out);
 
 /*
+ * `amnistia keys new`: makes a key named name, writes the signer key to path (created,
+ * never overwritten, mode 0600) and the verifier key to path.pub (mode 0644), each text
+ * followed by a newline. The verifier key text is appended to vkey. AM_EINPUT for a bad
+ * name or an existing file (nothing written), AM_EIO when a file cannot be written.
+ */
+int am_note_keys_write(const char *name, const char *path, struct am_buf *vkey,
+                       struct am_err *err);
+/* Reads and parses a key file; errors name the file. */
+int am_note_signer_load(const char *path, struct am_note_signer *out, struct am_err *err);
+int am_note_verifier_load(const char *path, struct am_note_verifier *out, struct am_err *err);
+
+/*
  * Signs text (which must be valid note text: UTF-8, no control characters but newline,
  * ending in a newline) with each signer and appends the whole note to out:
  * text, a blank line, one `— name base64(keyid||sig)` line per signer. Ed25519 is

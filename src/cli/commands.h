@@ -6,5 +6,9 @@
 #include "cli.h"
 
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_keys(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_publish(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_verify(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_log(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 
 #endif

@@ -7,8 +7,11 @@
  */
 #include "amnistia/publish.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char sig_prefix[] = "\xe2\x80\x94 "; /* U+2014 EM DASH and a space */
 #define SIG_PREFIX_LEN 4
@@ -434,4 +437,96 @@ int am_note_open(const char *msg, size_t len, const struct am_note_verifier *kno
     }
     *out = note;
     return 0;
+}
+
+static int write_new(const char *path, const char *text, size_t len, int mode,
+                     struct am_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+    if (fd < 0)
+        return AM_FAIL_AT(err, errno == EEXIST ? AM_EINPUT : AM_EIO, path, 0, 0,
+                          errno == EEXIST ? "%s; a key is never overwritten, choose another "
+                                            "file name"
+                                          : "cannot create: %s",
+                          strerror(errno));
+    ssize_t w = write(fd, text, len);
+    int bad = w < 0 || (size_t)w != len || fsync(fd) != 0;
+    bad |= close(fd) != 0;
+    if (bad) {
+        unlink(path);
+        return AM_FAIL_AT(err, AM_EIO, path, 0, 0, "cannot write the key: %s", strerror(errno));
+    }
+    return 0;
+}
+
+int am_note_keys_write(const char *name, const char *path, struct am_buf *vkey,
+                       struct am_err *err)
+{
+    struct am_buf skey, pub, pub_path;
+    am_buf_init(&skey);
+    am_buf_init(&pub);
+    am_buf_init(&pub_path);
+    am_buf_addf(&pub_path, "%s.pub", path);
+    int rc = am_note_key_generate(name, &skey, &pub, err);
+    if (rc == 0 && access(pub_path.ptr, F_OK) == 0)
+        rc = AM_FAIL_AT(err, AM_EINPUT, pub_path.ptr, 0, 0,
+                        "the file exists; a key is never overwritten, choose another file name");
+    if (rc == 0) {
+        am_buf_addc(&skey, '\n');
+        rc = write_new(path, skey.ptr, skey.len, 0600, err);
+    }
+    if (rc == 0) {
+        size_t n = pub.len;
+        am_buf_addc(&pub, '\n');
+        rc = write_new(pub_path.ptr, pub.ptr, pub.len, 0644, err);
+        if (rc)
+            unlink(path);
+        else
+            am_buf_add(vkey, pub.ptr, n);
+    }
+    sodium_memzero(skey.ptr, skey.len);
+    am_buf_release(&skey);
+    am_buf_release(&pub);
+    am_buf_release(&pub_path);
+    return rc;
+}
+
+static int load_key_text(const char *path, struct am_buf *text, struct am_err *err)
+{
+    if (am_buf_read_file(text, path, err))
+        return -1;
+    if (memchr(text->ptr, '\0', text->len))
+        return AM_FAIL_AT(err, AM_EINPUT, path, 1, 0, "not a key file (binary data)");
+    return 0;
+}
+
+int am_note_signer_load(const char *path, struct am_note_signer *out, struct am_err *err)
+{
+    struct am_buf text;
+    am_buf_init(&text);
+    int rc = load_key_text(path, &text, err);
+    if (rc == 0) {
+        struct am_err e = AM_ERR_INIT;
+        rc = am_note_signer_parse(text.ptr, out, &e);
+        if (rc)
+            AM_FAIL_AT(err, e.code, path, 1, 0, "%s", e.msg);
+    }
+    sodium_memzero(text.ptr, text.len);
+    am_buf_release(&text);
+    return rc;
+}
+
+int am_note_verifier_load(const char *path, struct am_note_verifier *out, struct am_err *err)
+{
+    struct am_buf text;
+    am_buf_init(&text);
+    int rc = load_key_text(path, &text, err);
+    if (rc == 0) {
+        struct am_err e = AM_ERR_INIT;
+        rc = am_note_verifier_parse(text.ptr, out, &e);
+        if (rc)
+            AM_FAIL_AT(err, e.code, path, 1, 0, "%s", e.msg);
+    }
+    am_buf_release(&text);
+    return rc;
 }
