@@ -53,7 +53,7 @@ int main(void)
     int failed = 0;
     failed += run_merkle_tests();
     failed += run_note_tests();
-    // failed += run_log_tests();
-    // failed += run_publication_tests();
+    failed += run_log_tests();
+    failed += run_publication_tests();
     return failed ? 1 : 0;
 }
