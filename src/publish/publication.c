@@ -570,8 +570,10 @@ static int commit_publication(struct am_store *store, const struct am_publish_op
                  : 0;
     if (rc == 0 && nsizes > 0) {
         char cdir[PATH_MAX];
-        snprintf(cdir, sizeof(cdir), "%s/consistency", tmp);
-        if (mkdir(cdir, 0755) != 0)
+        int w = snprintf(cdir, sizeof(cdir), "%s/consistency", tmp);
+        if (w < 0 || (size_t)w >= sizeof(cdir))
+            rc = AM_FAIL_AT(err, AM_EINPUT, tmp, 0, 0, "the path is too long");
+        else if (mkdir(cdir, 0755) != 0)
             rc = AM_FAIL_AT(err, AM_EIO, cdir, 0, 0, "cannot create the directory: %s",
                             strerror(errno));
         for (size_t i = 0; rc == 0 && i < nsizes; i++) {

@@ -200,7 +200,7 @@ static void test_inclusion_tsv(void **state)
     for (char *line = strtok_r(buf.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#')
             continue;
-        char *f[7];
+        char *f[7] = {0};
         assert_int_equal(split_tabs(line, f, 7), 7);
         struct am_hash proof[AM_PROOF_MAX];
         size_t n;
@@ -231,7 +231,7 @@ static void test_consistency_tsv(void **state)
     for (char *line = strtok_r(buf.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#')
             continue;
-        char *f[7];
+        char *f[7] = {0};
         assert_int_equal(split_tabs(line, f, 7), 7);
         struct am_hash proof[AM_PROOF_MAX];
         size_t n;
