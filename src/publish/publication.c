@@ -113,28 +113,47 @@ static int derive_status(struct reader *r, int64_t id, enum am_status *status, i
     return rc < 0 ? -1 : 0;
 }
 
+/* A JSON string, or null for NULL and ""; NULL (an error) when s is not valid UTF-8. */
 static json_t *text_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
 
-static int one_text(struct reader *r, int q, int64_t id, json_t **out, struct am_err *err)
+static int bad_text(int64_t id, const char *field, struct am_err *err)
+{
+    return AM_FAIL(err, AM_EINPUT,
+                   "person %lld: the %s is not valid UTF-8; correct it in the registry before "
+                   "publishing",
+                   (long long)id, field);
+}
+
+static int one_text(struct reader *r, int q, int64_t id, const char *field, json_t **out,
+                    struct am_err *err)
 {
     struct am_stmt *st = query(r, q, id, err);
     int rc = st ? am_stmt_step(st, err) : -1;
     if (rc < 0)
         return -1;
     *out = text_or_null(rc == 1 ? am_stmt_text(st, 0) : NULL);
-    return 0;
+    return *out ? 0 : bad_text(id, field, err);
 }
 
-static int text_list(struct reader *r, int q, int64_t id, json_t **out, struct am_err *err)
+static int text_list(struct reader *r, int q, int64_t id, const char *field, json_t **out,
+                     struct am_err *err)
 {
     struct am_stmt *st = query(r, q, id, err);
     if (!st)
         return -1;
     json_t *arr = json_array();
     int rc;
-    while ((rc = am_stmt_step(st, err)) == 1)
-        if (am_stmt_text(st, 0))
-            json_array_append_new(arr, json_string(am_stmt_text(st, 0)));
+    while ((rc = am_stmt_step(st, err)) == 1) {
+        const char *t = am_stmt_text(st, 0);
+        if (!t || !*t)
+            continue;
+        json_t *v = json_string(t);
+        if (!v) {
+            rc = bad_text(id, field, err);
+            break;
+        }
+        json_array_append_new(arr, v);
+    }
     if (rc < 0) {
         json_decref(arr);
         return -1;
@@ -159,27 +178,31 @@ static int build_row(struct reader *r, int64_t id, json_t **row, int *exists, st
         return 0;
     json_t *o = json_object();
     json_object_set_new(o, "person_id", json_integer(id));
-    json_object_set_new(o, "name", json_string(am_stmt_text(st, 0)));
+    json_t *v = json_string(am_stmt_text(st, 0));
+    if (!v) {
+        json_decref(o);
+        return bad_text(id, "name", err);
+    }
+    json_object_set_new(o, "name", v);
     enum am_status status = AM_STATUS_UNKNOWN;
     int incomm = 0;
-    json_t *v;
     if (derive_status(r, id, &status, &incomm, err))
         goto fail;
     json_object_set_new(o, "status", json_string(am_status_name(status)));
     json_object_set_new(o, "incommunicado", json_boolean(incomm));
-    if (one_text(r, Q_ARREST, id, &v, err))
+    if (one_text(r, Q_ARREST, id, "arrest date", &v, err))
         goto fail;
     json_object_set_new(o, "arrest_date", v);
-    if (one_text(r, Q_FACILITY, id, &v, err))
+    if (one_text(r, Q_FACILITY, id, "facility", &v, err))
         goto fail;
     json_object_set_new(o, "facility", v);
-    if (one_text(r, Q_STATE, id, &v, err))
+    if (one_text(r, Q_STATE, id, "state", &v, err))
         goto fail;
     json_object_set_new(o, "state", v);
-    if (text_list(r, Q_CATEGORIES, id, &v, err))
+    if (text_list(r, Q_CATEGORIES, id, "category", &v, err))
         goto fail;
     json_object_set_new(o, "categories", v);
-    if (text_list(r, Q_CHARGES, id, &v, err))
+    if (text_list(r, Q_CHARGES, id, "charge class", &v, err))
         goto fail;
     json_object_set_new(o, "charge_classes", v);
     *row = o;

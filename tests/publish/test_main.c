@@ -55,5 +55,6 @@ int main(void)
     failed += run_note_tests();
     failed += run_log_tests();
     failed += run_publication_tests();
+    failed += run_status_tests();
     return failed ? 1 : 0;
 }

@@ -665,6 +665,25 @@ static void test_bad_input_writes_nothing(void **state)
     am_buf_release(&m);
     assert_int_equal(log_size(f), before + 1);
 
+    /* Text that is not UTF-8 in the registry stops the publication with the person named. */
+    const char *bad_name[] = {"Nombre \xff Roto"};
+    int64_t bad_id = 5000;
+    exec_bound(f->store,
+               "INSERT INTO person (id, display_name, sensitivity) VALUES (?, ?, 'public')",
+               bad_name, 1, &bad_id, 1);
+    char dir4[700];
+    out_path(f, "bad4", dir4, sizeof(dir4));
+    struct am_publish_options o4 = o;
+    o4.out_dir = dir4;
+    o4.person_ids = &bad_id;
+    o4.n_person_ids = 1;
+    am_err_clear(&err);
+    assert_int_equal(am_publish(f->store, &o4, &res, &err), -1);
+    assert_int_equal(err.code, AM_EINPUT);
+    assert_non_null(strstr(err.msg, "person 5000: the name is not valid UTF-8"));
+    assert_false(exists(f, "bad4"));
+    assert_int_equal(log_size(f), before + 1);
+
     /* A non-empty output directory is refused. */
     am_err_clear(&err);
     assert_int_equal(am_publish(f->store, &o, &res, &err), -1);

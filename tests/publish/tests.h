@@ -19,6 +19,7 @@ int run_merkle_tests(void);
 int run_note_tests(void);
 int run_log_tests(void);
 int run_publication_tests(void);
+int run_status_tests(void);
 
 /* Reads tests/vectors/tlog/REL into buf (NUL-terminated); fails the test if absent. */
 void read_vector(const char *rel, struct am_buf *buf);
