@@ -70,6 +70,13 @@ int am_checkpoint_parse(const char *text, size_t len, const char *path, struct a
                         struct am_err *err)
 {
     memset(out, 0, sizeof(*out));
+    long at_line = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n')
+            at_line++;
+        else if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+            return BAD(at_line, "checkpoint: a control character in the text");
+    }
     size_t pos = 0, n;
     const char *l;
     if (next_line(text, len, &pos, &l, &n) || n == 0)

@@ -35,6 +35,16 @@ int am_base64_decode(const char *text, size_t len, struct am_buf *out, struct am
 {
     size_t max = len / 4 * 3 + 3, got = 0;
     const char *end = NULL;
+    /* libsodium's decoder lets some bytes above 0x7f through as digits: check first. */
+    size_t pad = 0;
+    while (pad < 2 && pad < len && text[len - 1 - pad] == '=')
+        pad++;
+    for (size_t i = 0; i < len - pad; i++) {
+        char c = text[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/'))
+            return AM_FAIL(err, AM_EINPUT, "not valid base64 (RFC 4648 with padding)");
+    }
     am_buf_grow(out, max);
     if (len % 4 != 0 ||
         sodium_base642bin((unsigned char *)out->ptr + out->len, max, text, len, NULL, &got,

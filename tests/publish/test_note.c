@@ -351,6 +351,7 @@ static void test_checkpoints(void **state)
         {"log\n5\n", 3, "third line"},
         {"log\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n", 4, "extension lines"},
         {"log\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\next", 4, "extension lines"},
+        {"log\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nx\ty\n", 4, "control character"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         am_err_clear(&err);
@@ -361,6 +362,11 @@ static void test_checkpoints(void **state)
         if (!strstr(err.msg, bad[i].msg))
             fail_msg("case %zu: '%s' not in '%s'", i, bad[i].msg, err.msg);
     }
+    /* A NUL inside the origin (found by fuzzing) is refused, not truncated. */
+    am_err_clear(&err);
+    static const char nul[] = "lo\0g\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+    assert_int_equal(am_checkpoint_parse(nul, sizeof(nul) - 1, NULL, &cp, &err), -1);
+    assert_non_null(strstr(err.msg, "control character"));
     /* An extension line is kept and written back. */
     const char *ext = "log\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nx ext\n";
     assert_int_equal(am_checkpoint_parse(ext, strlen(ext), NULL, &cp, &err), 0);
@@ -444,6 +450,9 @@ static void test_base64(void **state)
     assert_string_equal(dec.ptr, "foob");
     assert_int_equal(am_base64_decode("Zm9vYg", 6, &dec, &err), -1);
     assert_int_equal(am_base64_decode("Zm9v Yg=", 8, &dec, &err), -1);
+    /* A byte above 0x7f, which libsodium alone would take for a digit (found by fuzzing). */
+    assert_int_equal(am_base64_decode("Zm9v\xa5g==", 8, &dec, &err), -1);
+    assert_int_equal(am_base64_decode("Zm=vYg==", 8, &dec, &err), -1);
     assert_int_equal(am_base64_decode("", 0, &dec, &err), 0);
     am_buf_release(&out);
     am_buf_release(&dec);
