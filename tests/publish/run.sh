@@ -116,5 +116,21 @@ run 2 'not empty' "$A" publish --snapshot 1 --title 'otra' --key k --out p2
 run 0 'entry' "$A" log --csv
 ok test "$(grep -c 'Lista' out.txt)" = 2
 
+# A longer log, checked by amnistia and by an independent verifier written from the
+# standards alone (scripts/verify-publication.py), when Python's cryptography is present.
+for i in 3 4 5 6 7 8 9 10 11; do
+    "$A" publish --status detained --title "Lista $i" --key k --out "p$i" >/dev/null || fail=$((fail + 1))
+done
+run 0 'the log only grew since the older checkpoint: its 3 entries' "$A" verify p11 --key k.pub --since p3
+PY="$AM_SOURCE_DIR/scripts/verify-publication.py"
+if python3 -c 'import cryptography' 2>/dev/null; then
+    run 0 'the log only grew from 3 to 11 entries' python3 "$PY" p11 k.pub p3/checkpoint.note
+    run 0 'manifest.json is entry 6 of the log' python3 "$PY" p7 k.pub p7/checkpoint.note
+    run 1 'FAIL: list.csv has the signed SHA-256' python3 "$PY" p1bad k.pub
+    run 1 'FAIL: checkpoint signature' python3 "$PY" p11 other.pub
+else
+    echo "note: python3 cryptography absent; the independent verifier was not run"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
