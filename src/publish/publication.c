@@ -31,11 +31,14 @@ const size_t am_publish_field_count = sizeof(am_publish_fields) / sizeof(am_publ
 static const char sql_person[] = "SELECT display_name, sensitivity FROM person WHERE id = ?";
 static const char sql_events[] =
     "SELECT type, date, id FROM event WHERE person_id = ? ORDER BY id";
+/* The same readings as `amnistia people` (registry/people.c): the first arrest, the
+ * facility of the latest event that names one; nothing dated after the publication. */
 static const char sql_arrest[] =
-    "SELECT max(date) FROM event WHERE person_id = ? AND type IN ('arrest','rearrest')";
+    "SELECT min(date) FROM event WHERE person_id = ?1 AND type IN ('arrest','rearrest')"
+    " AND date <= ?2";
 static const char sql_facility[] =
-    "SELECT facility FROM event WHERE person_id = ? AND facility IS NOT NULL AND facility <> ''"
-    " ORDER BY date IS NULL, date DESC, id DESC LIMIT 1";
+    "SELECT facility FROM event WHERE person_id = ?1 AND facility IS NOT NULL AND facility <> ''"
+    " AND (date IS NULL OR date <= ?2) ORDER BY date IS NULL, date DESC, id DESC LIMIT 1";
 static const char sql_state[] =
     "SELECT r.state FROM record r JOIN record_person rp ON rp.record_id = r.id"
     " WHERE rp.person_id = ? AND r.state IS NOT NULL AND r.state <> '' ORDER BY r.id DESC LIMIT 1";
@@ -84,7 +87,11 @@ static struct am_stmt *query(struct reader *r, int q, int64_t id, struct am_err 
 {
     struct am_stmt *st = r->q[q];
     am_stmt_reset(st);
-    return am_stmt_bind_int64(st, 1, id, err) ? NULL : st;
+    if (am_stmt_bind_int64(st, 1, id, err))
+        return NULL;
+    if ((q == Q_ARREST || q == Q_FACILITY) && am_stmt_bind_text(st, 2, r->today, err))
+        return NULL;
+    return st;
 }
 
 static int derive_status(struct reader *r, int64_t id, enum am_status *status, int *incomm,

@@ -96,6 +96,16 @@ static struct am_store *synthetic_registry(const char *path)
                        "INSERT INTO event (person_id, type, date) VALUES (?, 'incommunicado', "
                        "'2026-04-01')",
                        NULL, 0, &pid, 1);
+        if (i % 9 == 0)
+            exec_bound(s,
+                       "INSERT INTO event (person_id, type, date, facility) VALUES (?, 'rearrest',"
+                       " '2026-05-01', 'Centro Segundo')",
+                       NULL, 0, &pid, 1);
+        if (i % 11 == 0) /* after the publication date: not yet a fact */
+            exec_bound(s,
+                       "INSERT INTO event (person_id, type, date, facility) VALUES (?, 'release',"
+                       " '2027-01-01', 'Centro Futuro')",
+                       NULL, 0, &pid, 1);
         exec_bound(s,
                    "INSERT INTO category (person_id, category) VALUES (?, 'protester')", NULL, 0,
                    &pid, 1);
@@ -246,11 +256,12 @@ static void test_redaction(void **state)
     struct am_publish_result res;
     struct am_err err = AM_ERR_INIT;
     assert_int_equal(publish_status(f, "detained", "detained", &res, &err), 0);
-    /* Detained: never released (i % 4 != 0) or held incommunicado after the release
-     * (i % 7 == 0). Public: i % 10 >= 4. */
+    /* Detained: never released (i % 4 != 0), or held incommunicado (i % 7 == 0) or
+     * re-arrested (i % 9 == 0) after the release; a release dated after today does not
+     * count. Public: i % 10 >= 4. */
     size_t want_pub = 0, want_withheld = 0;
     for (int i = 1; i <= NPERSONS; i++)
-        if (i % 4 != 0 || i % 7 == 0)
+        if (i % 4 != 0 || i % 7 == 0 || i % 9 == 0)
             *(strcmp(sensitivity_of(i), "public") == 0 ? &want_pub : &want_withheld) += 1;
     assert_int_equal(res.published, want_pub);
     assert_int_equal(res.withheld, want_withheld);
@@ -296,7 +307,17 @@ static void test_redaction(void **state)
         int id = (int)json_integer_value(json_object_get(row, "person_id"));
         assert_string_equal(sensitivity_of(id), "public");
         assert_string_equal(json_string_value(json_object_get(row, "status")), "detained");
-        assert_int_equal(json_is_true(json_object_get(row, "incommunicado")), id % 7 == 0);
+        assert_int_equal(json_is_true(json_object_get(row, "incommunicado")),
+                         id % 7 == 0 && id % 9 != 0);
+        /* The first arrest; the facility of the latest event that names one. */
+        char arrest[16];
+        snprintf(arrest, sizeof(arrest), "2025-%02d-%02d", 1 + id % 12, 1 + id % 28);
+        assert_string_equal(json_string_value(json_object_get(row, "arrest_date")), arrest);
+        assert_string_equal(json_string_value(json_object_get(row, "facility")),
+                            id % 9 == 0 ? "Centro Segundo" : "Centro Ficticio");
+        char state_name[16];
+        snprintf(state_name, sizeof(state_name), "Estado%d", id % 5);
+        assert_string_equal(json_string_value(json_object_get(row, "state")), state_name);
     }
     json_decref(doc);
     /* The CSV header is the published fields, in order. */
