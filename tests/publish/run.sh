@@ -67,6 +67,8 @@ ok test ! -e p
 run 2 'PRIVATE\+KEY\+' "$A" publish --snapshot 1 --title t --key k.pub --out p
 run 2 "'arrested' is not a status" "$A" publish --status arrested --title t --key k --out p
 ok test ! -e p
+run 2 'the title is not valid UTF-8' "$A" publish --snapshot 1 --title "$(printf 'mal\377')" --key k --out p
+ok test ! -e p
 run 0 'published 2 persons \(2 withheld' "$A" publish --snapshot 1 --title 'Lista uno' --key k --out p1
 for f in list.json list.csv manifest.json proof.tlog-proof checkpoint.note; do ok test -s "p1/$f"; done
 ok test ! -e p1/consistency
