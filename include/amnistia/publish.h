@@ -287,17 +287,24 @@ struct am_verify_report {
 };
 void am_verify_report_release(struct am_verify_report *rep);
 
+/* A person's claim that their row is in a list published with --row-commitments. */
+struct am_row_claim {
+    int64_t person_id;
+    const char *salt_hex; /* the 64 hex digits of the salt the publisher gave them */
+};
+
 /*
  * Verifies a publication directory with a verifier key, without any registry: the
  * signed checkpoint, the manifest's inclusion, the SHA-256 of each list file, the
  * lists' form (canonical, sorted, counts as the manifest says) and, when since_path names
  * an older checkpoint (a checkpoint note, a .tlog-proof or a publication directory), the
- * consistency proof that the log only grew. Every check lands in rep. Returns 0 when
- * all hold, -1 with AM_EVERIFY when any failed, other codes when a file cannot be read.
+ * consistency proof that the log only grew. With a row claim (may be NULL), also that
+ * the person's row carries the commitment SHA-256(salt || canonical row). Every check
+ * lands in rep. Returns 0 when all hold, -1 with AM_EVERIFY when any failed.
  */
 int am_publication_verify(const char *dir, const struct am_note_verifier *key,
-                          const char *since_path, struct am_verify_report *rep,
-                          struct am_err *err);
+                          const char *since_path, const struct am_row_claim *row,
+                          struct am_verify_report *rep, struct am_err *err);
 
 /* One publication as `amnistia log` lists it. */
 struct am_publication_row {

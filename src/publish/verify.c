@@ -352,9 +352,71 @@ done:
     am_buf_release(&text);
 }
 
+/* The person's row, with their salt, gives the published commitment. */
+static void check_row(const struct am_buf *list_json, const struct am_row_claim *claim,
+                      struct am_verify_report *rep)
+{
+    uint8_t salt[32];
+    size_t n = strlen(claim->salt_hex);
+    int ok = n == 64;
+    for (size_t i = 0; ok && i < 32; i++) {
+        unsigned v = 0;
+        for (int k = 0; k < 2; k++) {
+            char c = claim->salt_hex[2 * i + (size_t)k];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0)
+                ok = 0;
+            v = v << 4 | (unsigned)(d & 15);
+        }
+        salt[i] = (uint8_t)v;
+    }
+    if (!ok) {
+        check(rep, 0, "the salt must be 64 lowercase hex digits, as the publisher gave it");
+        return;
+    }
+    json_t *list = parse_json(list_json->ptr, list_json->len);
+    json_t *rows = json_object_get(list, "rows"), *row = NULL;
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *id = json_object_get(json_array_get(rows, i), "person_id");
+        if (json_is_integer(id) && json_integer_value(id) == claim->person_id)
+            row = json_array_get(rows, i);
+    }
+    const char *published = json_string_value(json_object_get(row, "commitment"));
+    if (!row) {
+        check(rep, 0, "person %lld is not in this list", (long long)claim->person_id);
+    } else if (!published) {
+        check(rep, 0, "this list was published without row commitments");
+    } else {
+        json_t *bare = json_deep_copy(row);
+        json_object_del(bare, "commitment");
+        struct am_buf canon;
+        am_buf_init(&canon);
+        am__canon_json(bare, &canon);
+        struct am_sha256_ctx ctx;
+        uint8_t h[AM_SHA256_LEN];
+        char hex[65];
+        am_sha256_init(&ctx);
+        am_sha256_update(&ctx, salt, sizeof(salt));
+        am_sha256_update(&ctx, canon.ptr, canon.len);
+        am_sha256_final(&ctx, h);
+        am_hex(h, AM_SHA256_LEN, hex);
+        if (strcmp(hex, published) == 0)
+            check(rep, 1, "the row of person %lld matches its commitment with this salt",
+                  (long long)claim->person_id);
+        else
+            check(rep, 0,
+                  "the row of person %lld does not match its commitment with this salt: the "
+                  "salt is not theirs, or the row was changed",
+                  (long long)claim->person_id);
+        am_buf_release(&canon);
+        json_decref(bare);
+    }
+    json_decref(list);
+}
+
 int am_publication_verify(const char *dir, const struct am_note_verifier *key,
-                          const char *since_path, struct am_verify_report *rep,
-                          struct am_err *err)
+                          const char *since_path, const struct am_row_claim *row,
+                          struct am_verify_report *rep, struct am_err *err)
 {
     memset(rep, 0, sizeof(*rep));
     struct am_buf proof_text, manifest_bytes, list_json, list_csv;
@@ -418,6 +480,8 @@ int am_publication_verify(const char *dir, const struct am_note_verifier *key,
     int have_csv = rep->failed == before;
     if (list_json.len > 0)
         check_list(manifest, &list_json, &list_csv, have_csv, rep);
+    if (row && list_json.len > 0)
+        check_row(&list_json, row, rep);
     if (since_path)
         check_since(dir, since_path, key, &cp, rep);
 done:

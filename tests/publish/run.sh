@@ -100,6 +100,15 @@ ok test "$(stat -c %a private)" = 700
 ok test -s p2/consistency/1.proof
 ok sh -c "! grep -rq -- \"\$(sed -n 2p private/p2.salts.csv | cut -d, -f2)\" p2"
 run 0 'the log only grew since the older checkpoint' "$A" verify p2 --key k.pub --since p1
+row_id=$(sed -n 2p private/p2.salts.csv | cut -d, -f1)
+row_salt=$(sed -n 2p private/p2.salts.csv | cut -d, -f2)
+other_salt=$(sed -n 3p private/p2.salts.csv | cut -d, -f2)
+run 0 "the row of person $row_id matches its commitment" \
+    "$A" verify p2 --key k.pub --row "$row_id" --salt "$row_salt"
+run 2 "does not match its commitment with this salt" \
+    "$A" verify p2 --key k.pub --row "$row_id" --salt "$other_salt"
+run 2 'published without row commitments' "$A" verify p1 --key k.pub --row 1 --salt "$row_salt"
+run 1 '--row and --salt go together' "$A" verify p2 --key k.pub --row 1
 run 0 'verified' "$A" verify p2 --key k.pub --since p1/checkpoint.note
 run 2 'more than this one' "$A" verify p1 --key k.pub --since p2
 

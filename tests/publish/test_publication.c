@@ -232,8 +232,8 @@ static int verify_dir(struct fixture *f, const char *dir_name, const char *since
     if (since)
         out_path(f, since, since_path, sizeof(since_path));
     struct am_err err = AM_ERR_INIT;
-    int rc = am_publication_verify(dir, key ? key : &f->verifier, since ? since_path : NULL, rep,
-                                   &err);
+    int rc = am_publication_verify(dir, key ? key : &f->verifier, since ? since_path : NULL,
+                                   NULL, rep, &err);
     if (rc)
         assert_int_equal(err.code, AM_EVERIFY);
     return rc;
@@ -605,6 +605,34 @@ static void test_row_commitments(void **state)
     }
     assert_int_equal(proven, res.published);
     json_decref(doc);
+    /* The same through verification: right salt, another person's salt, a bad salt. */
+    read_out(f, "private/commit.salts.csv", &salt_text);
+    char *second = strchr(salt_text.ptr, '\n') + 1, *third = strchr(second, '\n') + 1;
+    long long id1;
+    char salt1[65], salt2[65];
+    assert_int_equal(sscanf(second, "%lld,%64[0-9a-f]", &id1, salt1), 2);
+    assert_int_equal(sscanf(third, "%*d,%64[0-9a-f]", salt2), 1);
+    struct am_row_claim claim = {id1, salt1};
+    struct am_verify_report rep1;
+    assert_int_equal(am_publication_verify(dir, &f->verifier, NULL, &claim, &rep1, &err), 0);
+    assert_non_null(strstr(rep1.checks.v[rep1.checks.n - 1].what, "matches its commitment"));
+    assert_int_equal(rep1.checks.v[rep1.checks.n - 1].ok, 1);
+    am_verify_report_release(&rep1);
+    claim.salt_hex = salt2;
+    assert_int_equal(am_publication_verify(dir, &f->verifier, NULL, &claim, &rep1, &err), -1);
+    expect_failure(&rep1, "does not match its commitment with this salt");
+    am_verify_report_release(&rep1);
+    claim.salt_hex = "abc";
+    am_err_clear(&err);
+    assert_int_equal(am_publication_verify(dir, &f->verifier, NULL, &claim, &rep1, &err), -1);
+    expect_failure(&rep1, "64 lowercase hex digits");
+    am_verify_report_release(&rep1);
+    claim.person_id = 999999;
+    claim.salt_hex = salt1;
+    am_err_clear(&err);
+    assert_int_equal(am_publication_verify(dir, &f->verifier, NULL, &claim, &rep1, &err), -1);
+    expect_failure(&rep1, "person 999999 is not in this list");
+    am_verify_report_release(&rep1);
     struct am_verify_report rep;
     assert_int_equal(verify_dir(f, "commit", NULL, NULL, &rep), 0);
     am_verify_report_release(&rep);
