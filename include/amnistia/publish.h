@@ -316,6 +316,7 @@ struct am_publication_row {
     const char *manifest_sha256;
 };
 typedef int (*am_publication_cb)(const struct am_publication_row *row, void *ctx);
+/* Calls cb per publication in log order, after re-checking the log (as am_log_open). */
 int am_publication_list(struct am_store *store, am_publication_cb cb, void *ctx,
                         struct am_err *err);
 /* Loads list.json of publication index (its exact bytes) into out. AM_ENOTFOUND. */

@@ -741,6 +741,11 @@ int am_publish(struct am_store *store, const struct am_publish_options *o,
 int am_publication_list(struct am_store *store, am_publication_cb cb, void *ctx,
                         struct am_err *err)
 {
+    /* Opening the log re-checks every entry against its hash and the signed root. */
+    struct am_log *log = am_log_open(store, err);
+    if (!log)
+        return -1;
+    am_log_close(log);
     struct am_stmt *st = am_stmt_prepare(
         store,
         "SELECT leaf_index, at, title, selection, persons, manifest_sha256 FROM publication"

@@ -143,5 +143,10 @@ else
     echo "note: python3 cryptography absent; the independent verifier was not run"
 fi
 
+# A registry whose log was edited behind amnistia's back is refused when listed.
+cp r.db r2.db
+sqlite3 r2.db "DROP TRIGGER log_entry_append_only_u; UPDATE log_entry SET entry = X'7b7d' WHERE leaf_index = 1;"
+run 2 'log entry 1 does not match its stored hash' "$A" --db r2.db log
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
