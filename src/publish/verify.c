@@ -267,6 +267,19 @@ static void check_list(json_t *manifest, const struct am_buf *list_json,
     else
         check(rep, 1, "rows are sorted by person id, none repeated");
     json_t *counts = json_object_get(manifest, "counts");
+    json_t *by_status = json_object(), *want_by_status = json_object_get(counts, "by_status");
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        const char *st = json_string_value(json_object_get(json_array_get(rows, i), "status"));
+        if (st)
+            json_object_set_new(by_status, st,
+                                json_integer(json_integer_value(json_object_get(by_status, st)) +
+                                             1));
+    }
+    if (json_equal(by_status, want_by_status))
+        check(rep, 1, "the persons by status are as the manifest counts them");
+    else
+        check(rep, 0, "the persons by status in list.json differ from the manifest's counts");
+    json_decref(by_status);
     json_int_t want = json_integer_value(json_object_get(counts, "persons"));
     if ((json_int_t)json_array_size(rows) == want)
         check(rep, 1, "list.json has %lld persons, as the manifest says", (long long)want);
@@ -468,6 +481,10 @@ int am_publication_verify(const char *dir, const struct am_note_verifier *key,
         check(rep, 0, "manifest.json is not an amnistia manifest");
         goto done;
     }
+    if (is_canonical(manifest, &manifest_bytes))
+        check(rep, 1, "manifest.json is in canonical form");
+    else
+        check(rep, 0, "manifest.json is not in canonical form");
     const char *origin = json_string_value(json_object_get(manifest, "log_origin"));
     if (origin && strcmp(origin, cp.origin) == 0)
         check(rep, 1, "the manifest names this log (%s)", cp.origin);

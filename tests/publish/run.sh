@@ -79,7 +79,7 @@ done
 ok grep -q 'Ana Inventada Uno' p1/list.csv
 
 # verify
-run 0 'verified: all 11 checks hold' "$A" verify p1 --key k.pub
+run 0 'verified: all [0-9]+ checks hold' "$A" verify p1 --key k.pub
 run 2 'signing \(private\) key' "$A" verify p1 --key k
 run 1 'verify needs DIR and --key' "$A" verify p1
 run 2 'FAIL: proof.tlog-proof cannot be read' "$A" verify nowhere --key k.pub

@@ -392,7 +392,7 @@ static void test_tampering(void **state)
     /* Rows swapped, dropped, added in list.json (re-serialised canonically). */
     read_out(f, "t2/list.json", &orig);
     json_error_t jerr;
-    for (int mode = 0; mode < 3; mode++) {
+    for (int mode = 0; mode < 4; mode++) {
         json_t *doc = json_loads(orig.ptr, 0, &jerr);
         json_t *rows = json_object_get(doc, "rows");
         assert_true(json_array_size(rows) >= 3);
@@ -402,6 +402,8 @@ static void test_tampering(void **state)
             json_array_set_new(rows, 1, first);
         } else if (mode == 1) {
             json_array_remove(rows, 1);
+        } else if (mode == 3) {
+            json_object_set_new(json_array_get(rows, 0), "status", json_string("deceased"));
         } else {
             json_t *extra = json_deep_copy(json_array_get(rows, json_array_size(rows) - 1));
             json_object_set_new(extra, "person_id", json_integer(100000));
@@ -419,6 +421,8 @@ static void test_tampering(void **state)
         expect_failure(&rep, "list.csv differs from list.json");
         if (mode == 0)
             expect_failure(&rep, "row 2 of list.json is out of order");
+        else if (mode == 3)
+            expect_failure(&rep, "differ from the manifest's counts");
         else
             expect_failure(&rep, "rows were added or dropped");
         am_verify_report_release(&rep);
