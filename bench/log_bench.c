@@ -132,8 +132,8 @@ int main(int argc, char **argv)
     am_tree_consistency_proof(tree, m, n, proof, &np, &err);
     t0 = now();
     for (int q = 0; q < Q; q++)
-        if (am_merkle_verify_consistency(m, n, old_root.b, AM_HASH_LEN, root.b, AM_HASH_LEN,
-                                         proof, np, &err))
+        if (am_merkle_verify_consistency(m, n, old_root.b, AM_HASH_LEN, root.b, AM_HASH_LEN, proof,
+                                         np, &err))
             return die(&err);
     double t_cons_verify = (now() - t0) / Q;
 
@@ -142,8 +142,8 @@ int main(int argc, char **argv)
            t_append);
     printf("appends to the tree in memory:  %.0f appends/s\n", (double)n / t_mem);
     printf("reopen (re-hash every entry):   %.2f s\n", t_open);
-    printf("inclusion proof at full size:   %.2f us (mean of %d, %.1f hashes)\n", t_incl * 1e6,
-           Q, (double)total_hashes / Q);
+    printf("inclusion proof at full size:   %.2f us (mean of %d, %.1f hashes)\n", t_incl * 1e6, Q,
+           (double)total_hashes / Q);
     printf("inclusion proof verification:   %.2f us\n", t_incl_verify * 1e6);
     printf("consistency proof at full size: %.2f us (mean of %d)\n", t_cons * 1e6, Q);
     printf("consistency proof verification: %.2f us\n", t_cons_verify * 1e6);

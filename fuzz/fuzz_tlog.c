@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char peter_vkey[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+static const char peter_vkey[] =
+    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 
 static int ignore_row(const struct am_diff_row *row, void *ctx)
 {

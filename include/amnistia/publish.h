@@ -127,8 +127,7 @@ void am_note_signer_vkey(const struct am_note_signer *signer, struct am_buf *out
  * followed by a newline. The verifier key text is appended to vkey. AM_EINPUT for a bad
  * name or an existing file (nothing written), AM_EIO when a file cannot be written.
  */
-int am_note_keys_write(const char *name, const char *path, struct am_buf *vkey,
-                       struct am_err *err);
+int am_note_keys_write(const char *name, const char *path, struct am_buf *vkey, struct am_err *err);
 /* Reads and parses a key file; errors name the file. */
 int am_note_signer_load(const char *path, struct am_note_signer *out, struct am_err *err);
 int am_note_verifier_load(const char *path, struct am_note_verifier *out, struct am_err *err);
@@ -166,8 +165,8 @@ void am_note_release(struct am_note *note);
  * bad signature by a known key or when no known key signed it. path (may be NULL) names
  * the file in messages; the line of the fault is given where there is one.
  */
-int am_note_open(const char *msg, size_t len, const struct am_note_verifier *known,
-                 size_t nknown, const char *path, struct am_note *out, struct am_err *err);
+int am_note_open(const char *msg, size_t len, const struct am_note_verifier *known, size_t nknown,
+                 const char *path, struct am_note *out, struct am_err *err);
 
 /* ---- checkpoints (c2sp.org/tlog-checkpoint) and proofs (c2sp.org/tlog-proof) ------ */
 
@@ -187,15 +186,15 @@ void am_checkpoint_format(const struct am_checkpoint *cp, struct am_buf *out);
 struct am_tlog_proof {
     uint64_t index;
     AM_VEC(struct am_hash) hashes;
-    struct am_buf extra;    /* decoded extra data, empty when absent */
+    struct am_buf extra; /* decoded extra data, empty when absent */
     int has_extra;
-    char *checkpoint;       /* the signed checkpoint note, verbatim */
+    char *checkpoint; /* the signed checkpoint note, verbatim */
     size_t checkpoint_len;
 };
 void am_tlog_proof_release(struct am_tlog_proof *proof);
 /* Parses a c2sp.org/tlog-proof@v1 file. AM_EINPUT with the line at fault. */
-int am_tlog_proof_parse(const char *text, size_t len, const char *path,
-                        struct am_tlog_proof *out, struct am_err *err);
+int am_tlog_proof_parse(const char *text, size_t len, const char *path, struct am_tlog_proof *out,
+                        struct am_err *err);
 /* Appends the tlog-proof text for index, hashes and the signed checkpoint note. */
 void am_tlog_proof_format(uint64_t index, const struct am_hash *hashes, size_t n,
                           const char *checkpoint_note, size_t note_len, struct am_buf *out);
@@ -250,9 +249,9 @@ struct am_publish_options {
     size_t n_person_ids;
     const char *selection_label; /* for AM_PUBLISH_PERSONS, e.g. "law:ley-2026" */
     const char *title;
-    const char *out_dir;       /* created; must not exist or be empty */
+    const char *out_dir; /* created; must not exist or be empty */
     int row_commitments;
-    const char *salts_path;    /* where salts go (mode 0600); required with row_commitments */
+    const char *salts_path; /* where salts go (mode 0600); required with row_commitments */
     const struct am_note_signer *signer;
 };
 

@@ -21,8 +21,8 @@ static int add_publication(const struct am_publication_row *row, void *ctx)
     char index[24], persons[24];
     snprintf(index, sizeof(index), "%llu", (unsigned long long)row->index);
     snprintf(persons, sizeof(persons), "%lld", (long long)row->persons);
-    const char *cells[] = {index, row->at, row->title, row->selection, persons,
-                           row->manifest_sha256};
+    const char *cells[] = {index,          row->at, row->title,
+                           row->selection, persons, row->manifest_sha256};
     am_table_add_row(ctx, cells);
     return 0;
 }
@@ -75,7 +75,7 @@ int am_cmd_log(struct am_cli *cli, int argc, char **argv, struct am_err *err)
     if (nargs == 0) {
         if (!(store = am_cli_open_store(cli, err)))
             return -1;
-        static const char *const cols[] = {"entry",   "date",    "title",
+        static const char *const cols[] = {"entry",     "date",    "title",
                                            "selection", "persons", "manifest_sha256"};
         am_table_init(&t, cols, 6);
         am_table_set_numeric(&t, 0);

@@ -93,7 +93,6 @@ int am_cmd_publish(struct am_cli *cli, int argc, char **argv, struct am_err *err
             res.published, res.withheld, o.out_dir, (unsigned long long)res.index,
             (unsigned long long)res.tree_size, o.signer->name, res.manifest_sha256);
     if (o.row_commitments)
-        fprintf(cli->out, "salts (private, give each person only their own): %s\n",
-                o.salts_path);
+        fprintf(cli->out, "salts (private, give each person only their own): %s\n", o.salts_path);
     return 0;
 }

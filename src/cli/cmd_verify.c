@@ -49,8 +49,7 @@ int am_cmd_verify(struct am_cli *cli, int argc, char **argv, struct am_err *err)
     struct am_verify_report rep;
     int rc = am_publication_verify(dir, &v, since, row ? &claim : NULL, &rep, err);
     for (size_t i = 0; i < rep.checks.n; i++)
-        fprintf(cli->out, "%s %s\n", rep.checks.v[i].ok ? "ok:  " : "FAIL:",
-                rep.checks.v[i].what);
+        fprintf(cli->out, "%s %s\n", rep.checks.v[i].ok ? "ok:  " : "FAIL:", rep.checks.v[i].what);
     if (rc == 0)
         fprintf(cli->out, "verified: all %zu checks hold\n", rep.checks.n);
     am_verify_report_release(&rep);

@@ -17,13 +17,27 @@ static void add_string(struct am_buf *out, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '"': am_buf_adds(out, "\\\""); break;
-        case '\\': am_buf_adds(out, "\\\\"); break;
-        case '\b': am_buf_adds(out, "\\b"); break;
-        case '\f': am_buf_adds(out, "\\f"); break;
-        case '\n': am_buf_adds(out, "\\n"); break;
-        case '\r': am_buf_adds(out, "\\r"); break;
-        case '\t': am_buf_adds(out, "\\t"); break;
+        case '"':
+            am_buf_adds(out, "\\\"");
+            break;
+        case '\\':
+            am_buf_adds(out, "\\\\");
+            break;
+        case '\b':
+            am_buf_adds(out, "\\b");
+            break;
+        case '\f':
+            am_buf_adds(out, "\\f");
+            break;
+        case '\n':
+            am_buf_adds(out, "\\n");
+            break;
+        case '\r':
+            am_buf_adds(out, "\\r");
+            break;
+        case '\t':
+            am_buf_adds(out, "\\t");
+            break;
         default:
             if (c < 0x20)
                 am_buf_addf(out, "\\u%04x", c);
@@ -79,10 +93,17 @@ int am__canon_json(const json_t *v, struct am_buf *out)
     case JSON_INTEGER:
         am_buf_addf(out, "%lld", (long long)json_integer_value(v));
         return 0;
-    case JSON_TRUE: am_buf_adds(out, "true"); return 0;
-    case JSON_FALSE: am_buf_adds(out, "false"); return 0;
-    case JSON_NULL: am_buf_adds(out, "null"); return 0;
-    default: return -1; /* reals have no place in a published list */
+    case JSON_TRUE:
+        am_buf_adds(out, "true");
+        return 0;
+    case JSON_FALSE:
+        am_buf_adds(out, "false");
+        return 0;
+    case JSON_NULL:
+        am_buf_adds(out, "null");
+        return 0;
+    default:
+        return -1; /* reals have no place in a published list */
     }
 }
 
@@ -92,10 +113,18 @@ static void csv_cell(const json_t *v, struct am_buf *out)
     struct am_buf cell;
     am_buf_init(&cell);
     switch (json_typeof(v)) {
-    case JSON_STRING: am_buf_adds(&cell, json_string_value(v)); break;
-    case JSON_INTEGER: am_buf_addf(&cell, "%lld", (long long)json_integer_value(v)); break;
-    case JSON_TRUE: am_buf_adds(&cell, "true"); break;
-    case JSON_FALSE: am_buf_adds(&cell, "false"); break;
+    case JSON_STRING:
+        am_buf_adds(&cell, json_string_value(v));
+        break;
+    case JSON_INTEGER:
+        am_buf_addf(&cell, "%lld", (long long)json_integer_value(v));
+        break;
+    case JSON_TRUE:
+        am_buf_adds(&cell, "true");
+        break;
+    case JSON_FALSE:
+        am_buf_adds(&cell, "false");
+        break;
     case JSON_ARRAY:
         for (size_t i = 0; i < json_array_size(v); i++) {
             json_t *e = json_array_get(v, i);
@@ -105,7 +134,8 @@ static void csv_cell(const json_t *v, struct am_buf *out)
                 am_buf_adds(&cell, json_string_value(e));
         }
         break;
-    default: break;
+    default:
+        break;
     }
     am_buf_add_csv_field(out, cell.ptr);
     am_buf_release(&cell);

@@ -129,8 +129,8 @@ void am_tlog_proof_release(struct am_tlog_proof *proof)
 
 static const char proof_header[] = "c2sp.org/tlog-proof@v1";
 
-int am_tlog_proof_parse(const char *text, size_t len, const char *path,
-                        struct am_tlog_proof *out, struct am_err *err)
+int am_tlog_proof_parse(const char *text, size_t len, const char *path, struct am_tlog_proof *out,
+                        struct am_err *err)
 {
     memset(out, 0, sizeof(*out));
     am_buf_init(&out->extra);

@@ -103,9 +103,18 @@ void am_log_close(struct am_log *log)
     am_free(log);
 }
 
-uint64_t am_log_size(const struct am_log *log) { return am_tree_size(log->tree); }
-const struct am_tree *am_log_tree(const struct am_log *log) { return log->tree; }
-const char *am_log_origin(const struct am_log *log) { return log->origin; }
+uint64_t am_log_size(const struct am_log *log)
+{
+    return am_tree_size(log->tree);
+}
+const struct am_tree *am_log_tree(const struct am_log *log)
+{
+    return log->tree;
+}
+const char *am_log_origin(const struct am_log *log)
+{
+    return log->origin;
+}
 
 int am_log_append(struct am_log *log, const void *entry, size_t len, const char *title,
                   const char *at, uint64_t *index, struct am_err *err)
@@ -159,12 +168,11 @@ int am_log_checkpoint(struct am_log *log, const struct am_note_signer *signer, c
     struct am_stmt *st = rc ? NULL : am_stmt_prepare(log->store, sql_checkpoint, err);
     if (!st)
         rc = -1;
-    if (rc == 0 &&
-        (am_stmt_bind_int64(st, 1, (int64_t)size, err) ||
-         am_stmt_bind_blob(st, 2, cp.root.b, AM_HASH_LEN, err) ||
-         am_stmt_bind_text(st, 3, signer->name, err) ||
-         am_stmt_bind_text(st, 4, signed_note.ptr, err) || am_stmt_bind_text(st, 5, at, err) ||
-         am_stmt_step(st, err) < 0))
+    if (rc == 0 && (am_stmt_bind_int64(st, 1, (int64_t)size, err) ||
+                    am_stmt_bind_blob(st, 2, cp.root.b, AM_HASH_LEN, err) ||
+                    am_stmt_bind_text(st, 3, signer->name, err) ||
+                    am_stmt_bind_text(st, 4, signed_note.ptr, err) ||
+                    am_stmt_bind_text(st, 5, at, err) || am_stmt_step(st, err) < 0))
         rc = -1;
     am_stmt_finalize(st);
     if (rc == 0) {
@@ -177,13 +185,12 @@ int am_log_checkpoint(struct am_log *log, const struct am_note_signer *signer, c
     return rc;
 }
 
-int am__log_checkpoint_sizes(struct am_log *log, uint64_t **sizes, size_t *n,
-                             struct am_err *err)
+int am__log_checkpoint_sizes(struct am_log *log, uint64_t **sizes, size_t *n, struct am_err *err)
 {
     *sizes = NULL;
     *n = 0;
-    struct am_stmt *st = am_stmt_prepare(log->store, "SELECT size FROM checkpoint ORDER BY size",
-                                         err);
+    struct am_stmt *st =
+        am_stmt_prepare(log->store, "SELECT size FROM checkpoint ORDER BY size", err);
     if (!st)
         return -1;
     AM_VEC(uint64_t) v = {0};

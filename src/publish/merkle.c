@@ -223,7 +223,10 @@ struct am_tree {
     struct level levels[MAX_LEVELS]; /* levels[l]: hashes of complete subtrees of 2^l leaves */
 };
 
-struct am_tree *am_tree_new(void) { return am_calloc(1, sizeof(struct am_tree)); }
+struct am_tree *am_tree_new(void)
+{
+    return am_calloc(1, sizeof(struct am_tree));
+}
 
 void am_tree_free(struct am_tree *tree)
 {
@@ -256,7 +259,10 @@ void am_tree_append(struct am_tree *tree, const struct am_hash *leaf_hash)
     }
 }
 
-uint64_t am_tree_size(const struct am_tree *tree) { return tree->size; }
+uint64_t am_tree_size(const struct am_tree *tree)
+{
+    return tree->size;
+}
 
 void am_tree_truncate(struct am_tree *tree, uint64_t size)
 {
@@ -291,8 +297,7 @@ static void subtree(const struct am_tree *t, uint64_t lo, uint64_t hi, struct am
     am_merkle_node_hash(&a, &b, out);
 }
 
-int am_tree_root(const struct am_tree *tree, uint64_t size, struct am_hash *out,
-                 struct am_err *err)
+int am_tree_root(const struct am_tree *tree, uint64_t size, struct am_hash *out, struct am_err *err)
 {
     if (size > tree->size)
         return AM_FAIL(err, AM_EINPUT, "the log has %llu entries, not %llu",
@@ -325,8 +330,7 @@ int am_tree_inclusion_proof(const struct am_tree *tree, uint64_t index, uint64_t
                             struct am_hash *proof, size_t *n, struct am_err *err)
 {
     if (size > tree->size || index >= size)
-        return AM_FAIL(err, AM_EINPUT,
-                       "no entry %llu in a tree of %llu entries (the log has %llu)",
+        return AM_FAIL(err, AM_EINPUT, "no entry %llu in a tree of %llu entries (the log has %llu)",
                        (unsigned long long)index, (unsigned long long)size,
                        (unsigned long long)tree->size);
     *n = 0;
@@ -358,10 +362,9 @@ int am_tree_consistency_proof(const struct am_tree *tree, uint64_t size1, uint64
                               struct am_hash *proof, size_t *n, struct am_err *err)
 {
     if (size1 == 0 || size1 > size2 || size2 > tree->size)
-        return AM_FAIL(err, AM_EINPUT,
-                       "no consistency proof from %llu to %llu entries in a log of %llu",
-                       (unsigned long long)size1, (unsigned long long)size2,
-                       (unsigned long long)tree->size);
+        return AM_FAIL(
+            err, AM_EINPUT, "no consistency proof from %llu to %llu entries in a log of %llu",
+            (unsigned long long)size1, (unsigned long long)size2, (unsigned long long)tree->size);
     *n = 0;
     if (size1 < size2)
         subproof(tree, size1, 0, size2, 1, proof, n);

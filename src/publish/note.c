@@ -47,8 +47,8 @@ int am_base64_decode(const char *text, size_t len, struct am_buf *out, struct am
     }
     am_buf_grow(out, max);
     if (len % 4 != 0 ||
-        sodium_base642bin((unsigned char *)out->ptr + out->len, max, text, len, NULL, &got,
-                          &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        sodium_base642bin((unsigned char *)out->ptr + out->len, max, text, len, NULL, &got, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
         end != text + len)
         return AM_FAIL(err, AM_EINPUT, "not valid base64 (RFC 4648 with padding)");
     out->len += got;
@@ -111,7 +111,10 @@ static int name_valid_n(const char *name, size_t n)
     return 1;
 }
 
-int am_note_name_valid(const char *name) { return name && name_valid_n(name, strlen(name)); }
+int am_note_name_valid(const char *name)
+{
+    return name && name_valid_n(name, strlen(name));
+}
 
 uint32_t am_note_key_id(const char *name, const uint8_t pubkey[32])
 {
@@ -190,8 +193,7 @@ static int parse_key_text(const char *text, const char *what, char name[AM_NOTE_
         char c = hex[i];
         int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
         if (d < 0)
-            return AM_FAIL(err, AM_EINPUT, "the %s key's id must be 8 lowercase hex digits",
-                           what);
+            return AM_FAIL(err, AM_EINPUT, "the %s key's id must be 8 lowercase hex digits", what);
         v = v << 4 | (uint32_t)d;
     }
     *id = v;
@@ -208,8 +210,8 @@ static int parse_key_text(const char *text, const char *what, char name[AM_NOTE_
             return AM_FAIL(err, AM_EINPUT,
                            "the %s key uses algorithm %d; only Ed25519 (1) is supported", what,
                            alg);
-        return AM_FAIL(err, AM_EINPUT,
-                       "the %s key's data is not base64 of 0x01 and 32 key bytes", what);
+        return AM_FAIL(err, AM_EINPUT, "the %s key's data is not base64 of 0x01 and 32 key bytes",
+                       what);
     }
     memcpy(key, raw.ptr + 1, 32);
     sodium_memzero(raw.ptr, raw.len);
@@ -257,8 +259,7 @@ int am_note_signer_parse(const char *text, struct am_note_signer *out, struct am
 }
 
 /* Valid note text: UTF-8, no control character but '\n'. Sets *line of the fault. */
-static int text_chars_valid(const char *msg, size_t len, long *line, long *col,
-                            const char **why)
+static int text_chars_valid(const char *msg, size_t len, long *line, long *col, const char **why)
 {
     const unsigned char *p = (const unsigned char *)msg;
     *line = 1;
@@ -306,8 +307,7 @@ int am_note_sign(const char *text, size_t len, const struct am_note_signer *sign
         sig[1] = (uint8_t)(id >> 16);
         sig[2] = (uint8_t)(id >> 8);
         sig[3] = (uint8_t)id;
-        crypto_sign_detached(sig + 4, NULL, (const unsigned char *)text, len,
-                             signers[i].secret);
+        crypto_sign_detached(sig + 4, NULL, (const unsigned char *)text, len, signers[i].secret);
         am_buf_adds(out, sig_prefix);
         am_buf_adds(out, signers[i].name);
         am_buf_addc(out, ' ');
@@ -330,8 +330,8 @@ void am_note_release(struct am_note *note)
 
 #define MALFORMED(line, ...) AM_FAIL_AT(err, AM_EINPUT, path ? path : "", line, 0, __VA_ARGS__)
 
-int am_note_open(const char *msg, size_t len, const struct am_note_verifier *known,
-                 size_t nknown, const char *path, struct am_note *out, struct am_err *err)
+int am_note_open(const char *msg, size_t len, const struct am_note_verifier *known, size_t nknown,
+                 const char *path, struct am_note *out, struct am_err *err)
 {
     memset(out, 0, sizeof(*out));
     long line, col;
@@ -414,8 +414,8 @@ int am_note_open(const char *msg, size_t len, const struct am_note_verifier *kno
         } else {
             sodium_ready();
             if (sig.len != 4 + crypto_sign_BYTES ||
-                crypto_sign_verify_detached(s + 4, (const unsigned char *)note.text,
-                                            note.text_len, v->pubkey) != 0) {
+                crypto_sign_verify_detached(s + 4, (const unsigned char *)note.text, note.text_len,
+                                            v->pubkey) != 0) {
                 rc = AM_FAIL_AT(err, AM_EVERIFY, path ? path : "", sig_line, 0,
                                 "the signature by %s (key %08x) is not valid for this text: "
                                 "the text or the signature was altered",
@@ -449,8 +449,7 @@ int am_note_open(const char *msg, size_t len, const struct am_note_verifier *kno
     return 0;
 }
 
-static int write_new(const char *path, const char *text, size_t len, int mode,
-                     struct am_err *err)
+static int write_new(const char *path, const char *text, size_t len, int mode, struct am_err *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
     if (fd < 0)
@@ -469,8 +468,7 @@ static int write_new(const char *path, const char *text, size_t len, int mode,
     return 0;
 }
 
-int am_note_keys_write(const char *name, const char *path, struct am_buf *vkey,
-                       struct am_err *err)
+int am_note_keys_write(const char *name, const char *path, struct am_buf *vkey, struct am_err *err)
 {
     struct am_buf skey, pub, pub_path;
     am_buf_init(&skey);

@@ -21,16 +21,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const am_publish_fields[] = {"person_id", "name",     "status",
+const char *const am_publish_fields[] = {"person_id",     "name",        "status",
                                          "incommunicado", "arrest_date", "facility",
-                                         "state",     "categories", "charge_classes"};
+                                         "state",         "categories",  "charge_classes"};
 const size_t am_publish_field_count = sizeof(am_publish_fields) / sizeof(am_publish_fields[0]);
 
 /* Only these columns are ever read for a public row; cédula, birth date, notes and raw
  * rows are never selected, so they cannot leak into a list. */
 static const char sql_person[] = "SELECT display_name, sensitivity FROM person WHERE id = ?";
-static const char sql_events[] =
-    "SELECT type, date, id FROM event WHERE person_id = ? ORDER BY id";
+static const char sql_events[] = "SELECT type, date, id FROM event WHERE person_id = ? ORDER BY id";
 /* The same readings as `amnistia people` (registry/people.c): the first arrest, the
  * facility of the latest event that names one; nothing dated after the publication. */
 static const char sql_arrest[] =
@@ -65,8 +64,8 @@ struct reader {
 
 static int reader_init(struct reader *r, struct am_store *store, struct am_err *err)
 {
-    static const char *const sql[Q_COUNT] = {sql_person, sql_events, sql_arrest, sql_facility,
-                                             sql_state, sql_categories, sql_charges};
+    static const char *const sql[Q_COUNT] = {sql_person, sql_events,     sql_arrest, sql_facility,
+                                             sql_state,  sql_categories, sql_charges};
     memset(r, 0, sizeof(*r));
     r->store = store;
     am_format_date(am_today(), r->today);
@@ -121,7 +120,10 @@ static int derive_status(struct reader *r, int64_t id, enum am_status *status, i
 }
 
 /* A JSON string, or null for NULL and ""; NULL (an error) when s is not valid UTF-8. */
-static json_t *text_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *text_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 static int bad_text(int64_t id, const char *field, struct am_err *err)
 {
@@ -293,8 +295,8 @@ static int select_ids(struct am_store *store, struct reader *r, const struct am_
     }
     case AM_PUBLISH_PERSONS:
         json_object_set_new(sel, "kind", json_string("persons"));
-        json_object_set_new(sel, "label", json_string(o->selection_label ? o->selection_label
-                                                                          : "persons"));
+        json_object_set_new(sel, "label",
+                            json_string(o->selection_label ? o->selection_label : "persons"));
         for (size_t i = 0; i < o->n_person_ids; i++)
             AM_VEC_PUSH(ids, o->person_ids[i]);
         if (ids->n)
@@ -460,8 +462,8 @@ static int check_options(const struct am_publish_options *o, struct am_err *err)
     return 0;
 }
 
-static int build_lists(struct am_store *store, const struct am_publish_options *o,
-                       struct lists *l, json_t **selection, size_t *withheld, struct am_err *err)
+static int build_lists(struct am_store *store, const struct am_publish_options *o, struct lists *l,
+                       json_t **selection, size_t *withheld, struct am_err *err)
 {
     struct reader r;
     id_vec ids = {0};
@@ -527,7 +529,8 @@ static int build_lists(struct am_store *store, const struct am_publish_options *
         json_decref(doc);
         am__canon_csv(l->fields, l->rows, &l->csv);
         l->counts = json_object();
-        json_object_set_new(l->counts, "persons", json_integer((json_int_t)json_array_size(l->rows)));
+        json_object_set_new(l->counts, "persons",
+                            json_integer((json_int_t)json_array_size(l->rows)));
         json_object_set_new(l->counts, "by_status", by_status);
     } else {
         json_decref(by_status);
@@ -592,10 +595,11 @@ static int commit_publication(struct am_store *store, const struct am_publish_op
     }
     if (rc == 0)
         rc = write_file(tmp, "list.json", l->json.ptr, l->json.len, 0644, err) ||
-             write_file(tmp, "list.csv", l->csv.ptr, l->csv.len, 0644, err) ||
-             write_file(tmp, "manifest.json", manifest, manifest_len, 0644, err) ||
-             write_file(tmp, "proof.tlog-proof", proof_text.ptr, proof_text.len, 0644, err) ||
-             write_file(tmp, "checkpoint.note", note.ptr, note.len, 0644, err)
+                     write_file(tmp, "list.csv", l->csv.ptr, l->csv.len, 0644, err) ||
+                     write_file(tmp, "manifest.json", manifest, manifest_len, 0644, err) ||
+                     write_file(tmp, "proof.tlog-proof", proof_text.ptr, proof_text.len, 0644,
+                                err) ||
+                     write_file(tmp, "checkpoint.note", note.ptr, note.len, 0644, err)
                  ? -1
                  : 0;
     if (rc == 0 && nsizes > 0) {
@@ -738,8 +742,7 @@ int am_publish(struct am_store *store, const struct am_publish_options *o,
 
 /* ---- listing --------------------------------------------------------------------------- */
 
-int am_publication_list(struct am_store *store, am_publication_cb cb, void *ctx,
-                        struct am_err *err)
+int am_publication_list(struct am_store *store, am_publication_cb cb, void *ctx, struct am_err *err)
 {
     /* Opening the log re-checks every entry against its hash and the signed root. */
     struct am_log *log = am_log_open(store, err);
@@ -755,9 +758,12 @@ int am_publication_list(struct am_store *store, am_publication_cb cb, void *ctx,
         return -1;
     int rc;
     while ((rc = am_stmt_step(st, err)) == 1) {
-        struct am_publication_row row = {(uint64_t)am_stmt_int64(st, 0), am_stmt_text(st, 1),
-                                         am_stmt_text(st, 2),          am_stmt_text(st, 3),
-                                         am_stmt_int64(st, 4),         am_stmt_text(st, 5)};
+        struct am_publication_row row = {(uint64_t)am_stmt_int64(st, 0),
+                                         am_stmt_text(st, 1),
+                                         am_stmt_text(st, 2),
+                                         am_stmt_text(st, 3),
+                                         am_stmt_int64(st, 4),
+                                         am_stmt_text(st, 5)};
         if (cb(&row, ctx) != 0)
             break;
     }

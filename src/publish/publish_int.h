@@ -14,7 +14,6 @@ void am__merkle_hash_children(const void *left, size_t llen, const void *right, 
 
 /* Sizes of every signed checkpoint of the log, ascending; the caller frees *sizes. */
 struct am_log;
-int am__log_checkpoint_sizes(struct am_log *log, uint64_t **sizes, size_t *n,
-                             struct am_err *err);
+int am__log_checkpoint_sizes(struct am_log *log, uint64_t **sizes, size_t *n, struct am_err *err);
 
 #endif

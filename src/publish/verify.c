@@ -108,8 +108,8 @@ static int load_since(const char *since, struct am_buf *note, struct am_err *err
 }
 
 /* Parses DIR/consistency/OLD.proof. */
-static int parse_consistency(const char *text, size_t len, uint64_t *old_size,
-                             uint64_t *new_size, struct am_hash *proof, size_t *n)
+static int parse_consistency(const char *text, size_t len, uint64_t *old_size, uint64_t *new_size,
+                             struct am_hash *proof, size_t *n)
 {
     char *copy = am_strndup(text, len), *save = NULL;
     int rc = -1, line = 0;
@@ -168,8 +168,8 @@ static int is_canonical(const json_t *v, const struct am_buf *bytes)
 {
     struct am_buf c;
     am_buf_init(&c);
-    int ok = am__canon_json(v, &c) == 0 && c.len == bytes->len &&
-             memcmp(c.ptr, bytes->ptr, c.len) == 0;
+    int ok =
+        am__canon_json(v, &c) == 0 && c.len == bytes->len && memcmp(c.ptr, bytes->ptr, c.len) == 0;
     am_buf_release(&c);
     return ok;
 }
@@ -207,8 +207,7 @@ static void check_file_hash(const char *dir, const char *name, json_t *files,
 
 /* The list's own form: canonical, only published fields, sorted, counts as the manifest. */
 static void check_list(json_t *manifest, const struct am_buf *list_json,
-                       const struct am_buf *list_csv, int have_csv,
-                       struct am_verify_report *rep)
+                       const struct am_buf *list_csv, int have_csv, struct am_verify_report *rep)
 {
     json_t *list = parse_json(list_json->ptr, list_json->len);
     if (!list) {
@@ -225,8 +224,9 @@ static void check_list(json_t *manifest, const struct am_buf *list_json,
     if (is_canonical(list, list_json))
         check(rep, 1, "list.json is in canonical form");
     else
-        check(rep, 0, "list.json is not in canonical form (sorted keys, no spaces): it was "
-                      "edited by hand");
+        check(rep, 0,
+              "list.json is not in canonical form (sorted keys, no spaces): it was "
+              "edited by hand");
     int fields_ok = json_equal(fields, json_object_get(manifest, "fields"));
     for (size_t i = 0; i < json_array_size(fields); i++) {
         const char *f = json_string_value(json_array_get(fields, i));
@@ -236,8 +236,9 @@ static void check_list(json_t *manifest, const struct am_buf *list_json,
     if (fields_ok)
         check(rep, 1, "list.json holds only the published fields the manifest names");
     else
-        check(rep, 0, "list.json names fields outside the published set or other than the "
-                      "manifest's");
+        check(rep, 0,
+              "list.json names fields outside the published set or other than the "
+              "manifest's");
     json_int_t prev = 0;
     size_t bad_order = 0, bad_row = 0;
     for (size_t i = 0; i < json_array_size(rows); i++) {
@@ -271,9 +272,9 @@ static void check_list(json_t *manifest, const struct am_buf *list_json,
     for (size_t i = 0; i < json_array_size(rows); i++) {
         const char *st = json_string_value(json_object_get(json_array_get(rows, i), "status"));
         if (st)
-            json_object_set_new(by_status, st,
-                                json_integer(json_integer_value(json_object_get(by_status, st)) +
-                                             1));
+            json_object_set_new(
+                by_status, st,
+                json_integer(json_integer_value(json_object_get(by_status, st)) + 1));
     }
     if (json_equal(by_status, want_by_status))
         check(rep, 1, "the persons by status are as the manifest counts them");
@@ -284,8 +285,9 @@ static void check_list(json_t *manifest, const struct am_buf *list_json,
     if ((json_int_t)json_array_size(rows) == want)
         check(rep, 1, "list.json has %lld persons, as the manifest says", (long long)want);
     else
-        check(rep, 0, "list.json has %zu persons but the signed manifest says %lld: rows were "
-                      "added or dropped",
+        check(rep, 0,
+              "list.json has %zu persons but the signed manifest says %lld: rows were "
+              "added or dropped",
               json_array_size(rows), (long long)want);
     if (have_csv) {
         struct am_buf csv;
@@ -535,16 +537,14 @@ static int load_rows(const char *text, size_t len, const char *which, json_t **d
     *doc = parse_json(text, len);
     json_t *arr = *doc ? json_object_get(*doc, "rows") : NULL;
     if (!json_is_array(arr))
-        return AM_FAIL(err, AM_EINPUT, "%s is not a published list (list.json with rows)",
-                       which);
+        return AM_FAIL(err, AM_EINPUT, "%s is not a published list (list.json with rows)", which);
     *n = json_array_size(arr);
     *rows = am_malloc((*n ? *n : 1) * sizeof(**rows));
     for (size_t i = 0; i < *n; i++) {
         json_t *row = json_array_get(arr, i);
         json_t *id = json_object_get(row, "person_id");
         if (!json_is_integer(id))
-            return AM_FAIL(err, AM_EINPUT, "row %zu of %s has no integer person_id", i + 1,
-                           which);
+            return AM_FAIL(err, AM_EINPUT, "row %zu of %s has no integer person_id", i + 1, which);
         (*rows)[i].id = json_integer_value(id);
         (*rows)[i].row = row;
     }

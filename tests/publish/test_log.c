@@ -182,20 +182,20 @@ static void test_append_only_and_tampering(void **state)
 
     /* Someone with the file drops the triggers and edits an entry. */
     assert_int_equal(am_store_exec(s, "DROP TRIGGER log_entry_append_only_u", &err), 0);
-    assert_int_equal(am_store_exec(s, "UPDATE log_entry SET entry = X'00' WHERE leaf_index = 2",
-                                   &err),
-                     0);
+    assert_int_equal(
+        am_store_exec(s, "UPDATE log_entry SET entry = X'00' WHERE leaf_index = 2", &err), 0);
     assert_null(am_log_open(s, &err));
     assert_int_equal(err.code, AM_EINPUT);
     assert_non_null(strstr(err.msg, "entry 2 does not match its stored hash"));
     am_err_clear(&err);
     /* ... and its hash too: the signed checkpoint no longer matches the history. */
-    assert_int_equal(am_store_exec(s,
-                                   "UPDATE log_entry SET leaf_hash = "
-                                   "X'96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7'"
-                                   " WHERE leaf_index = 2",
-                                   &err),
-                     0);
+    assert_int_equal(
+        am_store_exec(s,
+                      "UPDATE log_entry SET leaf_hash = "
+                      "X'96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7'"
+                      " WHERE leaf_index = 2",
+                      &err),
+        0);
     assert_null(am_log_open(s, &err));
     assert_non_null(strstr(err.msg, "history was rewritten"));
     am_err_clear(&err);

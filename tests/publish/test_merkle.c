@@ -13,8 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *ref_leaves[8] = {"", "00", "10", "2021", "3031", "40414243",
-                                    "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
+static const char *ref_leaves[8] = {"",
+                                    "00",
+                                    "10",
+                                    "2021",
+                                    "3031",
+                                    "40414243",
+                                    "5051525354555657",
+                                    "606162636465666768696a6b6c6d6e6f"};
 
 static void ref_leaf_hashes(struct am_hash out[8])
 {
@@ -26,7 +32,10 @@ static void ref_leaf_hashes(struct am_hash out[8])
     }
 }
 
-static void hex_of(const struct am_hash *h, char out[65]) { am_hex(h->b, AM_HASH_LEN, out); }
+static void hex_of(const struct am_hash *h, char out[65])
+{
+    am_hex(h->b, AM_HASH_LEN, out);
+}
 
 /* Every line of rfc6962_reference_tree.txt: leaves, roots 0..8, nodes, hasher vectors. */
 static void test_reference_tree(void **state)
@@ -237,8 +246,8 @@ static void test_consistency_tsv(void **state)
         size_t n;
         int pok = decode_proof(f[5], proof, &n) == 0;
         int rej = consistency_rejects(strtoull(f[1], NULL, 10), strtoull(f[2], NULL, 10),
-                                      strcmp(f[3], "-") ? f[3] : "",
-                                      strcmp(f[4], "-") ? f[4] : "", pok, proof, n);
+                                      strcmp(f[3], "-") ? f[3] : "", strcmp(f[4], "-") ? f[4] : "",
+                                      pok, proof, n);
         if (rej != (f[6][0] == '1'))
             fail_msg("%s: expected %s", f[0], f[6][0] == '1' ? "reject" : "accept");
         cases++;
@@ -344,8 +353,8 @@ static void test_json_testdata(void **state)
     snprintf(dir, sizeof(dir), "%s/tests/vectors/tlog/transparency-dev-merkle/testdata/inclusion",
              AM_SOURCE_DIR);
     walk(dir, 1, &count);
-    snprintf(dir, sizeof(dir),
-             "%s/tests/vectors/tlog/transparency-dev-merkle/testdata/consistency", AM_SOURCE_DIR);
+    snprintf(dir, sizeof(dir), "%s/tests/vectors/tlog/transparency-dev-merkle/testdata/consistency",
+             AM_SOURCE_DIR);
     walk(dir, 0, &count);
     assert_int_equal(count.inclusion, 98);
     assert_int_equal(count.consistency, 98);
@@ -409,47 +418,45 @@ static void test_generated_proofs(void **state)
         for (uint64_t i = 0; i < s; i++) {
             size_t n;
             assert_int_equal(am_tree_inclusion_proof(tree, i, s, proof, &n, &err), 0);
-            assert_int_equal(am_merkle_verify_inclusion(i, s, &leaves[i], proof, n, &roots[s],
-                                                        &err),
-                             0);
+            assert_int_equal(
+                am_merkle_verify_inclusion(i, s, &leaves[i], proof, n, &roots[s], &err), 0);
             if (n > 0) {
                 proof[n / 2].b[7] ^= 1;
-                assert_int_equal(am_merkle_verify_inclusion(i, s, &leaves[i], proof, n,
-                                                            &roots[s], &err),
-                                 -1);
+                assert_int_equal(
+                    am_merkle_verify_inclusion(i, s, &leaves[i], proof, n, &roots[s], &err), -1);
                 am_err_clear(&err);
                 proof[n / 2].b[7] ^= 1;
                 /* One hash short. */
-                assert_int_equal(am_merkle_verify_inclusion(i, s, &leaves[i], proof, n - 1,
-                                                            &roots[s], &err),
-                                 -1);
+                assert_int_equal(
+                    am_merkle_verify_inclusion(i, s, &leaves[i], proof, n - 1, &roots[s], &err),
+                    -1);
                 am_err_clear(&err);
             }
             /* Another leaf. */
-            assert_int_equal(am_merkle_verify_inclusion(i, s, &leaves[(i + 1) % N], proof, n,
-                                                        &roots[s], &err),
-                             -1);
+            assert_int_equal(
+                am_merkle_verify_inclusion(i, s, &leaves[(i + 1) % N], proof, n, &roots[s], &err),
+                -1);
             am_err_clear(&err);
         }
     for (uint64_t a = 1; a <= N; a++)
         for (uint64_t b = a; b <= N; b++) {
             size_t n;
             assert_int_equal(am_tree_consistency_proof(tree, a, b, proof, &n, &err), 0);
-            assert_int_equal(am_merkle_verify_consistency(a, b, roots[a].b, 32, roots[b].b, 32,
-                                                          proof, n, &err),
-                             0);
+            assert_int_equal(
+                am_merkle_verify_consistency(a, b, roots[a].b, 32, roots[b].b, 32, proof, n, &err),
+                0);
             if (a < b) {
                 /* A forked history: the old root of another tree. */
                 struct am_hash other = roots[a];
                 other.b[0] ^= 0x80;
-                assert_int_equal(am_merkle_verify_consistency(a, b, other.b, 32, roots[b].b, 32,
-                                                              proof, n, &err),
-                                 -1);
+                assert_int_equal(
+                    am_merkle_verify_consistency(a, b, other.b, 32, roots[b].b, 32, proof, n, &err),
+                    -1);
                 assert_int_equal(err.code, AM_EVERIFY);
                 am_err_clear(&err);
                 proof[n - 1].b[3] ^= 4;
-                assert_int_equal(am_merkle_verify_consistency(a, b, roots[a].b, 32, roots[b].b,
-                                                              32, proof, n, &err),
+                assert_int_equal(am_merkle_verify_consistency(a, b, roots[a].b, 32, roots[b].b, 32,
+                                                              proof, n, &err),
                                  -1);
                 am_err_clear(&err);
             }

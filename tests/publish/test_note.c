@@ -276,8 +276,7 @@ static void test_generate_keys(void **state)
     am_note_release(&note);
     /* One byte of text changed. */
     signed_note.ptr[0] = 'j';
-    assert_int_equal(am_note_open(signed_note.ptr, signed_note.len, &v, 1, NULL, &note, &err),
-                     -1);
+    assert_int_equal(am_note_open(signed_note.ptr, signed_note.len, &v, 1, NULL, &note, &err), -1);
     assert_int_equal(err.code, AM_EVERIFY);
     am_err_clear(&err);
     assert_int_equal(am_note_key_generate("bad name", &skey, &vkey, &err), -1);
@@ -394,8 +393,7 @@ static void test_tlog_proofs(void **state)
     assert_true(strncmp(p.checkpoint, "example.com/fancylog\n109482\n", 28) == 0);
     /* Its signature is elided ("[...]"), so the checkpoint note is malformed. */
     struct am_note note;
-    assert_int_equal(am_note_open(p.checkpoint, p.checkpoint_len, NULL, 0, NULL, &note, &err),
-                     -1);
+    assert_int_equal(am_note_open(p.checkpoint, p.checkpoint_len, NULL, 0, NULL, &note, &err), -1);
     assert_int_equal(err.code, AM_EINPUT);
     am_err_clear(&err);
     /* Written back without the extra line, it parses to the same proof. */
@@ -426,8 +424,7 @@ static void test_tlog_proofs(void **state)
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         am_err_clear(&err);
-        assert_int_equal(am_tlog_proof_parse(bad[i].text, strlen(bad[i].text), "p", &p, &err),
-                         -1);
+        assert_int_equal(am_tlog_proof_parse(bad[i].text, strlen(bad[i].text), "p", &p, &err), -1);
         assert_int_equal(err.input_line, bad[i].line);
         if (!strstr(err.msg, bad[i].msg))
             fail_msg("case %zu: '%s' not in '%s'", i, bad[i].msg, err.msg);
@@ -461,10 +458,10 @@ static void test_base64(void **state)
 int run_note_tests(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_verifier_keys),    cmocka_unit_test(test_bad_keys),
-        cmocka_unit_test(test_verify_notes),     cmocka_unit_test(test_resign_identical),
-        cmocka_unit_test(test_malformed),        cmocka_unit_test(test_generate_keys),
-        cmocka_unit_test(test_checkpoints),      cmocka_unit_test(test_tlog_proofs),
+        cmocka_unit_test(test_verifier_keys), cmocka_unit_test(test_bad_keys),
+        cmocka_unit_test(test_verify_notes),  cmocka_unit_test(test_resign_identical),
+        cmocka_unit_test(test_malformed),     cmocka_unit_test(test_generate_keys),
+        cmocka_unit_test(test_checkpoints),   cmocka_unit_test(test_tlog_proofs),
         cmocka_unit_test(test_base64),
     };
     return cmocka_run_group_tests_name("note", tests, NULL, NULL);

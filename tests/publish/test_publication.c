@@ -62,7 +62,8 @@ static struct am_store *synthetic_registry(const char *path)
         snprintf(cedula, sizeof(cedula), "9%07d", 1000000 + i);
         snprintf(birth, sizeof(birth), "20%02d-0%d-1%d", i % 10, 1 + i % 9, i % 10);
         snprintf(notes, sizeof(notes), "NOTAPRIVADA%03d", i);
-        snprintf(raw, sizeof(raw), "{\"full_name\":\"Persona%03d\",\"extra\":\"RAWROW%03d\"}", i, i);
+        snprintf(raw, sizeof(raw), "{\"full_name\":\"Persona%03d\",\"extra\":\"RAWROW%03d\"}", i,
+                 i);
         snprintf(state, sizeof(state), "Estado%d", i % 5);
         const char *ptext[] = {name, cedula, birth, sensitivity_of(i)};
         int64_t pid = i;
@@ -106,8 +107,7 @@ static struct am_store *synthetic_registry(const char *path)
                        "INSERT INTO event (person_id, type, date, facility) VALUES (?, 'release',"
                        " '2027-01-01', 'Centro Futuro')",
                        NULL, 0, &pid, 1);
-        exec_bound(s,
-                   "INSERT INTO category (person_id, category) VALUES (?, 'protester')", NULL, 0,
+        exec_bound(s, "INSERT INTO category (person_id, category) VALUES (?, 'protester')", NULL, 0,
                    &pid, 1);
         exec_bound(s,
                    "INSERT INTO charge (person_id, raw, class) VALUES (?, 'TEXTOCARGO', "
@@ -232,8 +232,8 @@ static int verify_dir(struct fixture *f, const char *dir_name, const char *since
     if (since)
         out_path(f, since, since_path, sizeof(since_path));
     struct am_err err = AM_ERR_INIT;
-    int rc = am_publication_verify(dir, key ? key : &f->verifier, since ? since_path : NULL,
-                                   NULL, rep, &err);
+    int rc = am_publication_verify(dir, key ? key : &f->verifier, since ? since_path : NULL, NULL,
+                                   rep, &err);
     if (rc)
         assert_int_equal(err.code, AM_EVERIFY);
     return rc;
@@ -714,7 +714,8 @@ static void test_bad_input_writes_nothing(void **state)
     struct am_buf m;
     am_buf_init(&m);
     read_out(f, "bad2/manifest.json", &m);
-    assert_non_null(strstr(m.ptr, "\"selection\":{\"kind\":\"persons\",\"label\":\"law:ley-sintetica\"}"));
+    assert_non_null(
+        strstr(m.ptr, "\"selection\":{\"kind\":\"persons\",\"label\":\"law:ley-sintetica\"}"));
     am_buf_release(&m);
     assert_int_equal(log_size(f), before + 1);
 
@@ -823,9 +824,12 @@ static void test_listing(void **state)
 int run_publication_tests(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_redaction),       cmocka_unit_test(test_tampering),
-        cmocka_unit_test(test_forked_log),      cmocka_unit_test(test_row_commitments),
-        cmocka_unit_test(test_bad_input_writes_nothing), cmocka_unit_test(test_listing),
+        cmocka_unit_test(test_redaction),
+        cmocka_unit_test(test_tampering),
+        cmocka_unit_test(test_forked_log),
+        cmocka_unit_test(test_row_commitments),
+        cmocka_unit_test(test_bad_input_writes_nothing),
+        cmocka_unit_test(test_listing),
         cmocka_unit_test(test_diff),
     };
     return cmocka_run_group_tests_name("publication", tests, setup, teardown);

@@ -8,8 +8,7 @@
 
 #include "amnistia/registry.h"
 
-static enum am_status derive(const struct am_event_fact *ev, size_t n, const char *as_of,
-                             int *inc)
+static enum am_status derive(const struct am_event_fact *ev, size_t n, const char *as_of, int *inc)
 {
     return am_status_derive(ev, n, as_of, inc);
 }
@@ -58,8 +57,7 @@ static void test_names(void **state)
         assert_int_equal(am_event_from_name(am_event_name((enum am_event_type)e)), e);
     assert_int_equal(am_status_from_name("preso"), -1);
     assert_int_equal(am_event_from_name(NULL), -1);
-    assert_string_equal(am_status_name(AM_STATUS_RELEASED_WITH_MEASURES),
-                        "released_with_measures");
+    assert_string_equal(am_status_name(AM_STATUS_RELEASED_WITH_MEASURES), "released_with_measures");
     assert_int_equal(am_event_effect(AM_EV_MEASURES_LIFTED), AM_STATUS_RELEASED);
     assert_int_equal(am_event_for_status(AM_STATUS_DETAINED), AM_EV_DETENTION_CONFIRMED);
     assert_int_equal(am_event_for_status(AM_STATUS_UNKNOWN), -1);
