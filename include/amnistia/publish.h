@@ -128,7 +128,8 @@ void am_note_signer_vkey(const struct am_note_signer *signer, struct am_buf *out
  * name or an existing file (nothing written), AM_EIO when a file cannot be written.
  */
 int am_note_keys_write(const char *name, const char *path, struct am_buf *vkey, struct am_err *err);
-/* Reads and parses a key file; errors name the file. */
+/* Reads and parses a key file; errors name the file. A signing key file that group or
+ * others may read is refused (AM_EINPUT), as ssh refuses such private keys. */
 int am_note_signer_load(const char *path, struct am_note_signer *out, struct am_err *err);
 int am_note_verifier_load(const char *path, struct am_note_verifier *out, struct am_err *err);
 

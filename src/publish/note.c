@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char sig_prefix[] = "\xe2\x80\x94 "; /* U+2014 EM DASH and a space */
@@ -518,6 +519,14 @@ int am_note_signer_load(const char *path, struct am_note_signer *out, struct am_
         rc = am_note_signer_parse(text.ptr, out, &e);
         if (rc)
             AM_FAIL_AT(err, e.code, path, 1, 0, "%s", e.msg);
+    }
+    struct stat st;
+    if (rc == 0 && stat(path, &st) == 0 && (st.st_mode & 077)) {
+        sodium_memzero(out->secret, sizeof(out->secret));
+        rc = AM_FAIL_AT(err, AM_EINPUT, path, 0, 0,
+                        "the signing key is readable by others; chmod 600 %s, and consider it "
+                        "exposed if others could read it",
+                        path);
     }
     sodium_memzero(text.ptr, text.len);
     am_buf_release(&text);

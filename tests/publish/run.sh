@@ -69,6 +69,10 @@ run 2 "'arrested' is not a status" "$A" publish --status arrested --title t --ke
 ok test ! -e p
 run 2 'the title is not valid UTF-8' "$A" publish --snapshot 1 --title "$(printf 'mal\377')" --key k --out p
 ok test ! -e p
+chmod 644 k
+run 2 'readable by others; chmod 600' "$A" publish --snapshot 1 --title 'Lista uno' --key k --out p1
+ok test ! -e p1
+chmod 600 k
 run 0 'published 2 persons \(2 withheld' "$A" publish --snapshot 1 --title 'Lista uno' --key k --out p1
 for f in list.json list.csv manifest.json proof.tlog-proof checkpoint.note; do ok test -s "p1/$f"; done
 ok test ! -e p1/consistency
@@ -92,8 +96,8 @@ run 2 'FAIL: the checkpoint in proof.tlog-proof is not signed by example.org/reg
     "$A" verify p1 --key other.pub
 
 # a second publication, with row commitments, consistent with the first
-sqlite3 r.db "INSERT INTO event(person_id,type,date) VALUES (1,'release','2026-03-01');
-              UPDATE person SET sensitivity='public' WHERE id=2;"
+sqlite3 r.db "INSERT INTO event(person_id,type,date) VALUES (1,'release','2026-03-01');"
+run 0 '' "$A" people set-sensitivity 2 public
 run 0 'salts \(private' "$A" publish --snapshot 1 --title 'Lista dos' --key k --out p2 --row-commitments
 ok test "$(stat -c %a private/p2.salts.csv)" = 600
 ok test "$(stat -c %a private)" = 700
