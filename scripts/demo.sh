@@ -32,3 +32,13 @@ done
 step "what the registry holds"
 "$AM" sources
 "$AM" snapshots
+
+step "publishing the detained who are public: a signed list anyone can verify"
+# (When the law module is merged: the list covered by the enacted law, via publish --law.)
+"$AM" keys new demo.example/amnistia --out "$DIR/publisher.key"
+"$AM" publish --status detained --title "Personas detenidas (demo)" \
+    --key "$DIR/publisher.key" --out "$DIR/publication-1"
+"$AM" publish --status released --title "Personas excarceladas (demo)" \
+    --key "$DIR/publisher.key" --out "$DIR/publication-2"
+"$AM" log
+"$AM" verify "$DIR/publication-2" --key "$DIR/publisher.key.pub" --since "$DIR/publication-1"

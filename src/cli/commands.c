@@ -10,6 +10,10 @@ const struct am_command am_commands[] = {
     {"show", "show one person, with every record and event behind it", am_cmd_show},
     {"links", "which person each record belongs to", am_cmd_links},
     {"export", "the whole registry as JSON or CSV", am_cmd_export},
+    {"keys", "make the key that signs publications", am_cmd_keys},
+    {"publish", "publish a redacted, signed list to the transparency log", am_cmd_publish},
+    {"verify", "check a publication from its files alone", am_cmd_verify},
+    {"log", "list publications; diff two of them", am_cmd_log},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

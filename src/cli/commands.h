@@ -12,5 +12,9 @@ int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err)
 int am_cmd_show(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_links(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_export(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_keys(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_publish(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_verify(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_log(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 
 #endif

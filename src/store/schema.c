@@ -104,6 +104,44 @@ static const char *const migrations[] = {
     "  record_id INTEGER REFERENCES record(id)"
     ") STRICT;"
     "CREATE INDEX category_person ON category(person_id);",
+    /* publish/: the transparency log (RFC 9162 leaves, C2SP checkpoints) and the
+     * publications it records. Append-only: triggers refuse UPDATE and DELETE. */
+    "CREATE TABLE log_entry ("
+    "  leaf_index INTEGER PRIMARY KEY CHECK (leaf_index >= 0),"
+    "  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),"
+    "  entry BLOB NOT NULL,"           /* the exact bytes hashed: a manifest.json */
+    "  title TEXT NOT NULL,"
+    "  at TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE checkpoint ("
+    "  size INTEGER PRIMARY KEY CHECK (size > 0),"
+    "  root BLOB NOT NULL CHECK (length(root) = 32),"
+    "  origin TEXT NOT NULL,"
+    "  note TEXT NOT NULL,"            /* the signed checkpoint, verbatim */
+    "  at TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE publication ("
+    "  leaf_index INTEGER PRIMARY KEY REFERENCES log_entry(leaf_index),"
+    "  title TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  selection TEXT NOT NULL,"
+    "  persons INTEGER NOT NULL,"
+    "  withheld INTEGER NOT NULL,"
+    "  manifest_sha256 TEXT NOT NULL,"
+    "  list_json TEXT NOT NULL"        /* the exact published list.json */
+    ") STRICT;"
+    "CREATE TRIGGER log_entry_append_only_u BEFORE UPDATE ON log_entry"
+    "  BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;"
+    "CREATE TRIGGER log_entry_append_only_d BEFORE DELETE ON log_entry"
+    "  BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;"
+    "CREATE TRIGGER checkpoint_append_only_u BEFORE UPDATE ON checkpoint"
+    "  BEGIN SELECT RAISE(ABORT, 'signed checkpoints are never changed'); END;"
+    "CREATE TRIGGER checkpoint_append_only_d BEFORE DELETE ON checkpoint"
+    "  BEGIN SELECT RAISE(ABORT, 'signed checkpoints are never deleted'); END;"
+    "CREATE TRIGGER publication_append_only_u BEFORE UPDATE ON publication"
+    "  BEGIN SELECT RAISE(ABORT, 'publications are never changed'); END;"
+    "CREATE TRIGGER publication_append_only_d BEFORE DELETE ON publication"
+    "  BEGIN SELECT RAISE(ABORT, 'publications are never deleted'); END;",
 };
 
 int am__store_migration_count(void) { return (int)(sizeof(migrations) / sizeof(migrations[0])); }
