@@ -363,6 +363,46 @@ void am_law_population_release(struct am_law_population *pop);
 /* The person with this id, or NULL. */
 struct am_law_person *am_law_population_find(struct am_law_population *pop, int64_t id);
 
+/* ---- reports over a population ------------------------------------------------------- */
+
+/* Counts of verdicts by dimension (outcome, reason, status, category, facility, state). */
+struct am_law_summary {
+    struct am_strmap counts; /* "dimension\tvalue\toutcome" -> persons */
+};
+struct am_law_summary_row {
+    const char *dimension; /* "outcome", "reason", "status", "category", "facility", "state" */
+    const char *value;
+    int64_t n[3]; /* by enum am_outcome */
+    int64_t total;
+};
+void am_law_summary_init(struct am_law_summary *s);
+void am_law_summary_release(struct am_law_summary *s);
+/* Counts one person's verdict. */
+void am_law_summary_add(struct am_law_summary *s, const struct am_law *law,
+                        const struct am_law_person *p, const struct am_law_verdict *v);
+/* The rows, by dimension in the order above and by total, largest first. The caller
+ * frees the array with am_free; strings belong to the summary. */
+struct am_law_summary_row *am_law_summary_rows(const struct am_law_summary *s, size_t *n);
+
+/* Two laws over one population: the cross-tabulation and the groups of people whose
+ * outcome differs, by the pair of deciding rules. */
+struct am_law_diff_group {
+    uint8_t outcome_a, outcome_b;
+    uint16_t rule_a, rule_b; /* deciding rules (am_law_verdict.decider) */
+    int64_t count;
+    int64_t example_person; /* the first person of the group */
+};
+struct am_law_diff {
+    int64_t crosstab[3][3]; /* [outcome under A][outcome under B] */
+    struct am_law_diff_group *groups; /* largest first */
+    size_t n_groups;
+};
+/* Evaluates both laws on every person (status_filter: an enum am_status, or -1 for all). */
+void am_law_diff_run(const struct am_law *a, const struct am_law *b,
+                     const struct am_law_population *pop, int status_filter,
+                     struct am_law_diff *out);
+void am_law_diff_release(struct am_law_diff *d);
+
 /*
  * Records a reviewer fact (person_fact): a reviewer fact name with true, false or
  * uncertain, or act_date with a YYYY-MM-DD date. by and note are required. AM_EINPUT for

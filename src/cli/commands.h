@@ -6,5 +6,13 @@
 #include "cli.h"
 
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_laws(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_diff_laws(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_deadlines(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_event(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_facts(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+/* `explain PERSON --law FILE`: not in the table; the `explain` command dispatches here. */
+int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 
 #endif

@@ -200,6 +200,34 @@ void am__law_rule_values(const struct am_law *law, const struct am_law_facts *f,
         }
         values[r] = rv.truth == F ? rv : any_u ? first_u : rv;
     }
+    /* An exception narrows the rules it is an exception to: it applies only where one of
+     * them could. Bases sit at lower levels, so walk the levels upwards. */
+    for (size_t k = law->n_rules; k-- > 0;) {
+        uint16_t r = law->by_level[k];
+        const struct am__law_rule *rule = &law->rules[r];
+        if (rule->n_bases == 0 || values[r].truth == F)
+            continue;
+        const struct am__rule_value *base = NULL;
+        uint8_t bt = F;
+        for (uint16_t b = 0; b < rule->n_bases; b++) {
+            const struct am__rule_value *bv = &values[rule->bases[b]];
+            if (bv->truth == T) {
+                bt = T;
+                base = bv;
+                break;
+            }
+            if (bv->truth == U && bt == F) {
+                bt = U;
+                base = bv;
+            } else if (!base) {
+                base = bv;
+            }
+        }
+        if (bt == F)
+            values[r] = (struct am__rule_value){F, base->atom, base->charge, base->episode};
+        else if (bt == U && values[r].truth == T)
+            values[r] = (struct am__rule_value){U, base->atom, base->charge, base->episode};
+    }
 }
 
 /* The outcome when the rules have these values (no unknown among them). */
@@ -315,12 +343,25 @@ void am_law_eval(const struct am_law *law, const struct am_law_facts *facts,
         return;
     }
     out->outcome = AM_OUTCOME_REVIEW;
-    out->decider = open[0];
+    /* Name first the open rules that alone would change the outcome. */
+    uint8_t alone[MAX_OPEN];
+    size_t n_alone = 0;
     for (size_t k = 0; k < n_open; k++) {
         uint16_t d, c;
         truth[open[k]] = T;
-        uint8_t if_applies = decide(law, truth, &d, &c);
+        alone[k] = decide(law, truth, &d, &c);
         truth[open[k]] = F;
+        if (alone[k] != base) {
+            open[n_alone] = open[k];
+            alone[n_alone] = alone[k];
+            n_alone++;
+        }
+    }
+    if (n_alone)
+        n_open = n_alone;
+    out->decider = open[0];
+    for (size_t k = 0; k < n_open; k++) {
+        uint8_t if_applies = alone[k];
         size_t before = out->n;
         add_reason(out, law, open[k], AM_REASON_OPEN, &values[open[k]]);
         if (out->n > before) {

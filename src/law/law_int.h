@@ -44,6 +44,8 @@ struct am__law_rule {
     uint16_t level;    /* 0 for the default; an exception sits above what it excepts */
     uint16_t first_clause, n_clauses; /* joined by `and` */
     const char *except; /* "in_episode, political" or NULL */
+    const uint16_t *bases; /* the rules it is an exception to */
+    uint16_t n_bases;
     long line;
 };
 

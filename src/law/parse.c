@@ -43,6 +43,7 @@ struct rule_tmp {
     struct am__law_rule r;
     AM_VEC(uint16_t) except; /* resolved indexes */
     int has_verdict;
+    int saw_when; /* a `when` line was read, even one with an error */
 };
 
 struct parser {
@@ -779,10 +780,11 @@ static void rule_property(struct parser *p)
         if (want_string(p, "the note", &t) == 0 && expect_end(p) == 0)
             r->r.note = t->str;
     } else if ((tok_is(key, "when") || tok_is(key, "and")) && p->block == B_RULE) {
-        if (tok_is(key, "and") && r->r.n_clauses == 0) {
+        if (tok_is(key, "and") && !r->saw_when) {
             DIAG(p, key, "start the conditions with `when`", "`and` before any `when`");
             return;
         }
+        r->saw_when = 1;
         parse_clause(p, r);
     } else if (tok_is(key, "exception-to") && p->block == B_RULE) {
         am_buf_reset(&p->scratch);
@@ -1255,6 +1257,12 @@ static void copy_out(struct parser *p)
     law->max_level = 0;
     for (size_t i = 0; i < p->rules.n; i++) {
         law->rules[i] = p->rules.v[i].r;
+        size_t nb = p->rules.v[i].except.n;
+        uint16_t *bases = am_arena_alloc(&law->arena, (nb ? nb : 1) * sizeof(uint16_t));
+        if (nb)
+            memcpy(bases, p->rules.v[i].except.v, nb * sizeof(uint16_t));
+        law->rules[i].bases = bases;
+        law->rules[i].n_bases = (uint16_t)nb;
         if (law->rules[i].level > law->max_level)
             law->max_level = law->rules[i].level;
     }
@@ -1395,8 +1403,24 @@ struct am_law *am_law_parse(const char *file, const char *text, size_t len,
     resolve(&p);
 
     if (p.nerr) {
-        /* A diagnostics list longer than what was collected: keep file order. */
-        (void)first_err;
+        /* Checks made after reading (names, required lines) come last: put every
+         * diagnostic of this file in line order (a stable insertion sort). */
+        struct am_law_diag *dv = p.diags->v.v;
+        for (size_t i = first_err + 1; i < p.diags->v.n; i++) {
+            struct am_law_diag tmp = dv[i];
+            size_t j = i;
+            while (j > first_err && (dv[j - 1].line > tmp.line ||
+                                     (dv[j - 1].line == tmp.line && dv[j - 1].col > tmp.col))) {
+                dv[j] = dv[j - 1];
+                j--;
+            }
+            dv[j] = tmp;
+        }
+        if (p.err && p.diags->v.n > first_err) {
+            am_err_clear(p.err);
+            AM_FAIL_AT(p.err, AM_EINPUT, p.file, dv[first_err].line, dv[first_err].col, "%s%s%s",
+                       dv[first_err].msg, dv[first_err].hint[0] ? "; " : "", dv[first_err].hint);
+        }
         parser_release(&p);
         am_law_free(law);
         return NULL;
