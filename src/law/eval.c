@@ -277,6 +277,30 @@ static void add_reason(struct am_law_verdict *out, const struct am_law *law, uin
     r->episode = rv ? rv->episode : -1;
 }
 
+/* The rule applies: one reason per condition line, naming the fact that made it hold. */
+static void add_decided(struct am_law_verdict *out, const struct am_law *law,
+                        const struct am_law_facts *f, uint16_t r, uint8_t role,
+                        const struct am__rule_value *rv)
+{
+    const struct am__law_rule *rule = &law->rules[r];
+    if (r == 0 || rv->truth != T || rule->n_clauses == 0) {
+        add_reason(out, law, r, role, rv);
+        return;
+    }
+    for (uint16_t c = 0; c < rule->n_clauses; c++) {
+        const struct am__law_clause *cl = &law->clauses[rule->first_clause + c];
+        for (uint16_t k = 0; k < cl->n; k++) {
+            uint16_t ai = (uint16_t)(cl->first + k);
+            struct am__rule_value av = {F, ai, -1, -1};
+            if (eval_atom(law, &law->atoms[ai], f, &av.charge, &av.episode) == T) {
+                av.truth = T;
+                add_reason(out, law, r, role, &av);
+                break;
+            }
+        }
+    }
+}
+
 #define MAX_OPEN 8
 
 void am_law_eval(const struct am_law *law, const struct am_law_facts *facts,
@@ -311,9 +335,9 @@ void am_law_eval(const struct am_law *law, const struct am_law_facts *facts,
     if (n_open == 0) {
         out->outcome = base;
         out->decider = decider;
-        add_reason(out, law, decider, AM_REASON_DECIDED, &values[decider]);
+        add_decided(out, law, facts, decider, AM_REASON_DECIDED, &values[decider]);
         if (conflict != AM__NO_ATOM)
-            add_reason(out, law, conflict, AM_REASON_CONFLICT, &values[conflict]);
+            add_decided(out, law, facts, conflict, AM_REASON_CONFLICT, &values[conflict]);
         if (decider == 0) {
             /* Say why no rule with another verdict applied. */
             for (size_t i = 0; i < n; i++) {
@@ -339,7 +363,7 @@ void am_law_eval(const struct am_law *law, const struct am_law_facts *facts,
     if (!differs) {
         out->outcome = base;
         out->decider = decider;
-        add_reason(out, law, decider, AM_REASON_DECIDED, &values[decider]);
+        add_decided(out, law, facts, decider, AM_REASON_DECIDED, &values[decider]);
         return;
     }
     out->outcome = AM_OUTCOME_REVIEW;
