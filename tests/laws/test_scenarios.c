@@ -4,11 +4,9 @@
  * and the verdict and deciding article expected under each of the four laws in laws/.
  * Every mismatch is printed; the test fails if any.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <cmocka.h>
 #include <string.h>
+
+#include "laws_tests.h"
 
 #include "amnistia/law.h"
 
@@ -247,10 +245,10 @@ static void test_scenarios(void **state)
     assert_int_equal(failures, 0);
 }
 
-int main(void)
+int am_test_scenarios(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenarios),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
 }
