@@ -114,7 +114,7 @@ static const struct bad_case bad[] = {
     {HEAD RULE_OK, 11, 1, "the law has no default", NULL},
     {HEAD DEFAULT_OK, 10, 1, "the law has no rule", NULL},
     /* header */
-    {"  title \"x\"\n", 1, 3, "expected `law`", NULL},
+    {"  title \"x\"\n", 1, 3, "indented line outside any block", "start a block first"},
     {"", 1, 1, "no `law` in the file", NULL},
     {"rule r\n", 1, 1, "expected `law`, found 'rule'", "start the file with `law ID`"},
     {"law t\n  version 1\n  status draft\narticle 1\n" RULE_OK DEFAULT_OK, 1, 1,
