@@ -131,7 +131,7 @@ static const struct bad_case bad[] = {
      5, 3, "unknown law property 'colour'", NULL},
     {"law t\n  title \"T\"\n  version 1\n  status draft\n  published 30/01/2026\narticle 1\n" RULE_OK
          DEFAULT_OK,
-     5, 13, "expected a date, found '30'", NULL},
+     5, 15, "unexpected character '/'", "put other text in double quotes"},
     {"law t\n  title T\n  version 1\n  status draft\narticle 1\n" RULE_OK DEFAULT_OK, 2, 9,
      "expected the title in double quotes, found 'T'", NULL},
     {HEAD "law u\n" RULE_OK DEFAULT_OK, 7, 1, "a second `law`", NULL},
