@@ -140,7 +140,7 @@ static const struct bad_case bad[] = {
      "directives are law, article"},
     {HEAD "article 1\n" RULE_OK DEFAULT_OK, 7, 9, "article 1 declared twice",
      "first declared at line 5"},
-    {HEAD "  > stray\n" RULE_OK DEFAULT_OK, 7, 3, "quoted text outside an article", NULL},
+    {HEAD RULE_OK "  > stray\n" DEFAULT_OK, 11, 3, "quoted text outside an article", NULL},
     {HEAD "article 2\n  cite 1\n" RULE_OK DEFAULT_OK, 8, 3, "unexpected line in an article", NULL},
     {HEAD "episodes e\n  one [2014-01-01 .. 2014-02-01]\n" RULE_OK DEFAULT_OK, 7, 1,
      "episodes e cites no article", NULL},
@@ -168,12 +168,13 @@ static const struct bad_case bad[] = {
      20, 3, "unknown deadline property 'by'", NULL},
     {HEAD RULE_OK DEFAULT_OK "  when fact armed_action\n", 14, 3, "unknown default property 'when'",
      NULL},
-    {"    \nlaw t\n", 2, 6, "the law has no `title`", NULL},
+    {"    \nlaw t\n", 2, 1, "the law has no `title`", NULL},
 };
 
 static void test_bad_laws(void **state)
 {
     (void)state;
+    int failures = 0;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         const struct bad_case *c = &bad[i];
         size_t len = strlen(c->text);
@@ -196,13 +197,16 @@ static void test_bad_laws(void **state)
                 fprintf(stderr, "  %ld:%ld %s | %s\n", d.v.v[k].line, d.v.v[k].col, d.v.v[k].msg,
                         d.v.v[k].hint);
         }
-        assert_true(found);
-        assert_string_equal(err.input_file, "t.law");
-        assert_int_equal(err.input_line, d.v.v[0].line);
-        assert_int_equal(err.input_col, d.v.v[0].col);
+        if (found && (strcmp(err.input_file, "t.law") != 0 || err.input_line != d.v.v[0].line ||
+                      err.input_col != d.v.v[0].col)) {
+            fprintf(stderr, "case %zu: err does not hold the first diagnostic\n", i);
+            found = 0;
+        }
+        failures += !found;
         am_law_diags_release(&d);
         am_law_free(law);
     }
+    assert_int_equal(failures, 0);
 }
 
 /* Every error of a file is collected, in line order, not only the first. */
