@@ -339,10 +339,11 @@ void am_law_eval(const struct am_law *law, const struct am_law_facts *facts,
         if (conflict != AM__NO_ATOM)
             add_decided(out, law, facts, conflict, AM_REASON_CONFLICT, &values[conflict]);
         if (decider == 0) {
-            /* Say why no rule with another verdict applied. */
-            for (size_t i = 0; i < n; i++) {
-                uint16_t r = law->by_level[i];
-                if (r != 0 && law->rules[r].verdict != base && values[r].truth == F)
+            /* Say why no rule with another verdict applied: the base rules (not
+             * exceptions, which fail with their base), in file order. */
+            for (uint16_t r = 1; r < n; r++) {
+                if (law->rules[r].level == 1 && law->rules[r].n_bases == 0 && law->rules[r].verdict != base &&
+                    values[r].truth == F)
                     add_reason(out, law, r, AM_REASON_FAILED, &values[r]);
             }
         }

@@ -107,7 +107,14 @@ static void add_value(struct am_buf *b, const struct am_law_facts *f, int fact, 
         else if (charge >= 0 && charge < f->n_charges)
             add_charge(b, f, charge);
         else
-            am_buf_addf(b, "%d charges", f->n_charges);
+            for (int i = 0; i < f->n_charges; i++) {
+                if (i == 3) {
+                    am_buf_addf(b, " and %d more", f->n_charges - 3);
+                    break;
+                }
+                am_buf_adds(b, i ? ", " : "");
+                add_charge(b, f, i);
+            }
         return;
     default:
         if (fact >= AM_FACT_REVIEWER && fact < AM__FACT_COUNT)
