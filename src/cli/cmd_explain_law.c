@@ -58,7 +58,7 @@ int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err 
         struct am_buf b;
         am_buf_init(&b);
         am_law_explain(law, &p->facts, &v, &b);
-        fprintf(cli->out, "%s (%s)\n", p->name, "registry");
+        fprintf(cli->out, "%s\n", p->name);
         fwrite(b.ptr, 1, b.len, cli->out);
         for (size_t d = 0; v.outcome == AM_OUTCOME_COVERED && d < am_law_deadline_count(law); d++) {
             struct am_law_deadline_status s;

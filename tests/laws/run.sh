@@ -111,6 +111,18 @@ expect 1 "eligibility without --law" -- "$A" eligibility
 expect 2 "eligibility with a bad law" -- "$A" eligibility --law "$work/bad.law"
 has "$work/err" "bad.law:9:8: error: unknown fact 'act_dat'" "bad law diagnostics"
 
+# ---- the worked example of docs/laws.md stays true ----------------------------------------
+awk '/^## A worked example/{on=1} on && /^```$/{if (inb) exit; inb=1; next} inb{print}' \
+    "$src/docs/laws.md" >"$work/example.law"
+expect 2 "docs example as printed" -- "$A" laws check "$work/example.law"
+has "$work/err" "error: article 7 is cited but not declared" "docs example error"
+sed 's/^article 9 "Exclusiones"$/article 7 "Procedimiento"\n  > ...\narticle 9 "Exclusiones"/' \
+    "$work/example.law" >"$work/example-fixed.law"
+expect 0 "docs example fixed" -- "$A" laws check "$work/example-fixed.law"
+expect 0 "docs example evaluated" -- "$A" eligibility --law "$work/example-fixed.law" --json
+has "$work/out" '"person_id": 1, "name": "Ana Prueba", "status": "released_with_measures", "outcome": "covered", "rule": "political_in_episode", "article": "1, 8"' "docs example covered"
+has "$work/out" '"person_id": 2, "name": "Beto Ficticio", "status": "detained", "outcome": "excluded", "rule": "default", "article": "1, 8"' "docs example default"
+
 # ---- diff-laws ------------------------------------------------------------------------------
 expect 0 "diff-laws" -- "$A" diff-laws "$L/ley-amnistia-2026.law" "$L/comite-madres-2026.law"
 has "$work/out" "excluded                  1            0            0        1" "crosstab excluded row"
