@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* amnistia event add PERSON TYPE DATE --source NAME [--detail TEXT]: one event by hand. */
+/*
+ * amnistia event add PERSON TYPE DATE --source NAME [--detail TEXT]: one event by hand,
+ * such as a court's decision on an amnesty request. The checks and the insert are in
+ * registry/event_add.c.
+ */
 #include "commands.h"
 
 #include "amnistia/registry.h"

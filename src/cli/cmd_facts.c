@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* amnistia facts set PERSON FACT VALUE --by NAME --note TEXT: a reviewer's fact. */
+/*
+ * amnistia facts set PERSON FACT VALUE --by NAME --note TEXT: a fact only a reviewer can
+ * establish (armed_action, act_date, ...), kept with who marked it and why.
+ */
 #include "commands.h"
 #include "law_cli.h"
 

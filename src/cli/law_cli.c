@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Helpers shared by the law commands: loading rule files, --as-of and --status. */
+/*
+ * Helpers shared by the law commands: loading a rule file with every diagnostic printed,
+ * parsing --as-of and --status, and choosing the reason a table row shows. No rule is
+ * decided here.
+ */
 #include "law_cli.h"
 
 #include <string.h>

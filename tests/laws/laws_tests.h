@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The groups of test_laws: scenarios, parser errors, evaluator units, registry. */
+/*
+ * The groups of test_laws: scenarios, parser errors, evaluator units, registry. Each
+ * group returns the number of failed tests, as cmocka_run_group_tests does.
+ */
 #ifndef AMNISTIA_LAWS_TESTS_H
 #define AMNISTIA_LAWS_TESTS_H
 
