@@ -1432,6 +1432,8 @@ struct am_law *am_law_parse(const char *file, const char *text, size_t len,
         return NULL;
     }
     copy_out(&p);
+    law->text = am_arena_strndup(&law->arena, p.text, p.len);
+    law->text_len = p.len;
     parser_release(&p);
     return law;
 }

@@ -440,3 +440,91 @@ int am_law_fact_set(struct am_store *store, int64_t person_id, const char *fact,
     am_stmt_finalize(st);
     return rc;
 }
+
+/* ---- saved verdicts --------------------------------------------------------------------- */
+
+static int save_law(struct am_store *store, const struct am_law *law, int64_t *law_id,
+                    struct am_err *err)
+{
+    uint8_t digest[AM_SHA256_LEN];
+    char hex[2 * AM_SHA256_LEN + 1];
+    am_sha256(law->text, law->text_len, digest);
+    am_hex(digest, sizeof(digest), hex);
+    struct am_stmt *st = am_stmt_prepare(store, "SELECT id FROM law WHERE sha256 = ?", err);
+    int rc = st && am_stmt_bind_text(st, 1, hex, err) == 0 ? am_stmt_step(st, err) : -1;
+    if (rc == 1)
+        *law_id = am_stmt_int64(st, 0);
+    am_stmt_finalize(st);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    st = am_stmt_prepare(store,
+                         "INSERT INTO law (name, version, status, sha256, text) VALUES (?,?,?,?,?)",
+                         err);
+    rc = st && am_stmt_bind_text(st, 1, law->id, err) == 0 &&
+                 am_stmt_bind_int64(st, 2, law->version, err) == 0 &&
+                 am_stmt_bind_text(st, 3, am_law_state_name(law->state), err) == 0 &&
+                 am_stmt_bind_text(st, 4, hex, err) == 0 &&
+                 am_stmt_bind_text(st, 5, law->text, err) == 0
+             ? am_stmt_step(st, err)
+             : -1;
+    am_stmt_finalize(st);
+    if (rc < 0)
+        return -1;
+    *law_id = am_store_last_insert_id(store);
+    return 0;
+}
+
+int am_law_verdicts_save(struct am_store *store, const struct am_law *law,
+                         const struct am_law_population *pop, int32_t as_of, int status_filter,
+                         int64_t *saved, struct am_err *err)
+{
+    *saved = 0;
+    if (am_store_begin(store, err) != 0)
+        return -1;
+    int64_t law_id = 0;
+    struct am_stmt *st = NULL;
+    struct am_buf reasons;
+    am_buf_init(&reasons);
+    char day[11], at[32];
+    am_format_date(as_of, day);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int rc = save_law(store, law, &law_id, err);
+    if (rc == 0)
+        st = am_stmt_prepare(store,
+                             "INSERT OR REPLACE INTO verdict (law_id, person_id, as_of, outcome,"
+                             " rule, article, reasons, at) VALUES (?,?,?,?,?,?,?,?)",
+                             err);
+    if (!st)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < pop->n; i++) {
+        const struct am_law_person *p = &pop->v[i];
+        if (status_filter >= 0 && p->facts.status != status_filter)
+            continue;
+        struct am_law_verdict v;
+        am_law_eval(law, &p->facts, &v);
+        am_buf_reset(&reasons);
+        am_law_verdict_json(law, &p->facts, &v, &reasons);
+        am_stmt_reset(st);
+        if (am_stmt_bind_int64(st, 1, law_id, err) || am_stmt_bind_int64(st, 2, p->id, err) ||
+            am_stmt_bind_text(st, 3, day, err) ||
+            am_stmt_bind_text(st, 4, am_outcome_name(v.outcome), err) ||
+            am_stmt_bind_text(st, 5, am_law_rule_id(law, v.decider), err) ||
+            am_stmt_bind_text(st, 6, am_law_rule_cites(law, v.decider), err) ||
+            am_stmt_bind_text(st, 7, reasons.ptr, err) || am_stmt_bind_text(st, 8, at, err) ||
+            am_stmt_step(st, err) < 0)
+            rc = -1;
+        else
+            (*saved)++;
+    }
+    am_stmt_finalize(st);
+    am_buf_release(&reasons);
+    if (rc != 0 || am_store_commit(store, err) != 0) {
+        am_store_rollback(store);
+        *saved = 0;
+        return -1;
+    }
+    return 0;
+}

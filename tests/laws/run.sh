@@ -111,6 +111,12 @@ expect 1 "eligibility without --law" -- "$A" eligibility
 expect 2 "eligibility with a bad law" -- "$A" eligibility --law "$work/bad.law"
 has "$work/err" "bad.law:9:8: error: unknown fact 'act_dat'" "bad law diagnostics"
 
+expect 0 "eligibility --save" -- "$A" eligibility --law "$L/ley-amnistia-2026.law" --save --csv
+has "$work/err" "amnistia: saved 3 verdicts under ley-amnistia-2026" "save message"
+expect 0 "eligibility --save again" -- "$A" eligibility --law "$L/ley-amnistia-2026.law" --save --status exiled
+n=$(sqlite3 "$db" "SELECT count(*) FROM law; SELECT count(*) FROM verdict; SELECT outcome || ' ' || rule FROM verdict WHERE person_id = 2" | tr '\n' ' ')
+[ "$n" = "1 3 excluded default " ] && ok || bad "saved verdicts (got $n)"
+
 # ---- the worked example of docs/laws.md stays true ----------------------------------------
 awk '/^## A worked example/{on=1} on && /^```$/{if (inb) exit; inb=1; next} inb{print}' \
     "$src/docs/laws.md" >"$work/example.law"

@@ -310,6 +310,46 @@ static void test_reviewer_facts(void **state)
     drop(s, path);
 }
 
+static void test_save_verdicts(void **state)
+{
+    (void)state;
+    char path[512];
+    struct am_store *s = make_registry(path, sizeof(path), "save");
+    struct am_err err = AM_ERR_INIT;
+    struct am_law_population pop;
+    assert_int_equal(am_law_population_load(s, today_days(), &pop, &err), 0);
+    struct am_law *mothers = law_file("comite-madres-2026");
+    int64_t saved;
+    assert_int_equal(am_law_verdicts_save(s, mothers, &pop, today_days(), -1, &saved, &err), 0);
+    assert_int_equal(saved, 4);
+    assert_int_equal(am_law_verdicts_save(s, mothers, &pop, today_days(), AM_STATUS_EXILED,
+                                          &saved, &err), 0);
+    assert_int_equal(saved, 1);
+    struct am_stmt *st = am_stmt_prepare(
+        s, "SELECT (SELECT count(*) FROM law), (SELECT count(*) FROM verdict),"
+           " (SELECT name || ' ' || status FROM law),"
+           " (SELECT outcome || ' ' || rule || ' ' || article FROM verdict WHERE person_id = 1),"
+           " (SELECT reasons FROM verdict WHERE person_id = 1)", &err);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_int_equal(am_stmt_int64(st, 0), 1);
+    assert_int_equal(am_stmt_int64(st, 1), 4);
+    assert_string_equal(am_stmt_text(st, 2), "comite-madres-2026 draft");
+    assert_string_equal(am_stmt_text(st, 3), "covered persecuted 1, 2");
+    assert_non_null(strstr(am_stmt_text(st, 4), "\"role\": \"decided\", \"rule\": \"persecuted\""));
+    am_stmt_finalize(st);
+    am_store_close(s);
+    /* a registry opened read-only: the save fails and writes nothing */
+    s = am_store_open_readonly(path, &err);
+    assert_non_null(s);
+    struct am_err e2 = AM_ERR_INIT;
+    assert_int_equal(am_law_verdicts_save(s, mothers, &pop, today_days() - 1, -1, &saved, &e2), -1);
+    assert_true(e2.code == AM_EDB || e2.code == AM_EIO);
+    assert_int_equal(saved, 0);
+    am_law_free(mothers);
+    am_law_population_release(&pop);
+    drop(s, path);
+}
+
 int am_test_registry(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +357,7 @@ int am_test_registry(void)
         cmocka_unit_test(test_verdicts_and_diff),
         cmocka_unit_test(test_events_and_deadlines),
         cmocka_unit_test(test_reviewer_facts),
+        cmocka_unit_test(test_save_verdicts),
     };
     return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }
