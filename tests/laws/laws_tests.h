@@ -15,5 +15,6 @@ int am_test_scenarios(void);
 int am_test_parse(void);
 int am_test_eval(void);
 int am_test_registry(void);
+int am_test_explain_cmd(void);
 
 #endif

@@ -12,5 +12,6 @@ int main(void)
     failed += am_test_parse();
     failed += am_test_eval();
     failed += am_test_registry();
+    failed += am_test_explain_cmd();
     return failed ? 1 : 0;
 }
