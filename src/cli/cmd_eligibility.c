@@ -158,11 +158,10 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
             am_cli_all_reasons(law, p, &v, &reason);
         else
             am_cli_first_reason(law, p, &v, &reason);
-        const char *fact = NULL;
-        for (int k = 0; k < v.n && !fact; k++)
-            if (v.reasons[k].atom != 0xFFFF &&
-                (v.decider != 0 || v.reasons[k].role == AM_REASON_FAILED))
-                fact = am_law_fact_name(v.reasons[k].fact);
+        int pick = am_cli_pick_reason(&v);
+        const char *fact = v.n && v.reasons[pick].atom != 0xFFFF
+                               ? am_law_fact_name(v.reasons[pick].fact)
+                               : NULL;
         const char *cells[] = {id,
                                p->name,
                                status_name(p->facts.status),

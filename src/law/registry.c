@@ -260,7 +260,9 @@ int am_law_population_load(struct am_store *store, int32_t as_of, struct am_law_
         int cls = am_charge_class_from_name(am_stmt_text(st, 2));
         c->cls = (uint8_t)(cls < 0 ? AM_CC_UNKNOWN : cls);
         const char *cert = am_stmt_text(st, 3);
-        c->uncertain = cert && strcmp(cert, "uncertain") == 0;
+        /* The catalog writes "uncertain" or "uncertain (why)": the first word counts. */
+        c->uncertain = cert && strncmp(cert, "uncertain", 9) == 0 &&
+                       (cert[9] == '\0' || cert[9] == ' ' || cert[9] == '(');
         p->charge_origin[p->facts.n_charges] =
             origin(a, am_stmt_int64(st, 4), am_stmt_text(st, 5),
                    cls < 0 ? am_arena_printf(a, "class '%s' is not a charge class",

@@ -173,5 +173,27 @@ expect 1 "facts set without note" -- "$A" facts set 1 armed_action true --by r
 n=$(sqlite3 "$db" "SELECT count(*) FROM person_fact")
 [ "$n" = "1" ] && ok || bad "one reviewer fact written (got $n)"
 
+# ---- from a list file: import, then the laws ----------------------------------------------
+export AMNISTIA_DB=$work/imported.db
+cat >"$work/lista.csv" <<'CSV'
+full_name,cedula,arrest_date,facility,state,charges,categories,status,status_date
+Ana Sintética,V-11222333,2017-05-03,Ramo Verde,Miranda,Instigación pública,journalist,released_with_measures,2026-01-20
+Beto Ficticio,V-22333444,2015-05-03,Rodeo I,Miranda,Traición a la patria;Robo agravado,protester,detained,2026-01-05
+Carla Inventada,V-33444555,2019-04-30,Ramo Verde,Miranda,Rebelión militar,military,detained,2026-01-05
+Dario Supuesto,V-44555666,,,,delito inventado,,exiled,2020-01-01
+CSV
+expect 0 "import a list" -- "$A" import --source "ONG sintética" --kind ngo --as-of 2026-01-26 "$work/lista.csv"
+expect 0 "eligibility on the imported list" -- "$A" eligibility --law "$L/ley-amnistia-2026.law" --csv
+has "$work/out" "3,Carla Inventada,detained,excluded,military_rebellion_2019,8,charges," "rebellion from the catalog"
+expect 0 "eligibility, announcement" -- "$A" eligibility --law "$L/anuncio-2026-01-30.law" --json
+has "$work/out" '"person_id": 2, "name": "Beto Ficticio", "status": "detained", "outcome": "needs_review"' "uncertain catalog row"
+has "$work/out" '"value": "\"Robo agravado\" (common, catalog row uncertain)"' "catalog row uncertain said"
+has "$work/out" '"value": "\"delito inventado\" (unknown: not in the charge catalog)"' "unmapped said"
+expect 0 "explain-free diff on the imported list" -- "$A" diff-laws "$L/ley-amnistia-2026.law" "$L/comite-madres-2026.law"
+has "$work/out" "1 person (military rebellion in Jan-Apr 2019, excepted by art. 8): excluded by A art. 8 (military_rebellion_2019), covered by B art. 1, 2 (persecuted)" "rebellion group"
+expect 0 "facts set by cedula" -- "$A" facts set V-11.222.333 armed_action uncertain --by revisora --note "prensa"
+expect 0 "event add by cedula" -- "$A" event add V-11.222.333 amnesty_requested 2026-02-21 --source "Tribunal sintetico"
+has "$work/out" "person 1 amnesty_requested 2026-02-21" "event by cedula"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -33,9 +33,9 @@ static const char seed_sql[] =
     " (4,'visits_granted','2026-12-01',5);"
     "INSERT INTO charge(person_id,raw,class,certainty,record_id) VALUES"
     " (1,'Instigación pública','political','confirmed',1),"
-    " (2,'Traición a la patria','political','likely',2),"
+    " (2,'Traición a la patria','political','likely (texto tomado de apunte)',2),"
     " (2,'asociación xx','unknown',NULL,2),"
-    " (3,'Conspiración','political','uncertain',4),"
+    " (3,'Conspiración','political','uncertain (número de artículo no visto en fuente)',4),"
     " (4,'Rebelión militar','political','confirmed',5);"
     "INSERT INTO category(person_id,category,record_id) VALUES (1,'journalist',1),(4,'military',5),"
     " (3,'political_leader',4);";
@@ -103,6 +103,7 @@ static void test_load_facts(void **state)
     struct am_law_person *beto = am_law_population_find(&pop, 2);
     assert_int_equal(beto->facts.nationality, AM_NAT_FOREIGN); /* from the cédula E */
     assert_int_equal(beto->facts.charges[1].cls, AM_CC_UNKNOWN);
+    assert_int_equal(beto->facts.charges[0].uncertain, 0); /* "likely (...)" */
     assert_int_equal(beto->facts.status, AM_STATUS_DETAINED);
     struct am_law_person *carla = am_law_population_find(&pop, 3);
     assert_int_equal(carla->facts.status, AM_STATUS_EXILED);
