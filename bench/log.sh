@@ -7,7 +7,7 @@
 set -eu
 build=${AM_BUILD_DIR:-build}
 leaves=${1:-1000000}
-bin="$build/log_bench"
+bin="$build/bench_log_bench"
 [ -x "$bin" ] || { echo "log.sh: $bin not found; build the Release tree first" >&2; exit 3; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -33,6 +33,17 @@ step "what the registry holds"
 "$AM" sources
 "$AM" snapshots
 
+step "the amnesty laws (laws/*.law)"
+"$AM" laws check laws/anuncio-2026-01-30.law laws/ley-amnistia-2026.law \
+    laws/comite-madres-2026.law laws/ley-amnistia-2016.law
+
+step "whom the enacted law covers, excludes or leaves in doubt (summary)"
+"$AM" eligibility --law laws/ley-amnistia-2026.law > "$DIR/eligibility-2026.txt"
+sed -n '/^Summary/,$p' "$DIR/eligibility-2026.txt"
+
+step "the enacted law against the mothers' committee draft"
+"$AM" diff-laws laws/ley-amnistia-2026.law laws/comite-madres-2026.law
+
 step "publishing the detained who are public: a signed list anyone can verify"
 # (When the law module is merged: the list covered by the enacted law, via publish --law.)
 "$AM" keys new demo.example/amnistia --out "$DIR/publisher.key"
