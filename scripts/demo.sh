@@ -44,12 +44,12 @@ sed -n '/^Summary/,$p' "$DIR/eligibility-2026.txt"
 step "the enacted law against the mothers' committee draft"
 "$AM" diff-laws laws/ley-amnistia-2026.law laws/comite-madres-2026.law
 
-step "publishing the detained who are public: a signed list anyone can verify"
-# (When the law module is merged: the list covered by the enacted law, via publish --law.)
+step "publishing the persons the enacted law covers: a signed list anyone can verify"
 "$AM" keys new demo.example/amnistia --out "$DIR/publisher.key"
 "$AM" publish --status detained --title "Personas detenidas (demo)" \
     --key "$DIR/publisher.key" --out "$DIR/publication-1"
-"$AM" publish --status released --title "Personas excarceladas (demo)" \
+"$AM" publish --law laws/ley-amnistia-2026.law \
+    --title "Cubiertos por la Ley de Amnistía 2026 (demo)" \
     --key "$DIR/publisher.key" --out "$DIR/publication-2"
 "$AM" log
 "$AM" verify "$DIR/publication-2" --key "$DIR/publisher.key.pub" --since "$DIR/publication-1"

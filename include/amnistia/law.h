@@ -360,6 +360,12 @@ struct am_law_population {
 int am_law_population_load(struct am_store *store, int32_t as_of, struct am_law_population *out,
                            struct am_err *err);
 void am_law_population_release(struct am_law_population *pop);
+/*
+ * The persons law covers as of as_of (outcome covered; needs_review is not covered), in
+ * ascending id order: what `publish --law` publishes. The caller frees *ids with am_free.
+ */
+int am_law_covered_persons(struct am_store *store, const struct am_law *law, int32_t as_of,
+                           int64_t **ids, size_t *n, struct am_err *err);
 /* The person with this id, or NULL. */
 struct am_law_person *am_law_population_find(struct am_law_population *pop, int64_t id);
 

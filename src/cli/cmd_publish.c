@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* amnistia publish: a redacted, signed list appended to the registry's transparency log. */
 #include "commands.h"
+#include "law_cli.h"
 
+#include "amnistia/law.h"
 #include "amnistia/publish.h"
 
 #include <limits.h>
 #include <string.h>
 
 static const char usage[] =
-    "usage: amnistia publish (--snapshot ID | --status S) --title T --key SKEY --out DIR\n"
-    "                        [--row-commitments [--salts FILE]]\n"
+    "usage: amnistia publish (--law FILE [--as-of DATE] | --snapshot ID | --status S)\n"
+    "                        --title T --key SKEY --out DIR [--row-commitments [--salts FILE]]\n"
     "\n"
-    "Publishes the persons of a snapshot, or with a derived status, who are marked public\n"
+    "Publishes the persons a law covers (as of DATE, default today), the persons of a\n"
+    "snapshot, or those with a derived status, who are marked public\n"
     "(restricted and sealed persons are never published). DIR (new or empty) receives\n"
     "list.json, list.csv, manifest.json, proof.tlog-proof, checkpoint.note and\n"
     "consistency/ proofs from every earlier checkpoint; see docs/publication.md.\n"
@@ -23,13 +26,18 @@ int am_cmd_publish(struct am_cli *cli, int argc, char **argv, struct am_err *err
     if (am_cli_help_requested(argc, argv, usage))
         return 0;
     struct am_publish_options o = {0};
-    const char *snapshot = NULL, *key = NULL;
+    const char *snapshot = NULL, *key = NULL, *law_file = NULL, *as_of_arg = NULL;
     int kinds = 0;
     for (int i = 1; i < argc; i++) {
         int more = i + 1 < argc;
         if (strcmp(argv[i], "--snapshot") == 0 && more) {
             snapshot = argv[++i];
             kinds++;
+        } else if (strcmp(argv[i], "--law") == 0 && more) {
+            law_file = argv[++i];
+            kinds++;
+        } else if (strcmp(argv[i], "--as-of") == 0 && more) {
+            as_of_arg = argv[++i];
         } else if (strcmp(argv[i], "--status") == 0 && more) {
             o.kind = AM_PUBLISH_STATUS;
             o.status = argv[++i];
@@ -49,7 +57,12 @@ int am_cmd_publish(struct am_cli *cli, int argc, char **argv, struct am_err *err
         }
     }
     if (kinds != 1)
-        return am_cli_usage_error(err, usage, "give exactly one of --snapshot or --status");
+        return am_cli_usage_error(err, usage, "give exactly one of --law, --snapshot or --status");
+    int32_t as_of = am_today();
+    if (as_of_arg && !law_file)
+        return am_cli_usage_error(err, usage, "--as-of goes with --law");
+    if (as_of_arg && am_cli_as_of(as_of_arg, usage, &as_of, err))
+        return -1;
     if (!o.title || !key || !o.out_dir)
         return am_cli_usage_error(err, usage, "publish needs --title, --key and --out");
     if (snapshot) {
@@ -81,7 +94,28 @@ int am_cmd_publish(struct am_cli *cli, int argc, char **argv, struct am_err *err
     if (!store)
         return -1;
     struct am_publish_result res;
-    int rc = am_publish(store, &o, &res, err);
+    struct am_law *law = NULL;
+    int64_t *covered = NULL;
+    char label[160];
+    int rc = 0;
+    if (law_file) {
+        /* The covered persons are the selection; the law's id and date say which. */
+        law = am_cli_law_load(law_file, err);
+        rc = law ? am_law_covered_persons(store, law, as_of, &covered, &o.n_person_ids, err) : -1;
+        if (rc == 0) {
+            char day[11];
+            am_format_date(as_of, day);
+            snprintf(label, sizeof(label), "law:%s v%d covered as of %s", am_law_id(law),
+                     am_law_version(law), day);
+            o.kind = AM_PUBLISH_PERSONS;
+            o.person_ids = covered;
+            o.selection_label = label;
+        }
+    }
+    if (rc == 0)
+        rc = am_publish(store, &o, &res, err);
+    am_free(covered);
+    am_law_free(law);
     am_store_close(store);
     memset(signer.secret, 0, sizeof(signer.secret));
     if (rc)
