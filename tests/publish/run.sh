@@ -58,7 +58,7 @@ run 1 'usage: amnistia keys new' "$A" keys new example.org/x
 run 1 'expected `keys new`' "$A" keys old
 
 # publish
-run 1 'give exactly one of --snapshot or --status' "$A" publish --title t --key k --out p
+run 1 'give exactly one of --law, --snapshot or --status' "$A" publish --title t --key k --out p
 run 1 'give exactly one' "$A" publish --snapshot 1 --status detained --title t --key k --out p
 run 1 'needs --title, --key and --out' "$A" publish --snapshot 1 --key k --out p
 run 1 'takes a snapshot id' "$A" publish --snapshot uno --title t --key k --out p
