@@ -242,8 +242,6 @@ static const char *trim(struct am_arena *arena, const char *s)
         n--;
     if (!n)
         return NULL;
-    if (s[n] == '\0')
-        return s;
     return am_arena_strndup(arena, s, n);
 }
 
