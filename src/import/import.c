@@ -808,6 +808,27 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+static int find_source(struct run *r, struct am_err *err)
+{
+    struct am_stmt *s = r->st[ST_SOURCE_GET];
+    if (bind_text(s, 1, r->opt->source, err))
+        return -1;
+    int rc = am_stmt_step(s, err);
+    if (rc == 1)
+        r->source_id = am_stmt_int64(s, 0);
+    am_stmt_reset(s);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        return 0;
+    s = r->st[ST_SOURCE_ADD];
+    if (bind_text(s, 1, r->opt->source, err) ||
+        bind_text(s, 2, r->opt->kind ? r->opt->kind : "other", err) || exec_insert(s, err))
+        return -1;
+    r->source_id = am_store_last_insert_id(r->store);
+    return 0;
+}
+
 static int import_file(struct run *r, const char *path, struct am_err *err)
 {
     struct am_import_file f = {.path = am_strdup(path)};
@@ -833,6 +854,10 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
         return -1;
     if (r->file->duplicate)
         return 0;
+    /* The source is created with its first snapshot, not for a run of duplicates. */
+    if (!r->source_id && find_source(r, err))
+        return -1;
+    r->result->source_id = r->source_id;
 
     s = r->st[ST_SNAPSHOT_ADD];
     if (am_stmt_bind_int64(s, 1, r->source_id, err) ||
@@ -923,27 +948,6 @@ static int max_id(struct am_stmt *s, int64_t *out, struct am_err *err)
     return rc < 0 ? -1 : 0;
 }
 
-static int find_source(struct run *r, struct am_err *err)
-{
-    struct am_stmt *s = r->st[ST_SOURCE_GET];
-    if (bind_text(s, 1, r->opt->source, err))
-        return -1;
-    int rc = am_stmt_step(s, err);
-    if (rc == 1)
-        r->source_id = am_stmt_int64(s, 0);
-    am_stmt_reset(s);
-    if (rc < 0)
-        return -1;
-    if (rc == 1)
-        return 0;
-    s = r->st[ST_SOURCE_ADD];
-    if (bind_text(s, 1, r->opt->source, err) ||
-        bind_text(s, 2, r->opt->kind ? r->opt->kind : "other", err) || exec_insert(s, err))
-        return -1;
-    r->source_id = am_store_last_insert_id(r->store);
-    return 0;
-}
-
 static int check_options(struct run *r, struct am_err *err)
 {
     const struct am_import_options *opt = r->opt;
@@ -1032,7 +1036,7 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     for (int i = 0; i < ST__COUNT; i++)
         if (!(r.st[i] = am_stmt_prepare(store, sql[i], err)))
             goto done;
-    if (find_source(&r, err) || max_id(r.st[ST_MAX_RECORD], &r.next_record, err) ||
+    if (max_id(r.st[ST_MAX_RECORD], &r.next_record, err) ||
         max_id(r.st[ST_MAX_PERSON], &r.next_person, err))
         goto done;
     /* About 100 bytes a row: bulk mode when the import at least doubles the registry. */
@@ -1047,7 +1051,6 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     if (bytes / 100 >= 20000 && bytes / 100 >= r.next_record &&
         drop_indexes(&r, &indexes, err))
         goto done;
-    result->source_id = r.source_id;
     for (size_t i = 0; i < npaths && !r.fatal; i++)
         if (import_file(&r, paths[i], err))
             goto done;
