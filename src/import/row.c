@@ -415,7 +415,8 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     }
 
     /* Cédula: digits apart from the V/E kind. */
-    if (c[AM_COL_CEDULA].v) {
+    /* "S/C", "N/A", "sin cédula": the list says it has none, which is not an error. */
+    if (c[AM_COL_CEDULA].v && !am_cedula_is_missing(c[AM_COL_CEDULA].v)) {
         struct am_cedula ced;
         char why[128] = "not a cédula";
         if (am_cedula_parse(c[AM_COL_CEDULA].v, &ced, why, sizeof(why))) {

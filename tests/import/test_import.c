@@ -653,6 +653,15 @@ static void test_row_full_name_and_fields(void **state)
     parse_row(NULL, "given_names,surnames,sensitivity,cedula\n Luis Ángel , Rojas Peña ,,E-81234567\n",
               cat, &p);
     assert_int_equal(p.rc, 0);
+    am_arena_release(&p.arena);
+    parse_row(NULL, "full_name,cedula\nAna Díaz,S/C\n", cat, &p);
+    assert_int_equal(p.rc, 0);
+    assert_null(p.rec.cedula);
+    assert_int_equal(p.rec.cedula_kind, 0);
+    am_arena_release(&p.arena);
+    parse_row(NULL, "given_names,surnames,sensitivity,cedula\n Luis Ángel , Rojas Peña ,,E-81234567\n",
+              cat, &p);
+    assert_int_equal(p.rc, 0);
     assert_string_equal(p.rec.full_name, "Luis Ángel Rojas Peña");
     assert_string_equal(p.rec.given_names, "Luis Ángel");
     assert_string_equal(p.rec.name_order, "split");
