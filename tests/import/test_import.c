@@ -626,8 +626,8 @@ static void test_row_full_name_and_fields(void **state)
     const struct am_record *r = &p.rec;
     assert_string_equal(r->list_id, "7");
     assert_string_equal(r->full_name, "GONZÁLEZ PÉREZ, María José");
-    assert_string_equal(r->given_names, "maria jose");
-    assert_string_equal(r->surnames, "gonzalez perez");
+    assert_string_equal(r->given_names, "María José");
+    assert_string_equal(r->surnames, "GONZÁLEZ PÉREZ");
     assert_string_equal(r->name_order, "surnames_first");
     assert_int_equal(r->cedula_kind, 'V');
     assert_string_equal(r->cedula, "12345678");
@@ -685,12 +685,20 @@ static void test_row_mapping(void **state)
         fail_msg("%s", p.err.msg);
     assert_string_equal(p.rec.full_name, "RAMÍREZ CASTILLO PEDRO LUIS");
     assert_string_equal(p.rec.given_names, "Pedro"); /* from the join, verbatim */
-    assert_string_equal(p.rec.surnames, "ramirez castillo");
+    assert_string_equal(p.rec.surnames, "RAMÍREZ CASTILLO");
     assert_string_equal(p.rec.name_order, "surnames_first");
     assert_string_equal(p.rec.cedula, "9876543");
     assert_int_equal(p.rec.cedula_kind, 0);
     assert_int_equal(p.rec.status, AM_STATUS_RELEASED); /* set status = released */
     assert_string_equal(p.rec.notes, "lista \"oficial\"");
+    am_arena_release(&p.arena);
+
+    /* Particles stay with their surname and a married name is kept, verbatim. */
+    parse_row(NULL, "full_name\nMaría del Carmen De La Cruz Pérez de Gómez\n", cat, &p);
+    assert_int_equal(p.rc, 0);
+    assert_string_equal(p.rec.name_order, "given_first");
+    assert_non_null(strstr(p.rec.surnames, "De La Cruz"));
+    assert_non_null(strstr(p.rec.surnames, "de Gómez"));
     am_arena_release(&p.arena);
 
     /* The source's own status and category words, and US dates. */
@@ -1285,7 +1293,7 @@ static void test_import_mapping_and_options(void **state)
     am_import_result_release(&res);
     assert_text(s, "SELECT given_names || '|' || surnames || '|' || name_order || '|' || status "
                    "FROM record",
-                "jose gregorio|ramos leon|surnames_first|released");
+                "JOSÉ GREGORIO|RAMOS LEÓN|surnames_first|released");
     assert_text(s, "SELECT title || ' ' || as_of FROM snapshot", "Lista oficial 2026-11-29");
     assert_text(s, "SELECT type || ' ' || date FROM event", "release 2026-11-29");
     assert_text(s, "SELECT kind FROM source", "official");
