@@ -247,6 +247,10 @@ struct am_import_options {
     int latin1;               /* convert from Windows-1252 before parsing */
     int jsonl;                /* -1 by extension (.jsonl/.ndjson), 0 CSV, 1 JSON Lines */
     FILE *warn;               /* warnings (extra columns); NULL: silent */
+    /* Called every 65,536 rows and at the end of each file, for progress on a terminal;
+     * may be NULL. */
+    void (*progress)(void *ctx, const char *path, int64_t rows, int done);
+    void *progress_ctx;
 };
 
 struct am_import_file {

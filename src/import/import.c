@@ -517,6 +517,8 @@ static int take_row(struct run *r, const struct am_plan *plan, const struct am_l
     struct am_record rec;
     struct am_err why = AM_ERR_INIT;
     r->row_no++;
+    if (r->opt->progress && (r->row_no & 0xFFFF) == 0)
+        r->opt->progress(r->opt->progress_ctx, r->path, r->row_no, 0);
     if (am_record_parse(plan, r->catalog, row, &r->arena, &rec, &why)) {
         bad_row(r, &why, orig, norig);
         return 0;
@@ -899,6 +901,8 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
     }
     fclose(src.f);
     am_buf_release(&src.conv);
+    if (r->opt->progress)
+        r->opt->progress(r->opt->progress_ctx, r->path, r->row_no, 1);
     if (out)
         return -1;
     s = r->st[ST_SNAPSHOT_COUNTS];

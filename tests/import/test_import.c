@@ -1337,6 +1337,15 @@ static void test_import_mapping_and_options(void **state)
     am_store_close(s);
 }
 
+static void count_progress(void *ctx, const char *path, int64_t rows, int done)
+{
+    int64_t *calls = ctx;
+    assert_non_null(strstr(path, "bulk.csv"));
+    calls[0]++;
+    calls[1] = rows;
+    calls[2] += done;
+}
+
 /* A big import takes the bulk path (indexes dropped and rebuilt): same result. */
 static void test_import_bulk_mode(void **state)
 {
@@ -1354,8 +1363,15 @@ static void test_import_bulk_mode(void **state)
     long indexes = (long)scalar(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index'");
     struct am_import_result res;
     struct am_err err = AM_ERR_INIT;
-    if (run_import(s, files, 1, NULL, 0, &res, &err))
+    int64_t calls[3] = {0, 0, 0};
+    struct am_import_options opt = {.source = "bulk", .as_of = "2026-11-01", .jsonl = -1,
+                                    .progress = count_progress, .progress_ctx = calls};
+    if (am_import_run(s, &opt, files, 1, &res, &err))
         fail_msg("%s", err.msg);
+    /* Progress at 65,536 rows would need more; here only the end of the file. */
+    assert_int_equal(calls[0], 1);
+    assert_int_equal(calls[1], 25000);
+    assert_int_equal(calls[2], 1);
     assert_int_equal(res.files.v[0].rows, 25000);
     am_import_result_release(&res);
     assert_int_equal(scalar(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"),
