@@ -134,7 +134,7 @@ enum stmt_id {
 };
 
 static const char *const sql[ST__COUNT] = {
-    [ST_SOURCE_GET] = "SELECT id FROM source WHERE name = ?1",
+    [ST_SOURCE_GET] = "SELECT id, kind FROM source WHERE name = ?1",
     [ST_SOURCE_ADD] = "INSERT INTO source(name, kind) VALUES (?1, ?2)",
     [ST_DUP] = "SELECT n.id, s.name FROM snapshot n JOIN source s ON s.id = n.source_id"
                " WHERE n.file_sha256 = ?1",
@@ -828,8 +828,15 @@ static int find_source(struct run *r, struct am_err *err)
     if (bind_text(s, 1, r->opt->source, err))
         return -1;
     int rc = am_stmt_step(s, err);
-    if (rc == 1)
+    if (rc == 1) {
         r->source_id = am_stmt_int64(s, 0);
+        const char *kind = am_stmt_text(s, 1);
+        if (r->opt->kind && kind && strcmp(kind, r->opt->kind) != 0 && r->opt->warn)
+            fprintf(r->opt->warn,
+                    "amnistia: warning: source '%s' is already of kind %s; --kind %s is "
+                    "ignored\n",
+                    r->opt->source, kind, r->opt->kind);
+    }
     am_stmt_reset(s);
     if (rc < 0)
         return -1;
@@ -1039,11 +1046,13 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
         goto done;
     if (opt->rejects_path && open_rejects(&r, &rejects_tmp, err))
         goto done;
-    /* Bulk-load mode for this connection only: a bigger page cache, and foreign keys
-     * off because rows are written in batches per table (children may reach the disk
-     * before their parents). Integrity holds by construction: record and person ids are
-     * assigned here, inside an exclusive transaction. Both are restored at the end. */
-    if (am_store_exec(store, "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF", err))
+    /* Bulk-load mode for this connection only: a bigger page cache; foreign keys off
+     * because rows are written in batches per table (children may reach the disk before
+     * their parents) — integrity holds by construction, record and person ids being
+     * assigned here inside an exclusive transaction; and temporary files on disk, so
+     * that rebuilding an index sorts in bounded memory. All restored at the end. */
+    if (am_store_exec(store, "PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF;"
+                             " PRAGMA temp_store = FILE", err))
         goto done;
     fk_off = 1;
     if (am_store_begin(store, err))
@@ -1118,7 +1127,8 @@ done:
         am_store_rollback(store);
     if (fk_off) {
         struct am_err ignored = AM_ERR_INIT;
-        am_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000", &ignored);
+        am_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000;"
+                             " PRAGMA temp_store = MEMORY", &ignored);
     }
     if (r.rejects) {
         fclose(r.rejects);
