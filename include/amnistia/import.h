@@ -134,9 +134,9 @@ void am_plan_free(struct am_plan *plan);
 /* Number of header columns the plan expects per row. */
 size_t am_plan_width(const struct am_plan *plan);
 /* Resolves one more column name (JSON Lines keys appear row by row): returns its index
- * in the plan, adding it when new. *is_new is set when it had not been seen. */
-size_t am_plan_add_column(struct am_plan *plan, const char *name, int *is_new,
-                          struct am_err *err);
+ * in the plan, adding it when new (*is_new is then set). Never fails: a key that would
+ * feed a canonical column already fed is kept, feeding nothing. */
+size_t am_plan_add_column(struct am_plan *plan, const char *name, int *is_new);
 
 /* ---- rows -------------------------------------------------------------------------------- */
 

@@ -745,7 +745,7 @@ static int import_jsonl(struct run *r, struct lines *ls, struct am_err *err)
         json_object_foreach(obj, key, val)
         {
             int is_new;
-            size_t idx = am_plan_add_column(plan, key, &is_new, err);
+            size_t idx = am_plan_add_column(plan, key, &is_new);
             if (is_new) {
                 const struct am__plan_col *pc = &plan->cols.v[idx];
                 if (pc->target < 0 && pc->join < 0 && !pc->ignored) {
