@@ -122,10 +122,13 @@ enum am_date_order am_mapping_date_order(const struct am_mapping *map);
  */
 struct am_plan;
 /*
- * Builds the plan for a file's header. Fails (AM_EINPUT, at file:line:col) when a
- * canonical column is fed twice, or when the mapping names a column the header lacks.
- * extra receives (appended, comma-separated) the columns that feed nothing, so the
- * caller can warn once; may be NULL.
+ * Builds the plan for a file's header. The plan borrows map, which must outlive it; the
+ * caller frees the plan with am_plan_free. Fails (AM_EINPUT, at file:line:col) when a
+ * canonical column is fed twice, a column appears twice in a join, the mapping names a
+ * column the header lacks, or nothing gives a name. extra receives (appended,
+ * comma-separated, quoted) the columns that feed nothing, so the caller can warn once;
+ * may be NULL. With n == 0 (JSON Lines, no header) no check is made and columns are
+ * added by am_plan_add_column.
  */
 struct am_plan *am_plan_build(const struct am_mapping *map, const char *file, long line,
                               const struct am_csv_field *header, size_t n, struct am_buf *extra,
