@@ -328,6 +328,40 @@ static void test_csv_problems(void **state)
     collected_release(&c);
 }
 
+/* A quote left open does not pull the rest of a huge file into memory. */
+static void test_csv_limits(void **state)
+{
+    (void)state;
+    size_t big = 17u * 1024 * 1024;
+    char *text = am_malloc(big + 16);
+    memcpy(text, "a,b\n1,\"", 7);
+    memset(text + 7, 'x', big - 7);
+    memcpy(text + big, "\n", 2);
+    struct am_csv *csv = am_csv_new_mem("big.csv", text, big + 1);
+    struct am_csv_record rec;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am_csv_next(csv, &rec, &err), 1);
+    assert_int_equal(am_csv_next(csv, &rec, &err), 1);
+    assert_non_null(rec.problem);
+    assert_non_null(strstr(rec.problem, "longer than 16 MB"));
+    assert_int_equal(rec.problem_line, 2);
+    assert_true(rec.n >= 1);
+    assert_int_equal(am_csv_next(csv, &rec, &err), 0);
+    am_csv_free(csv);
+    /* Too many fields. */
+    size_t n = 70000;
+    for (size_t i = 0; i < n; i++)
+        text[i] = ',';
+    text[n] = '\n';
+    csv = am_csv_new_mem("wide.csv", text, n + 1);
+    assert_int_equal(am_csv_next(csv, &rec, &err), 1);
+    assert_non_null(rec.problem);
+    assert_int_equal(rec.n, 65536);
+    assert_string_equal(rec.fields[rec.n - 1].value, "");
+    am_csv_free(csv);
+    am_free(text);
+}
+
 static void test_csv_trickle_same_as_whole(void **state)
 {
     (void)state;
@@ -1426,6 +1460,7 @@ int main(void)
         cmocka_unit_test(test_csv_empty_fields_and_endings),
         cmocka_unit_test(test_csv_columns_in_characters),
         cmocka_unit_test(test_csv_problems),
+        cmocka_unit_test(test_csv_limits),
         cmocka_unit_test(test_csv_trickle_same_as_whole),
         cmocka_unit_test(test_csv_forced_separator_and_io_error),
         cmocka_unit_test(test_column_from_header),
