@@ -10,6 +10,16 @@ const struct am_command am_commands[] = {
     {"show", "show one person, with every record and event behind it", am_cmd_show},
     {"links", "which person each record belongs to", am_cmd_links},
     {"export", "the whole registry as JSON or CSV", am_cmd_export},
+    {"keys", "make the key that signs publications", am_cmd_keys},
+    {"publish", "publish a redacted, signed list to the transparency log", am_cmd_publish},
+    {"verify", "check a publication from its files alone", am_cmd_verify},
+    {"log", "list publications; diff two of them", am_cmd_log},
+    {"laws", "check amnesty rule files (laws/*.law)", am_cmd_laws},
+    {"eligibility", "each person's verdict under a law, with reasons", am_cmd_eligibility},
+    {"diff-laws", "compare two laws or drafts person by person", am_cmd_diff_laws},
+    {"deadlines", "obligations a law creates for covered people", am_cmd_deadlines},
+    {"event", "add a dated event to a person (event add ...)", am_cmd_event},
+    {"facts", "record a reviewer's fact about a person (facts set ...)", am_cmd_facts},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);
