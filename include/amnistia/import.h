@@ -122,10 +122,13 @@ enum am_date_order am_mapping_date_order(const struct am_mapping *map);
  */
 struct am_plan;
 /*
- * Builds the plan for a file's header. Fails (AM_EINPUT, at file:line:col) when a
- * canonical column is fed twice, or when the mapping names a column the header lacks.
- * extra receives (appended, comma-separated) the columns that feed nothing, so the
- * caller can warn once; may be NULL.
+ * Builds the plan for a file's header. The plan borrows map, which must outlive it; the
+ * caller frees the plan with am_plan_free. Fails (AM_EINPUT, at file:line:col) when a
+ * canonical column is fed twice, a column appears twice in a join, the mapping names a
+ * column the header lacks, or nothing gives a name. extra receives (appended,
+ * comma-separated, quoted) the columns that feed nothing, so the caller can warn once;
+ * may be NULL. With n == 0 (JSON Lines, no header) no check is made and columns are
+ * added by am_plan_add_column.
  */
 struct am_plan *am_plan_build(const struct am_mapping *map, const char *file, long line,
                               const struct am_csv_field *header, size_t n, struct am_buf *extra,
@@ -134,9 +137,9 @@ void am_plan_free(struct am_plan *plan);
 /* Number of header columns the plan expects per row. */
 size_t am_plan_width(const struct am_plan *plan);
 /* Resolves one more column name (JSON Lines keys appear row by row): returns its index
- * in the plan, adding it when new. *is_new is set when it had not been seen. */
-size_t am_plan_add_column(struct am_plan *plan, const char *name, int *is_new,
-                          struct am_err *err);
+ * in the plan, adding it when new (*is_new is then set). Never fails: a key that would
+ * feed a canonical column already fed is kept, feeding nothing. */
+size_t am_plan_add_column(struct am_plan *plan, const char *name, int *is_new);
 
 /* ---- rows -------------------------------------------------------------------------------- */
 
@@ -247,6 +250,10 @@ struct am_import_options {
     int latin1;               /* convert from Windows-1252 before parsing */
     int jsonl;                /* -1 by extension (.jsonl/.ndjson), 0 CSV, 1 JSON Lines */
     FILE *warn;               /* warnings (extra columns); NULL: silent */
+    /* Called every 65,536 rows and at the end of each file, for progress on a terminal;
+     * may be NULL. */
+    void (*progress)(void *ctx, const char *path, int64_t rows, int done);
+    void *progress_ctx;
 };
 
 struct am_import_file {

@@ -46,6 +46,10 @@ void am_stmt_reset(struct am_stmt *stmt);    /* also clears bindings */
 int am_stmt_bind_int64(struct am_stmt *stmt, int idx, int64_t value, struct am_err *err);
 int am_stmt_bind_double(struct am_stmt *stmt, int idx, double value, struct am_err *err);
 int am_stmt_bind_text(struct am_stmt *stmt, int idx, const char *value, struct am_err *err);
+/* Binds text without copying it: value (len bytes, not NUL-terminated necessarily) must
+ * stay unchanged until the statement is stepped and reset. For bulk inserts. */
+int am_stmt_bind_text_nocopy(struct am_stmt *stmt, int idx, const char *value, size_t len,
+                             struct am_err *err);
 int am_stmt_bind_blob(struct am_stmt *stmt, int idx, const void *data, size_t len,
                       struct am_err *err);
 int am_stmt_bind_null(struct am_stmt *stmt, int idx, struct am_err *err);

@@ -26,6 +26,13 @@ static int want_value(int argc, char **argv, int *i, const char **out, struct am
     return 0;
 }
 
+static void show_progress(void *ctx, const char *path, int64_t rows, int done)
+{
+    (void)ctx;
+    fprintf(stderr, "\ramnistia: %s: %lld rows read%s", path, (long long)rows, done ? "\n" : "");
+    fflush(stderr);
+}
+
 int am_cmd_import(struct am_cli *cli, int argc, char **argv, struct am_err *err)
 {
     if (am_cli_help_requested(argc, argv, usage))
@@ -80,6 +87,8 @@ int am_cmd_import(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         AM_VEC_FREE(&files);
         return -1;
     }
+    if (cli->progress)
+        opt.progress = show_progress;
     struct am_store *store = am_cli_open_store(cli, err);
     if (!store) {
         AM_VEC_FREE(&files);

@@ -11,6 +11,12 @@
 #include <string.h>
 
 #define CHUNK (64 * 1024)
+/* No real list has a row this long; a quote left open would otherwise pull the rest of
+ * the file into memory. Beyond it the row's bytes are dropped and the row is bad. */
+#define MAX_RECORD (16 * 1024 * 1024)
+/* The separator is decided from at most this much of the first line. */
+#define MAX_DETECT (1024 * 1024)
+#define MAX_FIELDS (64 * 1024)
 
 struct mem_src {
     const char *data;
@@ -123,6 +129,8 @@ static int start(struct am_csv *csv, struct am_err *err)
     size_t commas = 0, semis = 0, i = csv->pos;
     int quoted = 0;
     for (;;) {
+        if (i >= MAX_DETECT)
+            break;
         if (i == csv->len) {
             int rc = fill(csv, 1, err);
             if (rc < 0)
@@ -159,14 +167,22 @@ static void set_problem(struct am_csv *csv, struct am_csv_record *rec, long line
 
 static inline void put(struct am_buf *b, char c)
 {
-    if (b->len + 1 >= b->cap)
+    if (b->len + 1 >= b->cap) {
+        if (b->len >= MAX_RECORD)
+            return;
         am_buf_grow(b, 1);
+    }
     b->ptr[b->len++] = c;
 }
 
 static void end_field(struct am_csv *csv, long line, long col, int quoted)
 {
-    put(&csv->rec, '\0');
+    /* A row past the limit keeps the fields it had; the rest is dropped. */
+    if (csv->fields.n > 0 && (csv->rec.len >= MAX_RECORD || csv->fields.n >= MAX_FIELDS))
+        return;
+    if (csv->rec.len + 1 >= csv->rec.cap)
+        am_buf_grow(&csv->rec, 1);
+    csv->rec.ptr[csv->rec.len++] = '\0';
     struct am_csv_field f = {NULL, 0, line, col, quoted};
     AM_VEC_PUSH(&csv->fields, f);
     AM_VEC_PUSH(&csv->offs, csv->rec.len);
@@ -282,6 +298,10 @@ int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *er
     }
     if (!in_record)
         return 0;
+    if (csv->rec.len >= MAX_RECORD || csv->fields.n >= MAX_FIELDS)
+        set_problem(csv, rec, rec->line, 1,
+                    "this row is longer than 16 MB or 65,536 fields, so a quote is probably "
+                    "left open; close the quoted field that starts the long text");
     if (!done) {
         /* The file ended inside the record. */
         if (st == QUOTED)

@@ -129,37 +129,169 @@ static int next_line(struct lines *ls, const char **text, size_t *len)
 /* ---- the import's state -------------------------------------------------------------- */
 
 enum stmt_id {
-    ST_SOURCE_GET, ST_SOURCE_ADD, ST_DUP, ST_SNAPSHOT_ADD, ST_SNAPSHOT_COUNTS, ST_RECORD,
-    ST_PERSON, ST_RECORD_PERSON, ST_EVENT, ST_CHARGE, ST_MEASURE, ST_CATEGORY, ST__COUNT
+    ST_SOURCE_GET, ST_SOURCE_ADD, ST_DUP, ST_SNAPSHOT_ADD, ST_SNAPSHOT_COUNTS, ST_MAX_RECORD,
+    ST_MAX_PERSON, ST_INDEXES, ST__COUNT
 };
 
 static const char *const sql[ST__COUNT] = {
-    [ST_SOURCE_GET] = "SELECT id FROM source WHERE name = ?1",
+    [ST_SOURCE_GET] = "SELECT id, kind FROM source WHERE name = ?1",
     [ST_SOURCE_ADD] = "INSERT INTO source(name, kind) VALUES (?1, ?2)",
     [ST_DUP] = "SELECT n.id, s.name FROM snapshot n JOIN source s ON s.id = n.source_id"
                " WHERE n.file_sha256 = ?1",
     [ST_SNAPSHOT_ADD] = "INSERT INTO snapshot(source_id, title, as_of, imported_at,"
                         " file_sha256, file_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_SNAPSHOT_COUNTS] = "UPDATE snapshot SET rows = ?2, rejected = ?3 WHERE id = ?1",
-    [ST_RECORD] = "INSERT INTO record(snapshot_id, row_no, line_no, list_id, raw,"
+    [ST_MAX_RECORD] = "SELECT coalesce(max(id), 0) FROM record",
+    [ST_MAX_PERSON] = "SELECT coalesce(max(id), 0) FROM person",
+    [ST_INDEXES] = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                   " AND sql IS NOT NULL AND tbl_name IN ('record', 'person',"
+                   " 'record_person', 'event', 'charge', 'measure', 'category')",
+};
+
+/*
+ * Batched inserts: rows are collected and written BATCH_ROWS at a time by one multi-row
+ * INSERT, because executing a statement costs more than inserting a row. The SQL text is
+ * built from the constant heads below only; values always go through binds.
+ */
+#define BATCH_ROWS 64
+
+enum batch_id { B_RECORD, B_PERSON, B_RECORD_PERSON, B_EVENT, B_CHARGE, B_MEASURE, B_CATEGORY,
+                B__COUNT };
+
+static const struct {
+    const char *head;
+    int ncols;
+} batch_sql[B__COUNT] = {
+    [B_RECORD] = {"INSERT INTO record(id, snapshot_id, row_no, line_no, list_id, raw,"
                   " given_names, surnames, full_name, name_order, cedula_kind, cedula, sex,"
                   " birth_date, nationality, arrest_date, arrest_place, state, facility,"
                   " agency, charges, status, status_date, release_date, measures,"
-                  " categories, sensitivity, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                  " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-                  " ?22, ?23, ?24, ?25, ?26, ?27)",
-    [ST_PERSON] = "INSERT INTO person(display_name, cedula_kind, cedula, birth_date, sex,"
-                  " nationality, sensitivity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [ST_RECORD_PERSON] = "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
-                         " decided_at) VALUES (?1, ?2, 1.0, 'import', ?3)",
-    [ST_EVENT] = "INSERT INTO event(person_id, type, date, facility, detail, record_id,"
-                 " source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [ST_CHARGE] = "INSERT INTO charge(person_id, raw, class, law_ref, certainty, record_id)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [ST_MEASURE] = "INSERT INTO measure(person_id, type, raw, imposed, record_id)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [ST_CATEGORY] = "INSERT INTO category(person_id, category, record_id) VALUES (?1, ?2, ?3)",
+                  " categories, sensitivity, notes) VALUES ",
+                  28},
+    [B_PERSON] = {"INSERT INTO person(id, display_name, cedula_kind, cedula, birth_date, sex,"
+                  " nationality, sensitivity) VALUES ",
+                  8},
+    [B_RECORD_PERSON] = {"INSERT INTO record_person(record_id, person_id, weight, decided_by,"
+                         " decided_at) VALUES ",
+                         5},
+    [B_EVENT] = {"INSERT INTO event(person_id, type, date, facility, detail, record_id,"
+                 " source_id) VALUES ",
+                 7},
+    [B_CHARGE] = {"INSERT INTO charge(person_id, raw, class, law_ref, certainty, record_id)"
+                  " VALUES ",
+                  6},
+    [B_MEASURE] = {"INSERT INTO measure(person_id, type, raw, imposed, record_id) VALUES ", 5},
+    [B_CATEGORY] = {"INSERT INTO category(person_id, category, record_id) VALUES ", 3},
 };
+
+struct cell {
+    int kind; /* 0 NULL, 1 integer, 2 text at off (i bytes) */
+    int64_t i;
+    size_t off;
+};
+
+struct batch {
+    int id;
+    int ncols;
+    struct am_stmt *full; /* BATCH_ROWS rows */
+    int rows;             /* rows pending */
+    AM_VEC(struct cell) cells;
+    struct am_buf text;
+};
+
+static struct am_stmt *batch_prepare(struct am_store *store, int id, int rows,
+                                     struct am_err *err)
+{
+    struct am_buf q;
+    am_buf_init(&q);
+    am_buf_adds(&q, batch_sql[id].head);
+    for (int r = 0; r < rows; r++) {
+        am_buf_adds(&q, r ? ",(" : "(");
+        for (int c = 0; c < batch_sql[id].ncols; c++)
+            am_buf_adds(&q, c ? ",?" : "?");
+        am_buf_addc(&q, ')');
+    }
+    struct am_stmt *st = am_stmt_prepare(store, q.ptr, err);
+    am_buf_release(&q);
+    return st;
+}
+
+static void add_text(struct batch *b, const char *v)
+{
+    struct cell c = {0, 0, 0};
+    if (v) {
+        c.kind = 2;
+        c.off = b->text.len;
+        c.i = (int64_t)strlen(v);
+        am_buf_add(&b->text, v, (size_t)c.i);
+    }
+    AM_VEC_PUSH(&b->cells, c);
+}
+
+static void add_int(struct batch *b, int64_t v)
+{
+    struct cell c = {1, v, 0};
+    AM_VEC_PUSH(&b->cells, c);
+}
+
+static void add_char(struct batch *b, char v)
+{
+    char s[2] = {v, 0};
+    add_text(b, v ? s : NULL);
+}
+
+static int batch_bind(struct batch *b, struct am_stmt *st, struct am_err *err)
+{
+    for (size_t i = 0; i < b->cells.n; i++) {
+        const struct cell *c = &b->cells.v[i];
+        int idx = (int)i + 1, rc;
+        if (c->kind == 1)
+            rc = am_stmt_bind_int64(st, idx, c->i, err);
+        else if (c->kind == 2)
+            rc = am_stmt_bind_text_nocopy(st, idx, b->text.ptr + c->off, (size_t)c->i, err);
+        else
+            rc = am_stmt_bind_null(st, idx, err);
+        if (rc)
+            return -1;
+    }
+    int rc = am_stmt_step(st, err);
+    am_stmt_reset(st);
+    b->cells.n = 0;
+    b->rows = 0;
+    am_buf_reset(&b->text);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Ends a row; writes the batch when it is full. */
+static int batch_row(struct am_store *store, struct batch *b, struct am_err *err)
+{
+    AM_ASSERT(b->cells.n == (size_t)(b->rows + 1) * (size_t)b->ncols);
+    if (++b->rows < BATCH_ROWS)
+        return 0;
+    if (!b->full && !(b->full = batch_prepare(store, b->id, BATCH_ROWS, err)))
+        return -1;
+    return batch_bind(b, b->full, err);
+}
+
+/* Writes the rows still pending. */
+static int batch_flush(struct am_store *store, struct batch *b, struct am_err *err)
+{
+    if (b->rows == 0)
+        return 0;
+    struct am_stmt *st = batch_prepare(store, b->id, b->rows, err);
+    if (!st)
+        return -1;
+    int rc = batch_bind(b, st, err);
+    am_stmt_finalize(st);
+    return rc;
+}
+
+static void batch_release(struct batch *b)
+{
+    am_stmt_finalize(b->full);
+    AM_VEC_FREE(&b->cells);
+    am_buf_release(&b->text);
+}
 
 struct run {
     struct am_store *store;
@@ -168,6 +300,8 @@ struct run {
     struct am_mapping *map;
     struct am_catalog *catalog;
     struct am_stmt *st[ST__COUNT];
+    struct batch batch[B__COUNT];
+    int64_t next_record, next_person; /* ids assigned here: the transaction is exclusive */
     char as_of[11];
     char now[32];
     int64_t source_id;
@@ -177,6 +311,7 @@ struct run {
     int fatal;           /* a file-level problem: refused even with --skip-bad */
     struct am_buf raw, scratch, rejline;
     struct am_arena arena;
+    int arena_rows;
     /* current file */
     const char *path;
     struct am_import_file *file;
@@ -187,12 +322,6 @@ struct run {
 static int bind_text(struct am_stmt *st, int i, const char *v, struct am_err *err)
 {
     return am_stmt_bind_text(st, i, v, err);
-}
-
-static int bind_char(struct am_stmt *st, int i, char c, struct am_err *err)
-{
-    char s[2] = {c, 0};
-    return c ? am_stmt_bind_text(st, i, s, err) : am_stmt_bind_null(st, i, err);
 }
 
 static int exec_insert(struct am_stmt *st, struct am_err *err)
@@ -270,79 +399,112 @@ static int check_utf8(struct run *r, const char *v, size_t len, long line, long 
 static int write_record(struct run *r, const struct am_record *rec, long line,
                         struct am_err *err)
 {
-    struct am_stmt **st = r->st;
-    struct am_stmt *s = st[ST_RECORD];
+    struct batch *b = r->batch;
     char cats[512];
     size_t off = 0;
     cats[0] = 0;
     for (size_t i = 0; i < rec->n_categories && off < sizeof(cats); i++)
         off += (size_t)snprintf(cats + off, sizeof(cats) - off, "%s%s", i ? ";" : "",
                                 rec->categories[i]);
-    const char *status = rec->status >= 0 ? status_names[rec->status] : NULL;
-    if (am_stmt_bind_int64(s, 1, r->snapshot_id, err) || am_stmt_bind_int64(s, 2, r->row_no, err) ||
-        am_stmt_bind_int64(s, 3, line, err) || bind_text(s, 4, rec->list_id, err) ||
-        bind_text(s, 5, r->raw.ptr, err) || bind_text(s, 6, rec->given_names, err) ||
-        bind_text(s, 7, rec->surnames, err) || bind_text(s, 8, rec->full_name, err) ||
-        bind_text(s, 9, rec->name_order, err) || bind_char(s, 10, rec->cedula_kind, err) ||
-        bind_text(s, 11, rec->cedula, err) || bind_char(s, 12, rec->sex, err) ||
-        bind_text(s, 13, rec->birth_date, err) || bind_text(s, 14, rec->nationality, err) ||
-        bind_text(s, 15, rec->arrest_date, err) || bind_text(s, 16, rec->arrest_place, err) ||
-        bind_text(s, 17, rec->state, err) || bind_text(s, 18, rec->facility, err) ||
-        bind_text(s, 19, rec->agency, err) || bind_text(s, 20, rec->charges_text, err) ||
-        bind_text(s, 21, status, err) || bind_text(s, 22, rec->status_date, err) ||
-        bind_text(s, 23, rec->release_date, err) || bind_text(s, 24, rec->measures_text, err) ||
-        bind_text(s, 25, rec->n_categories ? cats : NULL, err) ||
-        bind_text(s, 26, rec->sensitivity, err) || bind_text(s, 27, rec->notes, err) ||
-        exec_insert(s, err))
+    int64_t record_id = ++r->next_record, person_id = ++r->next_person;
+    struct batch *x = &b[B_RECORD];
+    add_int(x, record_id);
+    add_int(x, r->snapshot_id);
+    add_int(x, r->row_no);
+    add_int(x, line);
+    add_text(x, rec->list_id);
+    add_text(x, r->raw.ptr);
+    add_text(x, rec->given_names);
+    add_text(x, rec->surnames);
+    add_text(x, rec->full_name);
+    add_text(x, rec->name_order);
+    add_char(x, rec->cedula_kind);
+    add_text(x, rec->cedula);
+    add_char(x, rec->sex);
+    add_text(x, rec->birth_date);
+    add_text(x, rec->nationality);
+    add_text(x, rec->arrest_date);
+    add_text(x, rec->arrest_place);
+    add_text(x, rec->state);
+    add_text(x, rec->facility);
+    add_text(x, rec->agency);
+    add_text(x, rec->charges_text);
+    add_text(x, rec->status >= 0 ? status_names[rec->status] : NULL);
+    add_text(x, rec->status_date);
+    add_text(x, rec->release_date);
+    add_text(x, rec->measures_text);
+    add_text(x, rec->n_categories ? cats : NULL);
+    add_text(x, rec->sensitivity);
+    add_text(x, rec->notes);
+    if (batch_row(r->store, x, err))
         return -1;
-    int64_t record_id = am_store_last_insert_id(r->store);
 
-    s = st[ST_PERSON];
-    if (bind_text(s, 1, rec->full_name, err) || bind_char(s, 2, rec->cedula_kind, err) ||
-        bind_text(s, 3, rec->cedula, err) || bind_text(s, 4, rec->birth_date, err) ||
-        bind_char(s, 5, rec->sex, err) || bind_text(s, 6, rec->nationality, err) ||
-        bind_text(s, 7, rec->sensitivity, err) || exec_insert(s, err))
+    x = &b[B_PERSON];
+    add_int(x, person_id);
+    add_text(x, rec->full_name);
+    add_char(x, rec->cedula_kind);
+    add_text(x, rec->cedula);
+    add_text(x, rec->birth_date);
+    add_char(x, rec->sex);
+    add_text(x, rec->nationality);
+    add_text(x, rec->sensitivity);
+    if (batch_row(r->store, x, err))
         return -1;
-    int64_t person_id = am_store_last_insert_id(r->store);
 
-    s = st[ST_RECORD_PERSON];
-    if (am_stmt_bind_int64(s, 1, record_id, err) || am_stmt_bind_int64(s, 2, person_id, err) ||
-        bind_text(s, 3, r->now, err) || exec_insert(s, err))
+    x = &b[B_RECORD_PERSON];
+    add_int(x, record_id);
+    add_int(x, person_id);
+    struct cell weight = {1, 1, 0};
+    AM_VEC_PUSH(&x->cells, weight);
+    add_text(x, "import");
+    add_text(x, r->now);
+    if (batch_row(r->store, x, err))
         return -1;
 
     struct am_record_event ev[3];
     size_t nev = am_record_events(rec, r->as_of, ev);
-    s = st[ST_EVENT];
-    for (size_t i = 0; i < nev; i++)
-        if (am_stmt_bind_int64(s, 1, person_id, err) ||
-            bind_text(s, 2, event_names[ev[i].type], err) || bind_text(s, 3, ev[i].date, err) ||
-            bind_text(s, 4, ev[i].facility, err) || bind_text(s, 5, ev[i].detail, err) ||
-            am_stmt_bind_int64(s, 6, record_id, err) ||
-            am_stmt_bind_int64(s, 7, r->source_id, err) || exec_insert(s, err))
+    x = &b[B_EVENT];
+    for (size_t i = 0; i < nev; i++) {
+        add_int(x, person_id);
+        add_text(x, event_names[ev[i].type]);
+        add_text(x, ev[i].date);
+        add_text(x, ev[i].facility);
+        add_text(x, ev[i].detail);
+        add_int(x, record_id);
+        add_int(x, r->source_id);
+        if (batch_row(r->store, x, err))
             return -1;
-    s = st[ST_CHARGE];
+    }
+    x = &b[B_CHARGE];
     for (size_t i = 0; i < rec->n_charges; i++) {
         const struct am_record_charge *c = &rec->charges[i];
-        if (am_stmt_bind_int64(s, 1, person_id, err) || bind_text(s, 2, c->raw, err) ||
-            bind_text(s, 3, c->class_name, err) || bind_text(s, 4, c->law_ref, err) ||
-            bind_text(s, 5, c->certainty, err) || am_stmt_bind_int64(s, 6, record_id, err) ||
-            exec_insert(s, err))
+        add_int(x, person_id);
+        add_text(x, c->raw);
+        add_text(x, c->class_name);
+        add_text(x, c->law_ref);
+        add_text(x, c->certainty);
+        add_int(x, record_id);
+        if (batch_row(r->store, x, err))
             return -1;
     }
-    s = st[ST_MEASURE];
+    x = &b[B_MEASURE];
     for (size_t i = 0; i < rec->n_measures; i++) {
-        const struct am_record_measure *m = &rec->measures[i];
-        if (am_stmt_bind_int64(s, 1, person_id, err) || bind_text(s, 2, m->type, err) ||
-            bind_text(s, 3, m->raw, err) || bind_text(s, 4, rec->release_date, err) ||
-            am_stmt_bind_int64(s, 5, record_id, err) || exec_insert(s, err))
+        add_int(x, person_id);
+        add_text(x, rec->measures[i].type);
+        add_text(x, rec->measures[i].raw);
+        add_text(x, rec->release_date);
+        add_int(x, record_id);
+        if (batch_row(r->store, x, err))
             return -1;
     }
-    s = st[ST_CATEGORY];
-    for (size_t i = 0; i < rec->n_categories; i++)
-        if (am_stmt_bind_int64(s, 1, person_id, err) ||
-            bind_text(s, 2, rec->categories[i], err) ||
-            am_stmt_bind_int64(s, 3, record_id, err) || exec_insert(s, err))
+    x = &b[B_CATEGORY];
+    for (size_t i = 0; i < rec->n_categories; i++) {
+        add_int(x, person_id);
+        add_text(x, rec->categories[i]);
+        add_int(x, record_id);
+        if (batch_row(r->store, x, err))
             return -1;
+    }
     r->file->rows++;
     return 0;
 }
@@ -355,6 +517,8 @@ static int take_row(struct run *r, const struct am_plan *plan, const struct am_l
     struct am_record rec;
     struct am_err why = AM_ERR_INIT;
     r->row_no++;
+    if (r->opt->progress && (r->row_no & 0xFFFF) == 0)
+        r->opt->progress(r->opt->progress_ctx, r->path, r->row_no, 0);
     if (am_record_parse(plan, r->catalog, row, &r->arena, &rec, &why)) {
         bad_row(r, &why, orig, norig);
         return 0;
@@ -363,6 +527,16 @@ static int take_row(struct run *r, const struct am_plan *plan, const struct am_l
     if (r->result->bad_rows && !r->rejects)
         return 0;
     return write_record(r, &rec, row->line, err);
+}
+
+/* Rows' strings live in one arena, freed every 256 rows: once per row would cost a
+ * block allocation per row, never would grow with the file. */
+static void recycle_arena(struct run *r)
+{
+    if (++r->arena_rows >= 256) {
+        am_arena_release(&r->arena);
+        r->arena_rows = 0;
+    }
 }
 
 /* ---- CSV ------------------------------------------------------------------------------- */
@@ -441,7 +615,7 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
             AM_VEC_PUSH(&lines, rec.fields[i].line);
             AM_VEC_PUSH(&cols, rec.fields[i].col);
         }
-        am_arena_release(&r->arena);
+        recycle_arena(r);
         struct am_err why = AM_ERR_INIT;
         int is_bad = 0;
         if (rec.problem) {
@@ -533,7 +707,7 @@ static int import_jsonl(struct run *r, struct lines *ls, struct am_err *err)
         am_buf_reset(&text);
         am_buf_add(&text, line, len);
         const char *orig[1] = {text.ptr};
-        am_arena_release(&r->arena);
+        recycle_arena(r);
         struct am_err why = AM_ERR_INIT;
         r->row_no++;
         if (check_utf8(r, text.ptr, text.len, ls->line, 1, 0, &why)) {
@@ -571,7 +745,7 @@ static int import_jsonl(struct run *r, struct lines *ls, struct am_err *err)
         json_object_foreach(obj, key, val)
         {
             int is_new;
-            size_t idx = am_plan_add_column(plan, key, &is_new, err);
+            size_t idx = am_plan_add_column(plan, key, &is_new);
             if (is_new) {
                 const struct am__plan_col *pc = &plan->cols.v[idx];
                 if (pc->target < 0 && pc->join < 0 && !pc->ignored) {
@@ -648,6 +822,34 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+static int find_source(struct run *r, struct am_err *err)
+{
+    struct am_stmt *s = r->st[ST_SOURCE_GET];
+    if (bind_text(s, 1, r->opt->source, err))
+        return -1;
+    int rc = am_stmt_step(s, err);
+    if (rc == 1) {
+        r->source_id = am_stmt_int64(s, 0);
+        const char *kind = am_stmt_text(s, 1);
+        if (r->opt->kind && kind && strcmp(kind, r->opt->kind) != 0 && r->opt->warn)
+            fprintf(r->opt->warn,
+                    "amnistia: warning: source '%s' is already of kind %s; --kind %s is "
+                    "ignored\n",
+                    r->opt->source, kind, r->opt->kind);
+    }
+    am_stmt_reset(s);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        return 0;
+    s = r->st[ST_SOURCE_ADD];
+    if (bind_text(s, 1, r->opt->source, err) ||
+        bind_text(s, 2, r->opt->kind ? r->opt->kind : "other", err) || exec_insert(s, err))
+        return -1;
+    r->source_id = am_store_last_insert_id(r->store);
+    return 0;
+}
+
 static int import_file(struct run *r, const char *path, struct am_err *err)
 {
     struct am_import_file f = {.path = am_strdup(path)};
@@ -673,6 +875,10 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
         return -1;
     if (r->file->duplicate)
         return 0;
+    /* The source is created with its first snapshot, not for a run of duplicates. */
+    if (!r->source_id && find_source(r, err))
+        return -1;
+    r->result->source_id = r->source_id;
 
     s = r->st[ST_SNAPSHOT_ADD];
     if (am_stmt_bind_int64(s, 1, r->source_id, err) ||
@@ -702,6 +908,8 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
     }
     fclose(src.f);
     am_buf_release(&src.conv);
+    if (r->opt->progress)
+        r->opt->progress(r->opt->progress_ctx, r->path, r->row_no, 1);
     if (out)
         return -1;
     s = r->st[ST_SNAPSHOT_COUNTS];
@@ -712,25 +920,55 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
     return 0;
 }
 
-static int find_source(struct run *r, struct am_err *err)
+/*
+ * A big import into a small registry drops the secondary indexes of the tables it fills
+ * and builds them again before the commit: one sort per index is several times cheaper
+ * than a million B-tree inserts each. The definitions come from the registry's own
+ * schema (sqlite_master), so this follows whatever schema.c says. Inside the
+ * transaction: a failed import rolls the drop back with everything else.
+ */
+struct sql_list {
+    AM_VEC(char *) v;
+};
+
+static int drop_indexes(struct run *r, struct sql_list *saved, struct am_err *err)
 {
-    struct am_stmt *s = r->st[ST_SOURCE_GET];
-    if (bind_text(s, 1, r->opt->source, err))
-        return -1;
+    struct am_stmt *s = r->st[ST_INDEXES];
+    AM_VEC(char *) names = {0};
+    int rc;
+    while ((rc = am_stmt_step(s, err)) == 1) {
+        AM_VEC_PUSH(&names, am_strdup(am_stmt_text(s, 0)));
+        AM_VEC_PUSH(&saved->v, am_strdup(am_stmt_text(s, 1)));
+    }
+    am_stmt_reset(s);
+    struct am_buf q;
+    am_buf_init(&q);
+    for (size_t i = 0; i < names.n; i++) {
+        if (rc >= 0) {
+            am_buf_reset(&q);
+            am_buf_adds(&q, "DROP INDEX \"");
+            for (const char *c = names.v[i]; *c; c++) {
+                if (*c == '"')
+                    am_buf_addc(&q, '"');
+                am_buf_addc(&q, *c);
+            }
+            am_buf_addc(&q, '"');
+            rc = am_store_exec(r->store, q.ptr, err);
+        }
+        am_free(names.v[i]);
+    }
+    am_buf_release(&q);
+    AM_VEC_FREE(&names);
+    return rc < 0 ? -1 : 0;
+}
+
+static int max_id(struct am_stmt *s, int64_t *out, struct am_err *err)
+{
     int rc = am_stmt_step(s, err);
     if (rc == 1)
-        r->source_id = am_stmt_int64(s, 0);
+        *out = am_stmt_int64(s, 0);
     am_stmt_reset(s);
-    if (rc < 0)
-        return -1;
-    if (rc == 1)
-        return 0;
-    s = r->st[ST_SOURCE_ADD];
-    if (bind_text(s, 1, r->opt->source, err) ||
-        bind_text(s, 2, r->opt->kind ? r->opt->kind : "other", err) || exec_insert(s, err))
-        return -1;
-    r->source_id = am_store_last_insert_id(r->store);
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
 static int check_options(struct run *r, struct am_err *err)
@@ -787,7 +1025,13 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     am_arena_init(&r.arena);
     struct am_buf rejects_tmp;
     am_buf_init(&rejects_tmp);
-    int rc = -1, began = 0;
+    int rc = -1, began = 0, fk_off = 0;
+    struct sql_list indexes = {0};
+    for (int i = 0; i < B__COUNT; i++) {
+        r.batch[i].id = i;
+        r.batch[i].ncols = batch_sql[i].ncols;
+        am_buf_init(&r.batch[i].text);
+    }
     if (check_options(&r, err))
         goto done;
     if (npaths == 0) {
@@ -802,18 +1046,36 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
         goto done;
     if (opt->rejects_path && open_rejects(&r, &rejects_tmp, err))
         goto done;
-    /* A bigger page cache for the bulk load; the registry's own settings stay. */
-    if (am_store_exec(store, "PRAGMA cache_size = -32768", err))
+    /* Bulk-load mode for this connection only: a bigger page cache; foreign keys off
+     * because rows are written in batches per table (children may reach the disk before
+     * their parents) — integrity holds by construction, record and person ids being
+     * assigned here inside an exclusive transaction; and temporary files on disk, so
+     * that rebuilding an index sorts in bounded memory. All restored at the end. */
+    if (am_store_exec(store, "PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF;"
+                             " PRAGMA temp_store = FILE", err))
         goto done;
+    fk_off = 1;
     if (am_store_begin(store, err))
         goto done;
     began = 1;
     for (int i = 0; i < ST__COUNT; i++)
         if (!(r.st[i] = am_stmt_prepare(store, sql[i], err)))
             goto done;
-    if (find_source(&r, err))
+    if (max_id(r.st[ST_MAX_RECORD], &r.next_record, err) ||
+        max_id(r.st[ST_MAX_PERSON], &r.next_person, err))
         goto done;
-    result->source_id = r.source_id;
+    /* About 100 bytes a row: bulk mode when the import at least doubles the registry. */
+    int64_t bytes = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        FILE *f = fopen(paths[i], "rb");
+        if (f && fseek(f, 0, SEEK_END) == 0)
+            bytes += ftell(f);
+        if (f)
+            fclose(f);
+    }
+    if (bytes / 100 >= 20000 && bytes / 100 >= r.next_record &&
+        drop_indexes(&r, &indexes, err))
+        goto done;
     for (size_t i = 0; i < npaths && !r.fatal; i++)
         if (import_file(&r, paths[i], err))
             goto done;
@@ -825,9 +1087,19 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
         *err = r.first;
         goto done;
     }
+    for (int i = 0; i < B__COUNT; i++)
+        if (batch_flush(store, &r.batch[i], err))
+            goto done;
+    for (size_t i = 0; i < indexes.v.n; i++)
+        if (am_store_exec(store, indexes.v.v[i], err))
+            goto done;
     for (int i = 0; i < ST__COUNT; i++) {
         am_stmt_finalize(r.st[i]);
         r.st[i] = NULL;
+    }
+    for (int i = 0; i < B__COUNT; i++) {
+        am_stmt_finalize(r.batch[i].full);
+        r.batch[i].full = NULL;
     }
     if (am_store_commit(store, err))
         goto done;
@@ -846,8 +1118,18 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
 done:
     for (int i = 0; i < ST__COUNT; i++)
         am_stmt_finalize(r.st[i]);
+    for (int i = 0; i < B__COUNT; i++)
+        batch_release(&r.batch[i]);
+    for (size_t i = 0; i < indexes.v.n; i++)
+        am_free(indexes.v.v[i]);
+    AM_VEC_FREE(&indexes.v);
     if (began)
         am_store_rollback(store);
+    if (fk_off) {
+        struct am_err ignored = AM_ERR_INIT;
+        am_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000;"
+                             " PRAGMA temp_store = MEMORY", &ignored);
+    }
     if (r.rejects) {
         fclose(r.rejects);
         remove(rejects_tmp.ptr);

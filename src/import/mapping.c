@@ -741,8 +741,7 @@ fail:
     return NULL;
 }
 
-size_t am_plan_add_column(struct am_plan *plan, const char *name, int *is_new,
-                          struct am_err *err)
+size_t am_plan_add_column(struct am_plan *plan, const char *name, int *is_new)
 {
     char *key = header_key(name);
     int64_t idx;
@@ -758,7 +757,6 @@ size_t am_plan_add_column(struct am_plan *plan, const char *name, int *is_new,
         struct am__plan_col pc = {am_strdup(name), -1, -1, 0, 0};
         AM_VEC_PUSH(&plan->cols, pc);
     }
-    (void)err;
     am_strmap_put(&plan->keys, key, (int64_t)at);
     am_free(key);
     *is_new = 1;

@@ -242,8 +242,6 @@ static const char *trim(struct am_arena *arena, const char *s)
         n--;
     if (!n)
         return NULL;
-    if (s[n] == '\0')
-        return s;
     return am_arena_strndup(arena, s, n);
 }
 
@@ -294,24 +292,95 @@ static void cells_of(const struct am_plan *plan, const struct am_list_row *row,
     }
 }
 
-static char *join_tokens(struct am_arena *arena, const char *const *tok, int n,
-                         const char *married)
+/*
+ * The words of a full name as the list wrote them, each with its normalised form, so that
+ * the parts am_name_parse finds (normalised: "maria jose") can be given back verbatim
+ * ("María José").
+ */
+struct words {
+    const char *verbatim[12];
+    const char *norm[12];
+    int n;
+};
+
+static void split_words(struct am_arena *arena, const char *full, struct words *w)
 {
     struct am_buf b;
     am_buf_init(&b);
-    for (int i = 0; i < n; i++) {
-        if (b.len)
-            am_buf_addc(&b, ' ');
-        am_buf_adds(&b, tok[i]);
+    w->n = 0;
+    const char *p = full;
+    while (*p && w->n < 12) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        const char *start = p;
+        while (*p && *p != ' ' && *p != ',' && *p != '\t')
+            p++;
+        if (p == start)
+            break;
+        am_buf_reset(&b);
+        char *word = am_arena_strndup(arena, start, (size_t)(p - start));
+        am_name_normalize(word, &b);
+        if (b.len == 0)
+            continue;
+        w->verbatim[w->n] = word;
+        w->norm[w->n] = am_arena_strdup(arena, b.ptr);
+        w->n++;
+    }
+    am_buf_release(&b);
+}
+
+/* Joins parsed tokens, verbatim when every one of them is found among the words in
+ * order, else as the normalised tokens. */
+static char *join_tokens(struct am_arena *arena, const struct words *w,
+                         const char *const *tok, int n, const char *married)
+{
+    struct am_buf out, norm;
+    am_buf_init(&out);
+    am_buf_init(&norm);
+    int at = 0, verbatim = 1;
+    for (int i = 0; i < n && verbatim; i++) {
+        /* Find a run of words starting somewhere at or after `at` whose normalised forms,
+         * joined by spaces, are the token. */
+        int found = 0;
+        for (int s = at; s < w->n && !found; s++) {
+            am_buf_reset(&norm);
+            for (int e = s; e < w->n; e++) {
+                if (norm.len)
+                    am_buf_addc(&norm, ' ');
+                am_buf_adds(&norm, w->norm[e]);
+                if (strcmp(norm.ptr, tok[i]) == 0) {
+                    for (int k = s; k <= e; k++) {
+                        if (out.len)
+                            am_buf_addc(&out, ' ');
+                        am_buf_adds(&out, w->verbatim[k]);
+                    }
+                    at = e + 1;
+                    found = 1;
+                    break;
+                }
+                if (norm.len >= strlen(tok[i]))
+                    break;
+            }
+        }
+        verbatim = found;
+    }
+    if (!verbatim) {
+        am_buf_reset(&out);
+        for (int i = 0; i < n; i++) {
+            if (out.len)
+                am_buf_addc(&out, ' ');
+            am_buf_adds(&out, tok[i]);
+        }
     }
     if (married) {
-        if (b.len)
-            am_buf_addc(&b, ' ');
-        am_buf_addf(&b, "de %s", married);
+        if (out.len)
+            am_buf_addc(&out, ' ');
+        am_buf_addf(&out, "de %s", married);
     }
-    char *s = b.len ? am_arena_strdup(arena, b.ptr) : NULL;
-    am_buf_release(&b);
-    return s;
+    char *res = out.len ? am_arena_strdup(arena, out.ptr) : NULL;
+    am_buf_release(&out);
+    am_buf_release(&norm);
+    return res;
 }
 
 static int bad(struct am_err *err, const struct am_list_row *row, const struct cell *cl,
@@ -399,10 +468,19 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
         am_name_parse(full->v, map->order, arena, &nm);
         rec->name_order =
             nm.order == AM_ORDER_SURNAMES_FIRST ? "surnames_first" : "given_first";
+        struct words w;
+        split_words(arena, full->v, &w);
         if (!rec->given_names)
-            rec->given_names = join_tokens(arena, nm.given, nm.n_given, NULL);
-        if (!rec->surnames)
-            rec->surnames = join_tokens(arena, nm.surnames, nm.n_surnames, nm.married);
+            rec->given_names = join_tokens(arena, &w, nm.given, nm.n_given, NULL);
+        if (!rec->surnames) {
+            const char *parts[5];
+            int ns = 0;
+            for (int i = 0; i < nm.n_surnames && i < 4; i++)
+                parts[ns++] = nm.surnames[i];
+            if (nm.married)
+                parts[ns++] = am_arena_printf(arena, "de %s", nm.married);
+            rec->surnames = join_tokens(arena, &w, parts, ns, NULL);
+        }
     } else {
         const struct cell *at = full;
         if (plan->feed[AM_COL_FULL_NAME] < 0)
@@ -417,7 +495,8 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     }
 
     /* Cédula: digits apart from the V/E kind. */
-    if (c[AM_COL_CEDULA].v) {
+    /* "S/C", "N/A", "sin cédula": the list says it has none, which is not an error. */
+    if (c[AM_COL_CEDULA].v && !am_cedula_is_missing(c[AM_COL_CEDULA].v)) {
         struct am_cedula ced;
         char why[128] = "not a cédula";
         if (am_cedula_parse(c[AM_COL_CEDULA].v, &ced, why, sizeof(why))) {

@@ -246,6 +246,14 @@ int am_stmt_bind_text(struct am_stmt *stmt, int idx, const char *value, struct a
     return bind_result(stmt, rc, err);
 }
 
+int am_stmt_bind_text_nocopy(struct am_stmt *stmt, int idx, const char *value, size_t len,
+                             struct am_err *err)
+{
+    return bind_result(stmt, sqlite3_bind_text64(stmt->st, idx, value, len, SQLITE_STATIC,
+                                                 SQLITE_UTF8),
+                       err);
+}
+
 int am_stmt_bind_blob(struct am_stmt *stmt, int idx, const void *data, size_t len,
                       struct am_err *err)
 {

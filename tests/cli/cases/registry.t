@@ -43,7 +43,7 @@ $ show 77
 ? 2
 ! no person with id or cédula 77
 $ export --csv
->~ 2,released_with_measures,ONG,A2,José Gregorio González,jose gregorio,gonzalez,9876543,M,,,2019-01-23,,,Ramo Verde,,rebelión militar,released_with_measures,2026-01-20,,,military,restricted,
+>~ 2,released_with_measures,ONG,A2,José Gregorio González,José Gregorio,González,9876543,M,,,2019-01-23,,,Ramo Verde,,rebelión militar,released_with_measures,2026-01-20,,,military,restricted,
 $ export --json
 >~ "display_name":"ANA MARIA PEREZ QUINTERO"
 $ export
