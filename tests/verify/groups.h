@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The test groups of tests/verify/, one per file; each returns its number of failures. */
+#ifndef AM_TEST_VERIFY_GROUPS_H
+#define AM_TEST_VERIFY_GROUPS_H
+
+int am_test_audit(void);
+
+#endif
