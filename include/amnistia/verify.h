@@ -199,6 +199,7 @@ struct am_reconcile_source {
     int64_t persons;     /* distinct persons after linking */
     int64_t confirmed;   /* persons recorded by >= 2 independent (non-official) sources */
     int audited;         /* official sources: their list was audited */
+    int64_t released;    /* audited rows that claim a release */
     int64_t verified;
     int64_t flag_count[AM__FLAG_COUNT];
 };

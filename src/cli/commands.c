@@ -5,6 +5,10 @@
 
 const struct am_command am_commands[] = {
     {"sources", "list the sources of the registry", am_cmd_sources},
+    {"compare", "compare two lists person by person", am_cmd_compare},
+    {"audit", "audit a list row by row: verified or flagged, with evidence", am_cmd_audit},
+    {"reconcile", "the competing counts side by side", am_cmd_reconcile},
+    {"flow", "new arrests and releases per week or month (the revolving door)", am_cmd_flow},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

@@ -6,5 +6,9 @@
 #include "cli.h"
 
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_compare(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_reconcile(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_flow(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 
 #endif
