@@ -9,5 +9,9 @@ int main(void)
 {
     int failed = 0;
     failed += am_test_audit();
+    failed += am_test_compare();
+    failed += am_test_reconcile();
+    failed += am_test_flow();
+    failed += am_test_cli();
     return failed ? 1 : 0;
 }
