@@ -1,93 +1,50 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * The event vocabulary of registry.h as verify/ uses it: effects and ranks from
- * AM_EVENT_TABLE, which events prove custody or a release, and a status derivation over
- * the events of one person. Also the date helpers of the module.
+ * The event vocabulary of registry.h as verify/ uses it: which events prove custody or a
+ * release, and the status of a person's events through am_status_derive_event. Also the
+ * date helpers of the module.
  */
 #include "verify_int.h"
 
 #include <string.h>
 
-static const struct {
-    const char *name;
-    enum am_status effect;
-    int rank;
-} events[] = {
-#define AM_X(e, s, effect, rank) {s, effect, rank},
-    AM_EVENT_TABLE(AM_X)
-#undef AM_X
-};
-
-static const char *const statuses[] = {
-#define AM_X(e, s) s,
-    AM_STATUS_TABLE(AM_X)
-#undef AM_X
-};
-
 int am__verify_event_type(const char *name)
 {
-    if (!name)
-        return -1;
-    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
-        if (strcmp(events[i].name, name) == 0)
-            return (int)i;
-    return -1;
+    return name ? am_event_from_name(name) : -1;
 }
 
 const char *am__verify_event_name(int type)
 {
-    return type >= 0 && type < AM__EVENT_COUNT ? events[type].name : "event";
+    return type >= 0 && type < AM__EVENT_COUNT ? am_event_name((enum am_event_type)type)
+                                               : "event";
 }
 
 enum am_status am__verify_event_effect(int type)
 {
-    return type >= 0 && type < AM__EVENT_COUNT ? events[type].effect : AM_STATUS_UNKNOWN;
-}
-
-int am__verify_event_rank(int type)
-{
-    return type >= 0 && type < AM__EVENT_COUNT ? events[type].rank : 0;
+    return type >= 0 && type < AM__EVENT_COUNT ? am_event_effect((enum am_event_type)type)
+                                               : AM_STATUS_UNKNOWN;
 }
 
 const char *am__verify_status_name(enum am_status status)
 {
-    return (int)status >= 0 && status < AM__STATUS_COUNT ? statuses[status] : "unknown";
-}
-
-/* Does event a come after event b? */
-static int later(const struct am__vev *a, const struct am__vev *b)
-{
-    int c = strcmp(a->date ? a->date : "", b->date ? b->date : "");
-    if (c != 0)
-        return c > 0;
-    int ra = am__verify_event_rank(a->type), rb = am__verify_event_rank(b->type);
-    if (ra != rb)
-        return ra > rb;
-    return a->seq > b->seq;
+    return am_status_name(status);
 }
 
 enum am_status am__verify_derive(const struct am__vev *ev, size_t n, const char *as_of,
                                  long *last)
 {
-    int any_dated = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ev[i].date && am__verify_event_effect(ev[i].type) != AM_STATUS_UNKNOWN &&
-            (!as_of || strcmp(ev[i].date, as_of) <= 0))
-            any_dated = 1;
-    long best = -1;
+    struct am_event_fact *facts = am_malloc((n ? n : 1) * sizeof(*facts));
     for (size_t i = 0; i < n; i++) {
-        if (am__verify_event_effect(ev[i].type) == AM_STATUS_UNKNOWN)
-            continue;
-        if (any_dated && !ev[i].date)
-            continue;
-        if (as_of && ev[i].date && strcmp(ev[i].date, as_of) > 0)
-            continue;
-        if (best < 0 || later(&ev[i], &ev[best]))
-            best = (long)i;
+        facts[i].type = (enum am_event_type)ev[i].type;
+        facts[i].date = ev[i].date;
+        facts[i].seq = ev[i].seq;
     }
+    size_t decided = (size_t)-1;
+    enum am_status st = am_status_derive_event(facts, n, as_of, NULL, &decided);
+    am_free(facts);
     if (last)
-        *last = best;
-    return best < 0 ? AM_STATUS_UNKNOWN : am__verify_event_effect(ev[best].type);
+        *last = decided == (size_t)-1 ? -1 : (long)decided;
+    return st;
 }
 
 int am__verify_is_custody(int type)

@@ -14,7 +14,6 @@
 int am__verify_event_type(const char *name);
 const char *am__verify_event_name(int type);
 enum am_status am__verify_event_effect(int type);
-int am__verify_event_rank(int type);
 const char *am__verify_status_name(enum am_status status);
 
 /* One event as verify/ reads it. */
@@ -29,9 +28,7 @@ struct am__vev {
 };
 
 /*
- * Status from events (NEEDSWORK: local fallback for am_status_derive of registry.h, which
- * is not on main yet; same rule: the latest event with an effect wins by date, rank, then
- * seq; undated events count only when no event is dated). as_of NULL: every event.
+ * Status from events by am_status_derive_event (registry.h). as_of NULL: every event.
  * *last receives the index of the deciding event, or -1.
  */
 enum am_status am__verify_derive(const struct am__vev *ev, size_t n, const char *as_of,
