@@ -237,13 +237,13 @@ static void judge_known(struct builder *b, const struct row_in *r, const struct 
         if (ev[i].type != AM_EV_DEATH)
             continue;
         const char *when = ev[i].date ? ev[i].date : ev[i].snap_as_of;
-        if (when && list_date[0] && strcmp(when, list_date) < 0) {
+        if (when && list_date[0] && strcmp(when, list_date) <= 0) {
             add_event_evidence(b, &ev[i]);
             dead = 1;
         }
     }
     if (dead) {
-        snprintf(why, sizeof(why), "another source records the death before the list's date %s",
+        snprintf(why, sizeof(why), "another source records the death by the list's date %s",
                  list_date);
         add_flag(b, AM_FLAG_DECEASED, why);
     }
@@ -273,7 +273,7 @@ static void judge_known(struct builder *b, const struct row_in *r, const struct 
     for (size_t i = 0; i < n; i++)
         if (am__verify_is_detention(ev[i].type) && !am__verify_is_release(ev[i].type))
             add_source(audit, sources, ev[i].source);
-    if (!out->released || dead || !process_start[0])
+    if (!out->released || !process_start[0])
         return;
 
     const char *R = out->release_date;
@@ -297,24 +297,27 @@ static void judge_known(struct builder *b, const struct row_in *r, const struct 
             ev[i].date && strcmp(ev[i].date, before) <= 0 &&
             (last_release < 0 || strcmp(ev[i].date, ev[last_release].date) >= 0))
             last_release = (long)i;
-    if (st == AM_STATUS_RELEASED ||
-        ((st == AM_STATUS_EXILED || st == AM_STATUS_IN_HIDING) && last_release >= 0)) {
-        add_event_evidence(b, &ev[last_release >= 0 ? last_release : idx]);
+    if (st == AM_STATUS_RELEASED || st == AM_STATUS_EXILED || st == AM_STATUS_IN_HIDING ||
+        st == AM_STATUS_RELEASED_WITH_MEASURES) {
+        /* Out of custody when the process began: released fully or with measures. */
+        if (last_release >= 0)
+            add_event_evidence(b, &ev[last_release]);
         if (idx >= 0 && idx != last_release)
             add_event_evidence(b, &ev[idx]);
-        snprintf(why, sizeof(why), "already free before the process began on %s (%s)",
+        snprintf(why, sizeof(why), "already out of custody before the process began on %s (%s)",
                  process_start, am__verify_status_name(st));
         add_flag(b, AM_FLAG_RELEASED_EARLIER, why);
+        if (st == AM_STATUS_RELEASED_WITH_MEASURES) {
+            add_event_evidence(b, &ev[idx]);
+            snprintf(why, sizeof(why),
+                     "already out under measures before the process began on %s (since %s)",
+                     process_start, ev[idx].date ? ev[idx].date : "an undated record");
+            add_flag(b, AM_FLAG_UNDER_MEASURES, why);
+        }
         return;
     }
-    if (st == AM_STATUS_RELEASED_WITH_MEASURES) {
-        add_event_evidence(b, &ev[idx]);
-        snprintf(why, sizeof(why),
-                 "already out under measures before the process began on %s (since %s)",
-                 process_start, ev[idx].date ? ev[idx].date : "an undated record");
-        add_flag(b, AM_FLAG_UNDER_MEASURES, why);
+    if (dead)
         return;
-    }
 
     /* Within the process: a release recorded elsewhere, or a later detention. */
     long first_release = -1;
@@ -419,8 +422,16 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
         add_flag(&b, AM_FLAG_DUPLICATE, why);
     }
 
-    /* not_political: every known charge is homicide, drugs or a common crime. */
-    if (f.charges.n) {
+    if (known)
+        judge_known(&b, r, out, &f, audit->list.as_of, audit->process_start, &confirmed,
+                    &sources);
+
+    /*
+     * not_political: every known charge is homicide, drugs or a common crime. Not asked of
+     * a person never held: that is no prisoner, whatever the charges.
+     */
+    int never_held = b.flags.n && b.flags.v[b.flags.n - 1].flag == AM_FLAG_NOT_DETAINED;
+    if (f.charges.n && !never_held) {
         size_t common = 0;
         for (size_t i = 0; i < f.charges.n; i++)
             if (am__verify_class_not_political(f.charges.v[i].date))
@@ -438,10 +449,6 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
             add_flag(&b, AM_FLAG_NOT_POLITICAL, why);
         }
     }
-
-    if (known)
-        judge_known(&b, r, out, &f, audit->list.as_of, audit->process_start, &confirmed,
-                    &sources);
 
     out->n_flags = b.flags.n;
     if (b.flags.n) {

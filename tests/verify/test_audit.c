@@ -200,9 +200,10 @@ static void test_not_detained(void **state)
     int64_t r = seen(&w, w.press, p, "exile", "2019-05-01");
     fx_event(&w.fx, p, "charge", "2019-03-01", r);
     listed(&w, p, "2026-01-10");
-    /* Known to an NGO with no event at all. */
+    /* Known to an NGO with no event at all; a robbery charge does not make a prisoner. */
     int64_t p2 = person(&w);
-    seen(&w, w.ngo_a, p2, NULL, NULL);
+    int64_t r2 = seen(&w, w.ngo_a, p2, NULL, NULL);
+    fx_charge(&w.fx, p2, "Robo", "common", r2);
     listed(&w, p2, "2026-01-10");
     struct am_audit a;
     run_audit(&w, NULL, &a);
@@ -313,10 +314,14 @@ static void test_under_measures(void **state)
     listed(&w, p2, "2026-01-12");
     struct am_audit a;
     run_audit(&w, NULL, &a);
-    assert_row(&a, 1, "under_measures");
-    const struct am_audit_flag *f = &a.rows[1].flags[0];
+    /* Out under measures is out of custody: released earlier, and under measures. */
+    assert_row(&a, 1, "released_earlier,under_measures");
+    const struct am_audit_flag *f = flag_of(&a.rows[1], AM_FLAG_UNDER_MEASURES);
     assert_non_null(strstr(f->why, "since 2022-06-01"));
     assert_int_equal(f->n_evidence, 1);
+    assert_int_equal(f->evidence[0].record_id, rm);
+    f = flag_of(&a.rows[1], AM_FLAG_RELEASED_EARLIER);
+    assert_non_null(strstr(f->why, "(released_with_measures)"));
     assert_int_equal(f->evidence[0].record_id, rm);
     assert_row(&a, 2, "");
     am_audit_release(&a);
@@ -453,7 +458,7 @@ static void test_deceased(void **state)
     const struct am_audit_flag *f = &a.rows[0].flags[0];
     assert_int_equal(f->evidence[0].record_id, rd);
     assert_string_equal(f->why,
-                        "another source records the death before the list's date 2026-01-26");
+                        "another source records the death by the list's date 2026-01-26");
     assert_row(&a, 1, "");
     assert_row(&a, 2, "deceased");
     assert_string_equal(a.rows[2].flags[0].evidence[0].date, "2025-12-30");
@@ -522,7 +527,7 @@ static void test_every_flag(void **state)
                                        "unknown_identity",
                                        "not_detained",
                                        "released_earlier",
-                                       "under_measures",
+                                       "released_earlier,under_measures",
                                        "still_detained",
                                        "not_political",
                                        "duplicate",
@@ -531,7 +536,7 @@ static void test_every_flag(void **state)
     for (size_t i = 0; i < 10; i++)
         assert_row(&a, i, want[i]);
     for (int f = 0; f < AM__FLAG_COUNT; f++)
-        assert_int_equal(a.flag_count[f], 1);
+        assert_int_equal(a.flag_count[f], f == AM_FLAG_RELEASED_EARLIER ? 2 : 1);
     assert_int_equal(a.verified, 1);
     assert_int_equal(a.flagged, 9);
 
@@ -619,13 +624,26 @@ static void test_pardon_2020(void **state)
     assert_int_equal(a.flagged, 60);
     assert_int_equal(a.flag_count[AM_FLAG_NOT_DETAINED], 37);
     assert_int_equal(a.flag_count[AM_FLAG_UNDER_MEASURES], 16);
-    assert_int_equal(a.flag_count[AM_FLAG_RELEASED_EARLIER], 7);
+    /* Already out of custody: 16 under measures and 7 fully free. */
+    assert_int_equal(a.flag_count[AM_FLAG_RELEASED_EARLIER], 23);
     for (int f = 0; f < AM__FLAG_COUNT; f++)
         if (f != AM_FLAG_NOT_DETAINED && f != AM_FLAG_UNDER_MEASURES &&
             f != AM_FLAG_RELEASED_EARLIER)
             assert_int_equal(a.flag_count[f], 0);
-    for (size_t i = 0; i < a.n_rows; i++)
-        assert_true(a.rows[i].verified || a.rows[i].n_flags == 1);
+    size_t free_only = 0, never = 0, measures = 0;
+    for (size_t i = 0; i < a.n_rows; i++) {
+        const struct am_audit_row *r = &a.rows[i];
+        if (r->n_flags == 1 && r->flags[0].flag == AM_FLAG_RELEASED_EARLIER)
+            free_only++;
+        if (r->n_flags == 1 && r->flags[0].flag == AM_FLAG_NOT_DETAINED)
+            never++;
+        if (r->n_flags == 2 && r->flags[1].flag == AM_FLAG_UNDER_MEASURES)
+            measures++;
+        assert_true(r->verified == (i < 50));
+    }
+    assert_int_equal(free_only, 7);
+    assert_int_equal(never, 37);
+    assert_int_equal(measures, 16);
     am_audit_release(&a);
     fx_close(&fx);
 }

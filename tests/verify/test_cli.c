@@ -84,7 +84,7 @@ static void test_cli_audit(void **state)
                                     "start 2026-01-10"));
     assert_non_null(strstr(out.ptr, "3 rows: 1 verified, 2 flagged"));
     assert_non_null(strstr(out.ptr, "  released_earlier     1\n"));
-    assert_non_null(strstr(out.ptr, "not_political;released_earlier"));
+    assert_non_null(strstr(out.ptr, "released_earlier;not_political"));
 
     assert_int_equal(run("audit 1 --json --process-start 2026-01-09", &out), 0);
     json_error_t jerr;
