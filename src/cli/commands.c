@@ -14,6 +14,12 @@ const struct am_command am_commands[] = {
     {"audit", "audit a list row by row: verified or flagged, with evidence", am_cmd_audit},
     {"reconcile", "the competing counts side by side", am_cmd_reconcile},
     {"flow", "new arrests and releases per week or month (the revolving door)", am_cmd_flow},
+    {"laws", "check amnesty rule files (laws/*.law)", am_cmd_laws},
+    {"eligibility", "each person's verdict under a law, with reasons", am_cmd_eligibility},
+    {"diff-laws", "compare two laws or drafts person by person", am_cmd_diff_laws},
+    {"deadlines", "obligations a law creates for covered people", am_cmd_deadlines},
+    {"event", "add a dated event to a person (event add ...)", am_cmd_event},
+    {"facts", "record a reviewer's fact about a person (facts set ...)", am_cmd_facts},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

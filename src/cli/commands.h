@@ -16,5 +16,13 @@ int am_cmd_compare(struct am_cli *cli, int argc, char **argv, struct am_err *err
 int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_reconcile(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_flow(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_laws(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_diff_laws(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_deadlines(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_event(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_facts(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+/* `explain PERSON --law FILE`: not in the table; the `explain` command dispatches here. */
+int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 
 #endif

@@ -104,6 +104,18 @@ static const char *const migrations[] = {
     "  record_id INTEGER REFERENCES record(id)"
     ") STRICT;"
     "CREATE INDEX category_person ON category(person_id);",
+    /* 1 -> 2: law/: facts only a reviewer can establish (armed_action, act_date, ...),
+     * kept as a history; the latest row for a person and fact is the one in force. */
+    "CREATE TABLE person_fact ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES person(id),"
+    "  fact TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  by TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"              /* YYYY-MM-DDTHH:MM:SSZ */
+    "  note TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX person_fact_person ON person_fact(person_id, fact);",
 };
 
 int am__store_migration_count(void) { return (int)(sizeof(migrations) / sizeof(migrations[0])); }
