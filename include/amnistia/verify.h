@@ -96,8 +96,11 @@ struct am_audit_row {
     size_t n_flags;
 };
 
+struct am_law;
+
 struct am_audit_options {
     const char *process_start; /* YYYY-MM-DD, NULL: the earliest release date in the list */
+    const struct am_law *law;  /* borrowed; persons it excludes are flagged not_political */
 };
 
 struct am_audit {
@@ -133,20 +136,20 @@ void am_audit_flag_evidence_text(const struct am_audit_flag *flag, struct am_buf
 /* ---- compare ------------------------------------------------------------------------ */
 
 /* The facts compared for persons on both lists. */
-#define AM_FACT_TABLE(X)                    \
-    X(AM_FACT_STATUS, "status")             \
-    X(AM_FACT_ARREST_DATE, "arrest_date")   \
-    X(AM_FACT_RELEASE_DATE, "release_date") \
-    X(AM_FACT_FACILITY, "facility")         \
-    X(AM_FACT_CHARGES, "charges")
+#define AM_COMPARE_FACT_TABLE(X)                    \
+    X(AM_CMP_STATUS, "status")             \
+    X(AM_CMP_ARREST_DATE, "arrest_date")   \
+    X(AM_CMP_RELEASE_DATE, "release_date") \
+    X(AM_CMP_FACILITY, "facility")         \
+    X(AM_CMP_CHARGES, "charges")
 
-enum am_fact {
+enum am_compare_fact {
 #define AM_X(e, s) e,
-    AM_FACT_TABLE(AM_X)
+    AM_COMPARE_FACT_TABLE(AM_X)
 #undef AM_X
-        AM__FACT_COUNT
+        AM__CMP_COUNT
 };
-const char *am_fact_name(enum am_fact fact);
+const char *am_compare_fact_name(enum am_compare_fact fact);
 
 /* A person's entry on one side: the latest record of that side, and how many there are. */
 struct am_compare_entry {
@@ -159,7 +162,7 @@ struct am_compare_entry {
 
 struct am_compare_disagreement {
     int64_t person_id;
-    enum am_fact fact;
+    enum am_compare_fact fact;
     const char *a_value, *b_value;
     int64_t a_record, b_record;
 };
@@ -172,7 +175,7 @@ struct am_compare {
     size_t n_only_a, n_only_b;
     struct am_compare_disagreement *disagreements;
     size_t n_disagreements;
-    size_t fact_count[AM__FACT_COUNT]; /* persons disagreeing on each fact */
+    size_t fact_count[AM__CMP_COUNT]; /* persons disagreeing on each fact */
     struct am_arena arena;
 };
 

@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "amnistia/verify.h"
+#include "law_cli.h"
 
 static const char usage[] =
-    "usage: amnistia audit SNAPSHOT [--process-start DATE] [--json|--csv]\n"
+    "usage: amnistia audit SNAPSHOT [--process-start DATE] [--law FILE] [--json|--csv]\n"
     "\n"
     "Audits each row of a list (a snapshot id, or a source name for its latest list)\n"
     "against every other source: `verified` by which independent sources, or `flagged`\n"
@@ -20,7 +21,8 @@ static const char usage[] =
     "the records, sources and dates that raised it (docs/verification.md).\n"
     "\n"
     "  --process-start DATE  the day the release process began (YYYY-MM-DD); default:\n"
-    "                        the earliest release date in the list\n";
+    "                        the earliest release date in the list\n"
+    "  --law FILE            also flag not_political whom this law (laws/*.law) excludes\n";
 
 static void add_rows(const struct am_audit *a, struct am_table *t)
 {
@@ -71,6 +73,7 @@ int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err)
     enum am_out_format fmt = AM_OUT_TABLE;
     const char *spec = NULL;
     struct am_audit_options opt = {0};
+    const char *law_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (am_cli_format_flag(argv[i], &fmt))
             continue;
@@ -78,6 +81,12 @@ int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err)
             if (i + 1 >= argc)
                 return am_cli_usage_error(err, usage, "--process-start needs a date");
             opt.process_start = argv[++i];
+        } else if (strcmp(argv[i], "--law") == 0) {
+            if (i + 1 >= argc)
+                return am_cli_usage_error(err, usage, "--law needs a rule file");
+            law_path = argv[++i];
+        } else if (strncmp(argv[i], "--law=", 6) == 0) {
+            law_path = argv[i] + 6;
         } else if (strncmp(argv[i], "--process-start=", 16) == 0) {
             opt.process_start = argv[i] + 16;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -92,9 +101,15 @@ int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         return am_cli_usage_error(err, usage, "name the list to audit");
     if (opt.process_start && am_verify_date_check(opt.process_start, "--process-start", err) < 0)
         return -1;
-    struct am_store *store = am_cli_open_store(cli, err);
-    if (!store)
+    struct am_law *law = NULL;
+    if (law_path && !(law = am_cli_law_load(law_path, err)))
         return -1;
+    opt.law = law;
+    struct am_store *store = am_cli_open_store(cli, err);
+    if (!store) {
+        am_law_free(law);
+        return -1;
+    }
     struct am_verify_list list;
     struct am_audit a;
     memset(&a, 0, sizeof(a));
@@ -132,5 +147,6 @@ int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err)
     }
     am_audit_release(&a);
     am_store_close(store);
+    am_law_free(law);
     return rc;
 }

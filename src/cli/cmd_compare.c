@@ -68,7 +68,7 @@ static void fill(const struct am_compare *c, struct am_table *t, int persons)
         const char *cells[] = {"disagree", d->person_id ? person : NULL,
                                ra,         NULL,
                                rb,         NULL,
-                               am_fact_name(d->fact), d->a_value,
+                               am_compare_fact_name(d->fact), d->a_value,
                                d->b_value};
         am_table_add_row(t, cells);
     }
@@ -131,9 +131,9 @@ int am_cmd_compare(struct am_cli *cli, int argc, char **argv, struct am_err *err
             fprintf(cli->out, "persons on both: %zu; only in A: %zu; only in B: %zu\n",
                     c.n_both, c.n_only_a, c.n_only_b);
             fputs("persons on both who disagree on:", cli->out);
-            for (int f = 0; f < AM__FACT_COUNT; f++)
-                fprintf(cli->out, " %s %zu%s", am_fact_name((enum am_fact)f), c.fact_count[f],
-                        f + 1 < AM__FACT_COUNT ? ";" : "\n");
+            for (int f = 0; f < AM__CMP_COUNT; f++)
+                fprintf(cli->out, " %s %zu%s", am_compare_fact_name((enum am_compare_fact)f), c.fact_count[f],
+                        f + 1 < AM__CMP_COUNT ? ";" : "\n");
             if (am_table_rows(&t)) {
                 fputc('\n', cli->out);
                 am_table_print(&t, fmt, cli->out);

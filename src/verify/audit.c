@@ -8,6 +8,8 @@
  */
 #include "verify_int.h"
 
+#include "amnistia/law.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,8 @@ struct person_facts {
 
 struct stmts {
     struct am_stmt *events, *records, *charges, *cedula, *own_events;
+    const struct am_law *law;        /* --law, or NULL */
+    struct am_law_population *pop;   /* the registry's facts for the law, or NULL */
 };
 
 struct builder {
@@ -354,6 +358,59 @@ static void judge_known(struct builder *b, const struct row_in *r, const struct 
     }
 }
 
+/*
+ * --law: a person the law excludes is flagged not_political, with the law's deciding
+ * reasons as evidence (joined to the flag the charges raised, if any).
+ */
+static void judge_law(struct builder *b, const struct stmts *s, int64_t person_id)
+{
+    struct am_law_person *p = am_law_population_find(s->pop, person_id);
+    if (!p)
+        return;
+    struct am_law_verdict v;
+    am_law_eval(s->law, &p->facts, &v);
+    if (v.outcome != AM_OUTCOME_EXCLUDED)
+        return;
+    struct am_buf text;
+    am_buf_init(&text);
+    for (size_t i = 0; i < v.n; i++) {
+        const struct am_law_reason *reason = &v.reasons[i];
+        if (reason->role != AM_REASON_DECIDED)
+            continue;
+        am_buf_reset(&text);
+        am_law_reason_text(s->law, &p->facts, reason, &text);
+        const struct am_law_origin *o = reason->charge >= 0
+                                            ? &p->charge_origin[reason->charge]
+                                            : reason->fact < AM__FACT_COUNT ? &p->origin[reason->fact]
+                                                                            : NULL;
+        add_evidence(b, o ? o->record_id : 0, o && o->source ? o->source : am_law_id(s->law),
+                     NULL, text.ptr);
+    }
+    am_buf_release(&text);
+    char why[512];
+    snprintf(why, sizeof(why), "the law %s excludes this person (rule %s)", am_law_id(s->law),
+             am_law_rule_id(s->law, v.decider));
+    /* One flag per name: the law's reasons join a not_political the charges raised. */
+    for (size_t i = 0; i < b->flags.n; i++) {
+        struct am_audit_flag *prev = &b->flags.v[i];
+        if (prev->flag != AM_FLAG_NOT_POLITICAL)
+            continue;
+        char both[1024];
+        snprintf(both, sizeof(both), "%s; %s", prev->why, why);
+        size_t n_new = b->evidence.n, n_old = prev->n_evidence;
+        struct am_evidence *all =
+            am_arena_alloc(&b->audit->arena, (n_old + n_new) * sizeof(*all));
+        memcpy(all, prev->evidence, n_old * sizeof(*all));
+        memcpy(all + n_old, b->evidence.v, n_new * sizeof(*all));
+        prev->evidence = all;
+        prev->n_evidence = n_old + n_new;
+        prev->why = am_arena_strdup(&b->audit->arena, both);
+        b->evidence.n = 0;
+        return;
+    }
+    add_flag(b, AM_FLAG_NOT_POLITICAL, why);
+}
+
 static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_in *r,
                      struct am_audit_row *out, const struct am_audit_row *first_same,
                      struct am_err *err)
@@ -449,6 +506,8 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
             add_flag(&b, AM_FLAG_NOT_POLITICAL, why);
         }
     }
+    if (s->law && r->person_id && !never_held)
+        judge_law(&b, s, r->person_id);
 
     out->n_flags = b.flags.n;
     if (b.flags.n) {
@@ -550,6 +609,18 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
         goto done;
     if (read_rows(store, &s, out, &rows, err) < 0)
         goto done;
+    struct am_law_population pop;
+    memset(&pop, 0, sizeof(pop));
+    if (opt && opt->law) {
+        /* The law sees each person as the registry knew them on the list's date. */
+        int y = 0, m = 0, d = 0;
+        if (sscanf(out->list.as_of, "%4d-%2d-%2d", &y, &m, &d) != 3)
+            am_civil_from_days(am_today(), &y, &m, &d);
+        if (am_law_population_load(store, am_days_from_civil(y, m, d), &pop, err) < 0)
+            goto done;
+        s.law = opt->law;
+        s.pop = &pop;
+    }
 
     out->n_rows = rows.n;
     out->rows = am_arena_alloc(&out->arena, (rows.n ? rows.n : 1) * sizeof(*out->rows));
@@ -602,6 +673,8 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
     am_strmap_release(&seen);
     rc = 0;
 done:
+    if (s.pop)
+        am_law_population_release(s.pop);
     AM_VEC_FREE(&rows);
     stmts_finalize(&s);
     return rc;

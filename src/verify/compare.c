@@ -194,27 +194,27 @@ static int compare_pair(struct am_compare *out, struct am_stmt *ev, struct am_st
                         struct am_err *err)
 {
     struct am_arena *a = &out->arena;
-    const char *va[AM__FACT_COUNT] = {0}, *vb[AM__FACT_COUNT] = {0};
+    const char *va[AM__CMP_COUNT] = {0}, *vb[AM__CMP_COUNT] = {0};
     int class_a = 0, class_b = 0;
-    if (record_status(ev, x, a, &va[AM_FACT_STATUS], err) < 0 ||
-        record_status(ev, y, a, &vb[AM_FACT_STATUS], err) < 0 ||
-        record_charges(ch, x, a, &va[AM_FACT_CHARGES], &class_a, err) < 0 ||
-        record_charges(ch, y, a, &vb[AM_FACT_CHARGES], &class_b, err) < 0)
+    if (record_status(ev, x, a, &va[AM_CMP_STATUS], err) < 0 ||
+        record_status(ev, y, a, &vb[AM_CMP_STATUS], err) < 0 ||
+        record_charges(ch, x, a, &va[AM_CMP_CHARGES], &class_a, err) < 0 ||
+        record_charges(ch, y, a, &vb[AM_CMP_CHARGES], &class_b, err) < 0)
         return -1;
-    va[AM_FACT_ARREST_DATE] = x->arrest;
-    vb[AM_FACT_ARREST_DATE] = y->arrest;
-    va[AM_FACT_RELEASE_DATE] = x->release;
-    vb[AM_FACT_RELEASE_DATE] = y->release;
-    va[AM_FACT_FACILITY] = x->facility;
-    vb[AM_FACT_FACILITY] = y->facility;
+    va[AM_CMP_ARREST_DATE] = x->arrest;
+    vb[AM_CMP_ARREST_DATE] = y->arrest;
+    va[AM_CMP_RELEASE_DATE] = x->release;
+    vb[AM_CMP_RELEASE_DATE] = y->release;
+    va[AM_CMP_FACILITY] = x->facility;
+    vb[AM_CMP_FACILITY] = y->facility;
     if (class_a != class_b) /* classes on one side, raw text on the other: not comparable */
-        va[AM_FACT_CHARGES] = vb[AM_FACT_CHARGES] = NULL;
-    for (int f = 0; f < AM__FACT_COUNT; f++) {
+        va[AM_CMP_CHARGES] = vb[AM_CMP_CHARGES] = NULL;
+    for (int f = 0; f < AM__CMP_COUNT; f++) {
         if (!va[f] || !vb[f] || !*va[f] || !*vb[f] || same_text(va[f], vb[f]))
             continue;
         struct am_compare_disagreement d = {
             .person_id = x->person_id,
-            .fact = (enum am_fact)f,
+            .fact = (enum am_compare_fact)f,
             .a_value = va[f],
             .b_value = vb[f],
             .a_record = x->record_id,
@@ -358,8 +358,8 @@ void am_compare_write_json(const struct am_compare *cmp, struct am_buf *out)
     json_list(out, &cmp->b);
     am_buf_addf(out, ",\n \"both\": %zu, \"only_a\": %zu, \"only_b\": %zu, \"disagree\": {",
                 cmp->n_both, cmp->n_only_a, cmp->n_only_b);
-    for (int f = 0; f < AM__FACT_COUNT; f++)
-        am_buf_addf(out, "%s\"%s\": %zu", f ? ", " : "", am_fact_name((enum am_fact)f),
+    for (int f = 0; f < AM__CMP_COUNT; f++)
+        am_buf_addf(out, "%s\"%s\": %zu", f ? ", " : "", am_compare_fact_name((enum am_compare_fact)f),
                     cmp->fact_count[f]);
     am_buf_adds(out, "},\n \"persons_only_a\": ");
     json_entries(out, cmp->only_a, cmp->n_only_a);
@@ -381,7 +381,7 @@ void am_compare_write_json(const struct am_compare *cmp, struct am_buf *out)
             am_buf_addf(out, "%lld", (long long)d->person_id);
         else
             am_buf_adds(out, "null");
-        am_buf_addf(out, ", \"fact\": \"%s\", \"a\": ", am_fact_name(d->fact));
+        am_buf_addf(out, ", \"fact\": \"%s\", \"a\": ", am_compare_fact_name(d->fact));
         am_buf_add_json_string(out, d->a_value);
         am_buf_addf(out, ", \"a_record\": %lld, \"b\": ", (long long)d->a_record);
         am_buf_add_json_string(out, d->b_value);

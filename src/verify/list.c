@@ -14,9 +14,9 @@ static const char *const flag_names[] = {
 #undef AM_X
 };
 
-static const char *const fact_names[] = {
+static const char *const compare_fact_names[] = {
 #define AM_X(e, s) s,
-    AM_FACT_TABLE(AM_X)
+    AM_COMPARE_FACT_TABLE(AM_X)
 #undef AM_X
 };
 
@@ -33,9 +33,9 @@ int am_flag_from_name(const char *name)
     return -1;
 }
 
-const char *am_fact_name(enum am_fact fact)
+const char *am_compare_fact_name(enum am_compare_fact fact)
 {
-    return (int)fact >= 0 && fact < AM__FACT_COUNT ? fact_names[fact] : "?";
+    return (int)fact >= 0 && fact < AM__CMP_COUNT ? compare_fact_names[fact] : "?";
 }
 
 static void fill(struct am_verify_list *out, struct am_stmt *st)

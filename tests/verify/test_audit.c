@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "amnistia/law.h"
 #include "amnistia/verify.h"
 #include "verify/fixture.h"
 #include "verify/groups.h"
@@ -403,6 +404,55 @@ static void test_not_political(void **state)
     fx_close(&w.fx);
 }
 
+/* --law: the executive's announcement excludes homicide even beside a political charge. */
+static void test_law_excludes(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w, "law");
+    int64_t p1 = genuine(&w);
+    int64_t rc1 = fx_record(&w.fx, w.ngo_a, NULL, "P", NULL, NULL, NULL, p1);
+    fx_charge(&w.fx, p1, "Terrorismo", "political", rc1);
+    fx_charge(&w.fx, p1, "Homicidio intencional", "homicide", rc1);
+    int64_t p2 = genuine(&w);
+    fx_charge(&w.fx, p2, "Terrorismo", "political", 0);
+    int64_t p3 = genuine(&w);
+    fx_charge(&w.fx, p3, "Homicidio intencional", "homicide", 0);
+
+    struct am_law_diags diags;
+    memset(&diags, 0, sizeof(diags));
+    struct am_err err = AM_ERR_INIT;
+    struct am_law *law = am_law_load(AM_SOURCE_DIR "/laws/anuncio-2026-01-30.law", &diags, &err);
+    if (!law)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_non_null(law);
+    am_law_diags_release(&diags);
+    struct am_verify_list list;
+    assert_int_equal(am_verify_list_resolve(w.fx.s, "ministerio", 1, &list, &err), 0);
+    struct am_audit_options opt = {.law = law};
+    struct am_audit a;
+    assert_int_equal(am_audit_run(w.fx.s, &list, &opt, &a, &err), 0);
+    assert_row(&a, 0, "not_political");
+    const struct am_audit_flag *f = &a.rows[0].flags[0];
+    assert_string_equal(f->why,
+                        "the law anuncio-2026-01-30 excludes this person (rule homicide)");
+    assert_true(f->n_evidence >= 1);
+    assert_non_null(strstr(f->evidence[0].what, "homicide"));
+    assert_row(&a, 1, "");
+    /* Charges and law agree: one flag, both reasons. */
+    assert_row(&a, 2, "not_political");
+    f = &a.rows[2].flags[0];
+    assert_non_null(strstr(f->why, "homicide, drugs or common crimes; the law anuncio-2026-01-30"));
+    assert_true(f->n_evidence >= 2);
+    am_audit_release(&a);
+    /* Without the law, the political charge keeps row 1 unflagged. */
+    assert_int_equal(am_audit_run(w.fx.s, &list, NULL, &a, &err), 0);
+    assert_row(&a, 0, "");
+    am_audit_release(&a);
+    am_law_free(law);
+    fx_close(&w.fx);
+}
+
 static void test_duplicate(void **state)
 {
     (void)state;
@@ -703,8 +753,8 @@ static void test_names(void **state)
     assert_int_equal(am_flag_from_name("nope"), -1);
     assert_int_equal(am_flag_from_name(NULL), -1);
     assert_string_equal(am_flag_name(AM__FLAG_COUNT), "?");
-    assert_string_equal(am_fact_name(AM_FACT_FACILITY), "facility");
-    assert_string_equal(am_fact_name(AM__FACT_COUNT), "?");
+    assert_string_equal(am_compare_fact_name(AM_CMP_FACILITY), "facility");
+    assert_string_equal(am_compare_fact_name(AM__CMP_COUNT), "?");
     struct am_err err = AM_ERR_INIT;
     assert_int_equal(am_verify_date_check("2026-01-31", "--as-of", &err), 0);
     assert_int_equal(am_verify_date_check("2026-1-31", "--as-of", &err), -1);
@@ -730,6 +780,7 @@ int am_test_audit(void)
         cmocka_unit_test(test_under_measures),
         cmocka_unit_test(test_still_detained),
         cmocka_unit_test(test_not_political),
+        cmocka_unit_test(test_law_excludes),
         cmocka_unit_test(test_duplicate),
         cmocka_unit_test(test_deceased),
         cmocka_unit_test(test_detention_list),

@@ -110,8 +110,26 @@ static void test_cli_audit(void **state)
     assert_int_equal(run("audit ministerio --process-start", &out), 1);
     assert_int_equal(run("audit ministerio --process-start 31/01/2026", &out), 1);
     assert_non_null(strstr(out.ptr, "--process-start '31/01/2026' is not a date"));
-    assert_int_equal(run("audit ministerio --law x.law", &out), 1);
-    assert_non_null(strstr(out.ptr, "unknown option '--law'"));
+    assert_int_equal(run("audit ministerio --law", &out), 1);
+    assert_non_null(strstr(out.ptr, "--law needs a rule file"));
+    assert_int_equal(run("audit ministerio --law /nonexistent.law", &out), 3);
+    assert_int_equal(run("audit ministerio --frobnicate", &out), 1);
+    assert_non_null(strstr(out.ptr, "unknown option '--frobnicate'"));
+    char args[700], bad[600];
+    snprintf(args, sizeof(args), "audit ministerio --json --law '%s/laws/anuncio-2026-01-30.law'",
+             AM_SOURCE_DIR);
+    assert_int_equal(run(args, &out), 0);
+    assert_non_null(strstr(out.ptr, "\"verdict\": \"verified\""));
+    /* A malformed rule file: its diagnostics and exit 2. */
+    snprintf(bad, sizeof(bad), "%s.bad.law", fx.path);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("law x\n  nonsense here\n", f);
+    fclose(f);
+    snprintf(args, sizeof(args), "audit ministerio --law '%s'", bad);
+    assert_int_equal(run(args, &out), 2);
+    assert_non_null(strstr(out.ptr, "fix the rule file"));
+    unlink(bad);
     assert_int_equal(run("audit nadie", &out), 2);
     assert_non_null(strstr(out.ptr, "no snapshot and no source is called 'nadie'"));
     assert_int_equal(run("audit --help", &out), 0);

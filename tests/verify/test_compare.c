@@ -22,7 +22,7 @@ static void resolve(struct fx *fx, const char *spec, int snap, struct am_verify_
 }
 
 static const struct am_compare_disagreement *find(const struct am_compare *c, int64_t person,
-                                                  enum am_fact f)
+                                                  enum am_compare_fact f)
 {
     for (size_t i = 0; i < c->n_disagreements; i++)
         if (c->disagreements[i].person_id == person && c->disagreements[i].fact == f)
@@ -86,32 +86,32 @@ static void test_compare_sets_and_facts(void **state)
     assert_int_equal(c.only_b[0].person_id, p6);
     assert_string_equal(c.only_b[0].list_id, "B6");
 
-    const struct am_compare_disagreement *d = find(&c, p1, AM_FACT_STATUS);
+    const struct am_compare_disagreement *d = find(&c, p1, AM_CMP_STATUS);
     assert_non_null(d);
     assert_string_equal(d->a_value, "detained");
     assert_string_equal(d->b_value, "released");
     assert_int_equal(d->a_record, a1);
     assert_int_equal(d->b_record, b1);
-    d = find(&c, p1, AM_FACT_FACILITY);
+    d = find(&c, p1, AM_CMP_FACILITY);
     assert_non_null(d);
     assert_string_equal(d->a_value, "Rodeo I");
-    assert_null(find(&c, p1, AM_FACT_ARREST_DATE));
-    d = find(&c, p2, AM_FACT_ARREST_DATE);
+    assert_null(find(&c, p1, AM_CMP_ARREST_DATE));
+    d = find(&c, p2, AM_CMP_ARREST_DATE);
     assert_non_null(d);
     assert_string_equal(d->b_value, "2019-05-01");
-    assert_null(find(&c, p2, AM_FACT_FACILITY));
-    assert_null(find(&c, p2, AM_FACT_STATUS)); /* "Detained" and "detained" */
-    d = find(&c, p3, AM_FACT_CHARGES);
+    assert_null(find(&c, p2, AM_CMP_FACILITY));
+    assert_null(find(&c, p2, AM_CMP_STATUS)); /* "Detained" and "detained" */
+    d = find(&c, p3, AM_CMP_CHARGES);
     assert_non_null(d);
     assert_string_equal(d->a_value, "political");
     assert_string_equal(d->b_value, "common");
-    assert_null(find(&c, p3, AM_FACT_RELEASE_DATE));
-    assert_null(find(&c, p4, AM_FACT_CHARGES));
-    assert_int_equal(c.fact_count[AM_FACT_STATUS], 1);
-    assert_int_equal(c.fact_count[AM_FACT_FACILITY], 1);
-    assert_int_equal(c.fact_count[AM_FACT_ARREST_DATE], 1);
-    assert_int_equal(c.fact_count[AM_FACT_CHARGES], 1);
-    assert_int_equal(c.fact_count[AM_FACT_RELEASE_DATE], 0);
+    assert_null(find(&c, p3, AM_CMP_RELEASE_DATE));
+    assert_null(find(&c, p4, AM_CMP_CHARGES));
+    assert_int_equal(c.fact_count[AM_CMP_STATUS], 1);
+    assert_int_equal(c.fact_count[AM_CMP_FACILITY], 1);
+    assert_int_equal(c.fact_count[AM_CMP_ARREST_DATE], 1);
+    assert_int_equal(c.fact_count[AM_CMP_CHARGES], 1);
+    assert_int_equal(c.fact_count[AM_CMP_RELEASE_DATE], 0);
     assert_int_equal(c.n_disagreements, 4);
 
     struct am_buf buf;
@@ -168,7 +168,7 @@ static void test_compare_whole_source_latest_record(void **state)
     resolve(&fx, id, 0, &la);
     assert_int_equal(am_compare_run(fx.s, &la, &lb, &c, &err), 0);
     assert_int_equal(c.n_disagreements, 1);
-    assert_int_equal(c.disagreements[0].fact, AM_FACT_STATUS);
+    assert_int_equal(c.disagreements[0].fact, AM_CMP_STATUS);
     am_compare_release(&c);
     am_compare_release(NULL);
     fx_close(&fx);
