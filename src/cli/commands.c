@@ -20,6 +20,7 @@ const struct am_command am_commands[] = {
     {"deadlines", "obligations a law creates for covered people", am_cmd_deadlines},
     {"event", "add a dated event to a person (event add ...)", am_cmd_event},
     {"facts", "record a reviewer's fact about a person (facts set ...)", am_cmd_facts},
+    {"synth", "write a synthetic population, its lists and the truth", am_cmd_synth},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);
