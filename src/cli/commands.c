@@ -5,6 +5,9 @@
 
 const struct am_command am_commands[] = {
     {"sources", "list the sources of the registry", am_cmd_sources},
+    {"link", "decide which records are the same person", am_cmd_link},
+    {"review", "list uncertain pairs; record a human decision", am_cmd_review},
+    {"explain", "explain why two records are or are not the same person", am_cmd_explain_pair},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);
