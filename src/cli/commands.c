@@ -4,6 +4,7 @@
 #include "commands.h"
 
 const struct am_command am_commands[] = {
+    {"import", "import list files (CSV or JSON Lines) as snapshots of a source", am_cmd_import},
     {"sources", "list the sources of the registry", am_cmd_sources},
     {"link", "decide which records are the same person", am_cmd_link},
     {"review", "list uncertain pairs; record a human decision", am_cmd_review},

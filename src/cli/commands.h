@@ -5,6 +5,7 @@
 
 #include "cli.h"
 
+int am_cmd_import(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_link(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_review(struct am_cli *cli, int argc, char **argv, struct am_err *err);
