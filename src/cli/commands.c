@@ -21,6 +21,9 @@ const struct am_command am_commands[] = {
     {"event", "add a dated event to a person (event add ...)", am_cmd_event},
     {"facts", "record a reviewer's fact about a person (facts set ...)", am_cmd_facts},
     {"synth", "write a synthetic population, its lists and the truth", am_cmd_synth},
+    {"link", "decide which records are the same person", am_cmd_link},
+    {"review", "list uncertain pairs; record a human decision", am_cmd_review},
+    {"explain", "explain why two records are or are not the same person", am_cmd_explain_pair},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

@@ -25,5 +25,13 @@ int am_cmd_facts(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 /* `explain PERSON --law FILE`: not in the table; the `explain` command dispatches here. */
 int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_link(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_review(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_explain_pair(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+
+/* link_format.c: a pair's explanation as a terminal waterfall or a JSON object. */
+#include "amnistia/link.h"
+void am_cli_explanation_text(const struct am_link_explanation *e, FILE *out);
+void am_cli_explanation_json(const struct am_link_explanation *e, struct am_buf *b);
 
 #endif
