@@ -320,42 +320,101 @@ static void judge_known(struct builder *b, const struct row_in *r, const struct 
         }
         return;
     }
-    if (dead)
-        return;
-
-    /* Within the process: a release recorded elsewhere, or a later detention. */
+    /*
+     * Within the process: a release other sources date between the process start and the
+     * list's date confirms the claim; a decree's list (the 2020 pardon) is carried out in
+     * the days after it, so AM__VERIFY_GRACE_DAYS more are allowed. A release after that
+     * was not the list's to claim.
+     */
+    char grace[11];
+    const char *until = NULL;
+    if (list_date[0]) {
+        int y = (int)strtol(list_date, NULL, 10), m = (int)strtol(list_date + 5, NULL, 10),
+            d = (int)strtol(list_date + 8, NULL, 10);
+        am_format_date(am_days_from_civil(y, m, d) + AM__VERIFY_GRACE_DAYS, grace);
+        until = grace;
+    }
     long first_release = -1;
     for (size_t i = 0; i < n; i++)
         if (am__verify_is_release(ev[i].type) && ev[i].date &&
-            strcmp(ev[i].date, process_start) >= 0) {
+            strcmp(ev[i].date, process_start) >= 0 && (!until || strcmp(ev[i].date, until) <= 0)) {
             add_source(audit, sources, ev[i].source);
             if (first_release < 0 || strcmp(ev[i].date, ev[first_release].date) < 0)
                 first_release = (long)i;
         }
-    long now = -1;
-    enum am_status st_now = am__verify_derive(ev, n, NULL, &now);
+    if (first_release >= 0)
+        return;
+    if (dead)
+        return;
+
+    /* still_detained (a): a record made after the claimed release states custody. */
     const char *since = R ? R : list_date;
-    if ((st_now == AM_STATUS_DETAINED || st_now == AM_STATUS_DISAPPEARED ||
-         st_now == AM_STATUS_HOUSE_ARREST) &&
-        now >= 0 && ev[now].date && since && strcmp(ev[now].date, since) > 0 &&
-        (first_release < 0 || strcmp(ev[first_release].date, ev[now].date) > 0)) {
-        add_event_evidence(b, &ev[now]);
-        snprintf(why, sizeof(why), "listed as released (%s) but %s records %s on %s",
-                 since, ev[now].source ? ev[now].source : "a manual entry",
-                 am__verify_status_name(st_now), ev[now].date);
+    long held = -1;
+    const char *held_at = NULL;
+    struct am__vev *one = am_malloc(n * sizeof(*one));
+    for (size_t i = 0; i < n; i++) {
+        const char *at = ev[i].snap_as_of;
+        if (!ev[i].record_id || !at || !since || strcmp(at, since) <= 0)
+            continue;
+        if (held_at && strcmp(at, held_at) <= 0)
+            continue;
+        size_t k = 0;
+        for (size_t j = 0; j < n; j++)
+            if (ev[j].record_id == ev[i].record_id)
+                one[k++] = ev[j];
+        long dec = -1;
+        enum am_status st_rec = am__verify_derive(one, k, NULL, &dec);
+        if ((st_rec == AM_STATUS_DETAINED || st_rec == AM_STATUS_DISAPPEARED ||
+             st_rec == AM_STATUS_HOUSE_ARREST) &&
+            dec >= 0 && !(one[dec].type == AM_EV_ARREST && one[dec].date &&
+                          strcmp(one[dec].date, since) <= 0)) {
+            /* the record's own statement of custody, not merely an old arrest date */
+            for (size_t j = 0; j < n; j++)
+                if (ev[j].record_id == one[dec].record_id && ev[j].seq == one[dec].seq)
+                    held = (long)j;
+            held_at = at;
+        }
+    }
+    am_free(one);
+    if (held >= 0) {
+        add_event_evidence(b, &ev[held]);
+        snprintf(why, sizeof(why), "listed as released (%s) but %s's list of %s records %s",
+                 since, ev[held].source ? ev[held].source : "a manual entry", held_at,
+                 am__verify_status_name(am__verify_event_effect(ev[held].type)));
         add_flag(b, AM_FLAG_STILL_DETAINED, why);
         return;
     }
-    if (first_release < 0) {
-        for (size_t i = 0; i < n; i++)
-            if (am__verify_is_custody(ev[i].type))
-                add_event_evidence(b, &ev[i]);
+
+    /* still_detained (b): held at the list's date, released only after it. */
+    long later = -1;
+    for (size_t i = 0; i < n; i++)
+        if (am__verify_is_release(ev[i].type) && ev[i].date && until &&
+            strcmp(ev[i].date, until) > 0 &&
+            (later < 0 || strcmp(ev[i].date, ev[later].date) < 0))
+            later = (long)i;
+    long at_list = -1;
+    enum am_status st_list = am__verify_derive(ev, n, until, &at_list);
+    if (later >= 0 && (st_list == AM_STATUS_DETAINED || st_list == AM_STATUS_DISAPPEARED ||
+                       st_list == AM_STATUS_HOUSE_ARREST)) {
+        if (at_list >= 0)
+            add_event_evidence(b, &ev[at_list]);
+        add_event_evidence(b, &ev[later]);
         snprintf(why, sizeof(why),
-                 "the detention is confirmed, but no other source records a release on or "
-                 "after %s",
-                 process_start);
-        add_flag(b, AM_FLAG_RELEASE_UNCONFIRMED, why);
+                 "listed as released (%s) but other sources show %s until %s and a release "
+                 "only on %s",
+                 since, am__verify_status_name(st_list), until, ev[later].date);
+        add_flag(b, AM_FLAG_STILL_DETAINED, why);
+        return;
     }
+
+    for (size_t i = 0; i < n; i++)
+        if (am__verify_is_custody(ev[i].type))
+            add_event_evidence(b, &ev[i]);
+    snprintf(why, sizeof(why),
+             "the detention is confirmed, but no other source records a release between %s "
+             "and %s",
+             process_start, until ? until : "(none)");
+    add_flag(b, AM_FLAG_RELEASE_UNCONFIRMED, why);
 }
 
 /*

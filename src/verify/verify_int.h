@@ -10,6 +10,9 @@
 #include "amnistia/registry.h"
 #include "amnistia/verify.h"
 
+/* Days after a list's date within which a release still counts as the list's. */
+#define AM__VERIFY_GRACE_DAYS 15
+
 /* Event type from its name; -1 for a name outside registry.h's table. */
 int am__verify_event_type(const char *name);
 const char *am__verify_event_name(int type);

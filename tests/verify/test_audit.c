@@ -350,12 +350,35 @@ static void test_still_detained(void **state)
     int64_t p3 = person(&w);
     seen(&w, w.ngo_a, p3, "detention_confirmed", "2025-12-30");
     listed(&w, p3, "2026-01-11");
+    /* Released only in March, long after the list of 26 January: held at its date. */
+    int64_t p4 = person(&w);
+    seen(&w, w.ngo_a, p4, "arrest", "2024-08-01");
+    int64_t later = fx_snapshot(&w.fx, fx_snapshot_source(&w.fx, w.ngo_b), "2026-03-30");
+    int64_t rl = seen(&w, later, p4, "release_with_measures", "2026-03-25");
+    listed(&w, p4, "2026-01-12");
+    /* Released a week after the list: within the grace a decree's list is allowed. */
+    int64_t p5 = person(&w);
+    seen(&w, w.ngo_a, p5, "arrest", "2024-08-01");
+    seen(&w, later, p5, "release", "2026-02-03");
+    listed(&w, p5, "2026-01-12");
+    /* An old arrest date on a later list is history, not a statement of custody. */
+    int64_t p6 = person(&w);
+    seen(&w, w.ngo_b, p6, "arrest", "2024-08-01");
+    listed(&w, p6, "2026-01-12");
     struct am_audit a;
     run_audit(&w, NULL, &a);
+    assert_row(&a, 4, "still_detained");
+    const struct am_audit_flag *f4 = &a.rows[4].flags[0];
+    assert_string_equal(f4->why, "listed as released (2026-01-12) but other sources show "
+                                 "detained until 2026-02-10 and a release only on 2026-03-25");
+    assert_int_equal(f4->evidence[1].record_id, rl);
+    assert_row(&a, 5, "");
+    assert_row(&a, 6, "release_unconfirmed");
     assert_row(&a, 1, "still_detained");
     const struct am_audit_flag *f = &a.rows[1].flags[0];
     assert_string_equal(f->why,
-                        "listed as released (2026-01-10) but ngo-b records detained on 2026-02-10");
+                        "listed as released (2026-01-10) but ngo-b's list of 2026-02-10 records "
+                        "detained");
     assert_int_equal(f->evidence[0].record_id, rd);
     assert_row(&a, 2, "");
     assert_row(&a, 3, "release_unconfirmed");
