@@ -9,7 +9,8 @@
 # usage: bench/audit-accuracy.sh [PEOPLE] [SEED] [PROFILE]   (defaults 20000 1 default)
 # The binary is $AMNISTIA_BIN, else build/amnistia (built in Release when missing).
 #
-# Scoring: row by row on list_id, except duplicate. synth marks one copy of a person
+# Scoring: row by row on list_id, except duplicate. recall(known) counts only the rows
+# some other source knows (not flagged unknown_identity): what the evidence allows. synth marks one copy of a person
 # listed twice as the duplicate and then shuffles the list, so which copy is "the"
 # duplicate is arbitrary; duplicate is scored per person (k copies: k-1 duplicates,
 # matched against the rows audit flags among that person's rows).
@@ -69,7 +70,8 @@ echo "  rows rejected at import (all lists): $rejected"
 echo "  seconds: synth+import $((t1 - t0)), link $((t2 - t1)), audit $((t3 - t2))"
 
 # Columns of `audit --csv`: row,list_id,record,person,verdict,flags,sources,evidence. The
-# first six never hold a comma (flags and sources are ;-separated), so -F, is enough.
+# first six never hold a comma (flags and sources are ;-separated, quoted by the CSV
+# writer), so -F, and dropping the quotes is enough.
 awk -F, '
     FNR == 1 { next }
     FILENAME == ARGV[1] {                      # truth_padding.csv: list_id,person_id,reasons
@@ -84,9 +86,11 @@ awk -F, '
     }
     {                                          # audit.csv
         sub(/\r$/, "")
+        gsub(/"/, "", $6)                      # quoted when it holds a ";"
         id = $2; audited[id] = 1; seen++
         if ($5 == "verified") verified++
         n = split($6, f, ";")
+        if ($6 !~ /unknown_identity/) known[id] = 1
         for (i = 1; i <= n; i++) {
             flag[id, f[i]] = 1; fcount[f[i]]++
             if (f[i] == "duplicate" && (id in person)) fdup[person[id]]++
@@ -95,29 +99,35 @@ awk -F, '
     END {
         printf "  rows: truth %d, audited %d, verified %d (truth genuine %d)\n",
                rows, seen, verified, tcount["genuine"]
-        printf "  %-18s %7s %7s %7s %9s %7s  %s\n", "flag", "truth", "flagged", "agree",
-               "precision", "recall", "target"
+        printf "  %-18s %7s %7s %7s %9s %7s %13s  %s\n", "flag", "truth", "flagged", "agree",
+               "precision", "recall", "recall(known)", "target"
         nf = split("not_political released_earlier not_detained duplicate under_measures " \
                    "still_detained deceased", names, " ")
         for (k = 1; k <= nf; k++) {
-            name = names[k]; tp = 0; fl = 0; tr = 0
+            name = names[k]; tp = 0; fl = 0; tr = 0; trk = 0; tpk = 0
             if (name == "duplicate") {
                 for (p in tdup) { tr += tdup[p]; tp += (fdup[p] < tdup[p] ? fdup[p] : tdup[p]) }
+                trk = tr; tpk = tp
                 for (p in fdup) fl += fdup[p]
                 for (key in flag) {            # flagged rows with no truth person
                     split(key, kk, SUBSEP)
                     if (kk[2] == "duplicate" && !(kk[1] in person)) fl++
                 }
             } else {
-                for (key in truth) { split(key, kk, SUBSEP); if (kk[2] == name) { tr++; if (flag[kk[1], name]) tp++ } }
+                for (key in truth) {
+                    split(key, kk, SUBSEP)
+                    if (kk[2] != name) continue
+                    tr++; hit = ((kk[1], name) in flag); tp += hit
+                    if (kk[1] in known) { trk++; tpk += hit }
+                }
                 fl = fcount[name] + 0
             }
-            prec = fl ? tp / fl : 1; rec = tr ? tp / tr : 1
+            prec = fl ? tp / fl : 1; rec = tr ? tp / tr : 1; reck = trk ? tpk / trk : 1
             target = (name == "not_political" || name == "released_earlier" ||
                       name == "not_detained" || name == "duplicate") ? ">= 0.95" : "-"
             mark = (target != "-" && (prec < 0.95 || rec < 0.95)) ? "  BELOW TARGET" : ""
-            printf "  %-18s %7d %7d %7d %9.4f %7.4f  %s%s\n", name, tr, fl, tp, prec, rec,
-                   target, mark
+            printf "  %-18s %7d %7d %7d %9.4f %7.4f %13.4f  %s%s\n", name, tr, fl, tp, prec, rec,
+                   reck, target, mark
         }
         printf "  %-18s %7s %7d   (no truth: synth does not model it)\n", "unknown_identity",
                "-", fcount["unknown_identity"]

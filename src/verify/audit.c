@@ -225,6 +225,15 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/*
+ * A release dated with its list's own date: the list said "released" without saying
+ * when, so import could only date it by the list. It says "released by then", not "on".
+ */
+static int dated_by_list(const struct am__vev *e)
+{
+    return e->date && e->snap_as_of && strcmp(e->date, e->snap_as_of) == 0;
+}
+
 /* The flags of one linked, known row: everything that needs other sources' events. */
 static void judge_known(struct builder *b, const struct row_in *r, const struct am_audit_row *out,
                         const struct person_facts *f, const char *list_date,
@@ -389,7 +398,7 @@ static void judge_known(struct builder *b, const struct row_in *r, const struct 
     long later = -1;
     for (size_t i = 0; i < n; i++)
         if (am__verify_is_release(ev[i].type) && ev[i].date && until &&
-            strcmp(ev[i].date, until) > 0 &&
+            strcmp(ev[i].date, until) > 0 && !dated_by_list(&ev[i]) &&
             (later < 0 || strcmp(ev[i].date, ev[later].date) < 0))
             later = (long)i;
     long at_list = -1;

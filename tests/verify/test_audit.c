@@ -361,6 +361,11 @@ static void test_still_detained(void **state)
     seen(&w, w.ngo_a, p5, "arrest", "2024-08-01");
     seen(&w, later, p5, "release", "2026-02-03");
     listed(&w, p5, "2026-01-12");
+    /* "Released" on a later list without a date: released by then, not on that day. */
+    int64_t p7 = person(&w);
+    seen(&w, w.ngo_a, p7, "arrest", "2024-08-01");
+    seen(&w, later, p7, "release", "2026-03-30");
+    listed(&w, p7, "2026-01-12");
     /* An old arrest date on a later list is history, not a statement of custody. */
     int64_t p6 = person(&w);
     seen(&w, w.ngo_b, p6, "arrest", "2024-08-01");
@@ -374,6 +379,7 @@ static void test_still_detained(void **state)
     assert_int_equal(f4->evidence[1].record_id, rl);
     assert_row(&a, 5, "");
     assert_row(&a, 6, "release_unconfirmed");
+    assert_row(&a, 7, "release_unconfirmed");
     assert_row(&a, 1, "still_detained");
     const struct am_audit_flag *f = &a.rows[1].flags[0];
     assert_string_equal(f->why,
