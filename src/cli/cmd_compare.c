@@ -17,7 +17,8 @@ static const char usage[] =
     "name means all its snapshots, the latest record of each person speaking for it).\n"
     "Prints the persons on both, only in A, only in B, and for persons on both the facts\n"
     "they disagree on (status, arrest_date, release_date, facility, charges) with the\n"
-    "records behind each.\n";
+    "records behind each. On a terminal the persons themselves are listed when there are\n"
+    "at most 200 of them (disagreements always); --csv and --json list everything.\n";
 
 static void id_text(char *buf, size_t n, int64_t v)
 {
