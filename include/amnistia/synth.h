@@ -24,14 +24,19 @@ const char *am_synth_profile_name(enum am_synth_profile profile);
 
 struct am_synth_options {
     uint64_t seed;
-    size_t people;   /* 1 .. AM_SYNTH_MAX_PEOPLE */
+    size_t people; /* 1 .. AM_SYNTH_MAX_PEOPLE */
     enum am_synth_profile profile;
     const char *out_dir; /* created when missing (one level) */
 };
 
 /* The lists, in the order they appear in manifest.csv. */
-enum am_synth_list { AM_SYNTH_NGO, AM_SYNTH_FAMILY, AM_SYNTH_PRESS, AM_SYNTH_OFFICIAL,
-                     AM_SYNTH__LIST_COUNT };
+enum am_synth_list {
+    AM_SYNTH_NGO,
+    AM_SYNTH_FAMILY,
+    AM_SYNTH_PRESS,
+    AM_SYNTH_OFFICIAL,
+    AM_SYNTH__LIST_COUNT
+};
 
 /* What a run produced, for the command to print. */
 struct am_synth_summary {
@@ -45,10 +50,10 @@ struct am_synth_summary {
         const char *kind;
         char as_of[11];
         size_t rows;
-        size_t persons;     /* distinct persons among the rows */
+        size_t persons; /* distinct persons among the rows */
     } lists[AM_SYNTH__LIST_COUNT];
-    size_t official_padding;  /* official rows whose reason is not `genuine` */
-    char process_start[11];   /* the official list's process start date */
+    size_t official_padding; /* official rows whose reason is not `genuine` */
+    char process_start[11];  /* the official list's process start date */
 };
 
 /*

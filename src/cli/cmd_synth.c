@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* amnistia synth: writes a synthetic population, its lists and the truth (src/synth/). */
+/*
+ * amnistia synth: parses the options, runs the generator (src/synth/) and prints one line
+ * per list written. It holds no rule about the population or the lists; those live in the
+ * synth module.
+ */
 #include "commands.h"
 
 #include <string.h>
@@ -36,8 +40,8 @@ int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (am_cli_format_flag(a, &fmt))
             continue;
-        if (strcmp(a, "--seed") == 0 || strcmp(a, "--people") == 0 ||
-            strcmp(a, "--out") == 0 || strcmp(a, "--profile") == 0) {
+        if (strcmp(a, "--seed") == 0 || strcmp(a, "--people") == 0 || strcmp(a, "--out") == 0 ||
+            strcmp(a, "--profile") == 0) {
             if (!v)
                 return am_cli_usage_error(err, usage, "%s needs a value", a);
             i++;
@@ -47,14 +51,18 @@ int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         uint64_t n;
         if (strcmp(a, "--seed") == 0) {
             if (parse_u64(v, &n) != 0)
-                return am_cli_usage_error(err, usage, "--seed '%s' is not a whole number "
-                                          "from 0 up", v);
+                return am_cli_usage_error(err, usage,
+                                          "--seed '%s' is not a whole number "
+                                          "from 0 up",
+                                          v);
             opt.seed = n;
             have_seed = 1;
         } else if (strcmp(a, "--people") == 0) {
             if (parse_u64(v, &n) != 0 || n < 1 || n > AM_SYNTH_MAX_PEOPLE)
-                return am_cli_usage_error(err, usage, "--people '%s' is not a number from 1 "
-                                          "to %u", v, AM_SYNTH_MAX_PEOPLE);
+                return am_cli_usage_error(err, usage,
+                                          "--people '%s' is not a number from 1 "
+                                          "to %u",
+                                          v, AM_SYNTH_MAX_PEOPLE);
             opt.people = (size_t)n;
             have_people = 1;
         } else if (strcmp(a, "--out") == 0) {
@@ -62,8 +70,10 @@ int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         } else {
             int p = am_synth_profile_from_name(v);
             if (p < 0)
-                return am_cli_usage_error(err, usage, "--profile '%s' is unknown; use default "
-                                          "or heavy", v);
+                return am_cli_usage_error(err, usage,
+                                          "--profile '%s' is unknown; use default "
+                                          "or heavy",
+                                          v);
             opt.profile = (enum am_synth_profile)p;
         }
     }
@@ -82,8 +92,12 @@ int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         char rows[24], persons[24];
         snprintf(rows, sizeof(rows), "%zu", sum.lists[l].rows);
         snprintf(persons, sizeof(persons), "%zu", sum.lists[l].persons);
-        const char *cells[] = {sum.lists[l].file, sum.lists[l].source, sum.lists[l].kind,
-                               sum.lists[l].as_of, rows, persons};
+        const char *cells[] = {sum.lists[l].file,
+                               sum.lists[l].source,
+                               sum.lists[l].kind,
+                               sum.lists[l].as_of,
+                               rows,
+                               persons};
         am_table_add_row(&t, cells);
     }
     am_table_print(&t, fmt, cli->out);
@@ -94,8 +108,7 @@ int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err)
                 "detainees, %zu held on the end date; official list: %zu of %zu rows are "
                 "padding (process start %s). Files in %s.\n",
                 sum.people, am_synth_profile_name(opt.profile), (unsigned long long)opt.seed,
-                sum.ever_detained, sum.political_detained, sum.detained_now,
-                sum.official_padding, sum.lists[AM_SYNTH_OFFICIAL].rows, sum.process_start,
-                opt.out_dir);
+                sum.ever_detained, sum.political_detained, sum.detained_now, sum.official_padding,
+                sum.lists[AM_SYNTH_OFFICIAL].rows, sum.process_start, opt.out_dir);
     return 0;
 }

@@ -11,9 +11,9 @@
 
 const char *const am__synth_class_names[AM__CL__COUNT] = {"political", "military", "homicide",
                                                           "drugs", "common"};
-static const char *const group_names[AM__G__COUNT] = {
-    "protest", "election", "conspiracy", "sanctions", "civmil",
-    "military", "homicide", "drugs", "common"};
+static const char *const group_names[AM__G__COUNT] = {"protest",   "election", "conspiracy",
+                                                      "sanctions", "civmil",   "military",
+                                                      "homicide",  "drugs",    "common"};
 
 /* Splits line (modified in place) at sep into at most max fields; returns the count. */
 static size_t split(char *line, char sep, char **field, size_t max)
@@ -33,6 +33,15 @@ static size_t split(char *line, char sep, char **field, size_t max)
     return n;
 }
 
+/* 1-based column of at in the line starting at start, counted in characters. */
+static long colof(const char *start, const char *at)
+{
+    long col = 1;
+    for (const char *q = start; q < at; q++)
+        col += ((unsigned char)*q & 0xC0) != 0x80;
+    return col;
+}
+
 static int parse_weight(const char *s, uint64_t *w, const char *file, long line, long col,
                         struct am_err *err)
 {
@@ -40,7 +49,8 @@ static int parse_weight(const char *s, uint64_t *w, const char *file, long line,
     if (am_parse_int64(s, &v) != 0 || v <= 0 || v > 1000000)
         return AM_FAIL_AT(err, AM_EINPUT, file, line, col,
                           "weight '%s' is not a whole number from 1 to 1000000; "
-                          "write a positive relative frequency", s);
+                          "write a positive relative frequency",
+                          s);
     *w = (uint64_t)v;
     return 0;
 }
@@ -85,18 +95,18 @@ static int each_line(struct am__synth_catalog *cat, const char *name, char sep, 
     return 0;
 }
 
-static int name_row(void *ctx, char **f, size_t nf, const char *file, long line,
-                    struct am_err *err)
+static int name_row(void *ctx, char **f, size_t nf, const char *file, long line, struct am_err *err)
 {
     struct am__synth_names *t = ctx;
     if (nf < 2 || nf > 3)
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1,
                           "expected 'name;weight[;nick|nick]', found %zu fields; "
-                          "fix the line", nf);
+                          "fix the line",
+                          nf);
     if (!*f[0])
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1, "empty name; write the name first");
     uint64_t w = 0;
-    if (parse_weight(f[1], &w, file, line, (long)(f[1] - f[0]) + 1, err) != 0)
+    if (parse_weight(f[1], &w, file, line, colof(f[0], f[1]), err) != 0)
         return -1;
     if (t->n >= 4000)
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1,
@@ -121,8 +131,8 @@ static int name_row(void *ctx, char **f, size_t nf, const char *file, long line,
     return 0;
 }
 
-static int load_names(struct am__synth_catalog *cat, const char *name,
-                      struct am__synth_names *t, struct am_err *err)
+static int load_names(struct am__synth_catalog *cat, const char *name, struct am__synth_names *t,
+                      struct am_err *err)
 {
     if (each_line(cat, name, ';', 0, name_row, t, err) != 0)
         return -1;
@@ -130,19 +140,22 @@ static int load_names(struct am__synth_catalog *cat, const char *name,
     for (size_t i = 0; i < t->n; i++)
         firsts += !t->v[i].second_only;
     if (firsts == 0)
-        return AM_FAIL(err, AM_EINPUT, "data/%s holds no ordinary first name (only 'Del ...' "
-                       "names or none); add some", name);
+        return AM_FAIL(err, AM_EINPUT,
+                       "data/%s holds no ordinary first name (only 'Del ...' "
+                       "names or none); add some",
+                       name);
     return 0;
 }
 
-static int facility_row(void *ctx, char **f, size_t nf, const char *file,
-                        long line, struct am_err *err)
+static int facility_row(void *ctx, char **f, size_t nf, const char *file, long line,
+                        struct am_err *err)
 {
     struct am__synth_catalog *cat = ctx;
     if (nf != 8)
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1,
                           "expected 8 columns (name,state,agency,sex,military,from_year,"
-                          "to_year,weight), found %zu", nf);
+                          "to_year,weight), found %zu",
+                          nf);
     if (cat->n_facility >= AM__SYNTH_MAX_ROWS)
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1, "too many facilities (max %d)",
                           AM__SYNTH_MAX_ROWS);
@@ -155,27 +168,27 @@ static int facility_row(void *ctx, char **f, size_t nf, const char *file,
     else if (strcmp(f[3], "F") == 0 || strcmp(f[3], "M") == 0)
         fa->sex = f[3][0];
     else
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[3] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[3]),
                           "sex '%s' is not any, F or M", f[3]);
     int64_t mil, from, to;
     if (am_parse_int64(f[4], &mil) != 0 || (mil != 0 && mil != 1))
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[4] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[4]),
                           "military '%s' is not 0 or 1", f[4]);
     if (am_parse_int64(f[5], &from) != 0 || am_parse_int64(f[6], &to) != 0 || from > to ||
         from < 1990 || to > 2100)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[5] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[5]),
                           "years '%s'..'%s' are not a range of years", f[5], f[6]);
     fa->military = (uint8_t)mil;
     fa->from_year = (int)from;
     fa->to_year = (int)to;
-    if (parse_weight(f[7], &fa->weight, file, line, (long)(f[7] - f[0]) + 1, err) != 0)
+    if (parse_weight(f[7], &fa->weight, file, line, colof(f[0], f[7]), err) != 0)
         return -1;
     cat->n_facility++;
     return 0;
 }
 
-static int agency_row(void *ctx, char **f, size_t nf, const char *file,
-                      long line, struct am_err *err)
+static int agency_row(void *ctx, char **f, size_t nf, const char *file, long line,
+                      struct am_err *err)
 {
     struct am__synth_catalog *cat = ctx;
     if (nf != 3)
@@ -187,9 +200,8 @@ static int agency_row(void *ctx, char **f, size_t nf, const char *file,
     int64_t c, m;
     if (am_parse_int64(f[1], &c) != 0 || am_parse_int64(f[2], &m) != 0 || c < 0 || m < 0 ||
         c > 1000000 || m > 1000000)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[1] - f[0]) + 1,
-                          "weights '%s','%s' are not whole numbers from 0 to 1000000", f[1],
-                          f[2]);
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[1]),
+                          "weights '%s','%s' are not whole numbers from 0 to 1000000", f[1], f[2]);
     size_t i = cat->n_agency++;
     cat->agency[i] = f[0];
     cat->agency_cum_civil[i] = (i ? cat->agency_cum_civil[i - 1] : 0) + (uint64_t)c;
@@ -197,8 +209,8 @@ static int agency_row(void *ctx, char **f, size_t nf, const char *file,
     return 0;
 }
 
-static int state_row(void *ctx, char **f, size_t nf, const char *file,
-                     long line, struct am_err *err)
+static int state_row(void *ctx, char **f, size_t nf, const char *file, long line,
+                     struct am_err *err)
 {
     struct am__synth_catalog *cat = ctx;
     if (nf != 3)
@@ -207,7 +219,7 @@ static int state_row(void *ctx, char **f, size_t nf, const char *file,
     if (cat->n_state >= 32)
         return AM_FAIL_AT(err, AM_EINPUT, file, line, 1, "too many states (max 32)");
     uint64_t w = 0;
-    if (parse_weight(f[1], &w, file, line, (long)(f[1] - f[0]) + 1, err) != 0)
+    if (parse_weight(f[1], &w, file, line, colof(f[0], f[1]), err) != 0)
         return -1;
     size_t i = cat->n_state++;
     struct am__synth_state *s = &cat->state[i];
@@ -215,7 +227,7 @@ static int state_row(void *ctx, char **f, size_t nf, const char *file,
     char *city[9];
     size_t nc = split(f[2], '|', city, 9);
     if (nc > 8 || !*city[0])
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[2] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[2]),
                           "write one to eight cities separated by |");
     for (size_t c = 0; c < nc; c++)
         s->cities[c] = city[c];
@@ -224,8 +236,8 @@ static int state_row(void *ctx, char **f, size_t nf, const char *file,
     return 0;
 }
 
-static int charge_row(void *ctx, char **f, size_t nf, const char *file,
-                      long line, struct am_err *err)
+static int charge_row(void *ctx, char **f, size_t nf, const char *file, long line,
+                      struct am_err *err)
 {
     struct am__synth_catalog *cat = ctx;
     if (nf != 4)
@@ -239,23 +251,22 @@ static int charge_row(void *ctx, char **f, size_t nf, const char *file,
         if (strcmp(f[1], am__synth_class_names[i]) == 0)
             cls = i;
     if (cls < 0)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[1] - f[0]) + 1,
-                          "class '%s' is not political, military, homicide, drugs or common",
-                          f[1]);
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[1]),
+                          "class '%s' is not political, military, homicide, drugs or common", f[1]);
     for (int i = 0; i < AM__G__COUNT; i++)
         if (strcmp(f[2], group_names[i]) == 0)
             grp = i;
     if (grp < 0)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, (long)(f[2] - f[0]) + 1,
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, colof(f[0], f[2]),
                           "group '%s' is unknown; use protest, election, conspiracy, sanctions, "
-                          "civmil, military, homicide, drugs or common", f[2]);
+                          "civmil, military, homicide, drugs or common",
+                          f[2]);
     uint64_t w = 0;
-    if (parse_weight(f[3], &w, file, line, (long)(f[3] - f[0]) + 1, err) != 0)
+    if (parse_weight(f[3], &w, file, line, colof(f[0], f[3]), err) != 0)
         return -1;
     size_t gi = cat->group_n[grp];
     if (gi >= 64)
-        return AM_FAIL_AT(err, AM_EINPUT, file, line, 1, "too many charges in group '%s'",
-                          f[2]);
+        return AM_FAIL_AT(err, AM_EINPUT, file, line, 1, "too many charges in group '%s'", f[2]);
     size_t i = cat->n_charge++;
     cat->charge[i].text = f[0];
     cat->charge[i].cls = (uint8_t)cls;
@@ -279,16 +290,20 @@ int am__synth_catalog_load(struct am__synth_catalog *cat, struct am_err *err)
         each_line(cat, "synth_charges.csv", ',', 1, charge_row, cat, err) != 0)
         return -1;
     if (cat->n_facility == 0 || cat->n_agency == 0 || cat->n_state == 0)
-        return AM_FAIL(err, AM_EINPUT, "a synth catalog in data/ is empty; restore "
+        return AM_FAIL(err, AM_EINPUT,
+                       "a synth catalog in data/ is empty; restore "
                        "synth_facilities.csv, synth_agencies.csv and synth_states.csv");
     if (cat->agency_cum_civil[cat->n_agency - 1] == 0 ||
         cat->agency_cum_military[cat->n_agency - 1] == 0)
-        return AM_FAIL(err, AM_EINPUT, "data/synth_agencies.csv: each weight column needs "
+        return AM_FAIL(err, AM_EINPUT,
+                       "data/synth_agencies.csv: each weight column needs "
                        "at least one non-zero weight");
     for (int g = 0; g < AM__G__COUNT; g++)
         if (cat->group_n[g] == 0)
-            return AM_FAIL(err, AM_EINPUT, "data/synth_charges.csv has no charge in group "
-                           "'%s'; add one", group_names[g]);
+            return AM_FAIL(err, AM_EINPUT,
+                           "data/synth_charges.csv has no charge in group "
+                           "'%s'; add one",
+                           group_names[g]);
     return 0;
 }
 

@@ -10,8 +10,8 @@
 
 #include <string.h>
 
-const char *const am__synth_list_file[AM_SYNTH__LIST_COUNT] = {"ngo.csv", "family.csv",
-                                                               "press.csv", "official.csv"};
+const char *const am__synth_list_file[AM_SYNTH__LIST_COUNT] = {"ngo.csv", "family.csv", "press.csv",
+                                                               "official.csv"};
 const char *const am__synth_list_source[AM_SYNTH__LIST_COUNT] = {"ngo", "family", "press",
                                                                  "official"};
 const char *const am__synth_list_kind[AM_SYNTH__LIST_COUNT] = {"ngo", "family", "press",
@@ -49,11 +49,15 @@ static void add_row(struct am__synth_ctx *ctx, enum am_synth_list l, uint32_t i,
     struct am__synth_row row = {i, 0, claimed};
     AM_VEC_PUSH(&ctx->rows[l], row);
     ctx->lists_of[i] |= (uint8_t)(1u << l);
-    if (am__synth_chance(r, h->duplicate)) {
+    /* Always the same draws whatever the rates, so that the heavy profile selects the same
+     * persons as the default one and differs only in how rows are written. */
+    int dup = am__synth_chance(r, h->duplicate);
+    int32_t other = am__synth_between(r, ctx->dates.process_start, ctx->dates.official_as_of);
+    if (dup) {
         row.dup = 1;
-        if (l == AM_SYNTH_OFFICIAL && !release_between(&ctx->people[i], ctx->dates.process_start,
-                                                       ctx->dates.official_as_of))
-            row.claimed = am__synth_between(r, ctx->dates.process_start, ctx->dates.official_as_of);
+        if (l == AM_SYNTH_OFFICIAL &&
+            !release_between(&ctx->people[i], ctx->dates.process_start, ctx->dates.official_as_of))
+            row.claimed = other;
         AM_VEC_PUSH(&ctx->rows[l], row);
     }
 }
@@ -133,8 +137,7 @@ static void select_official(struct am__synth_ctx *ctx, struct am__synth_rng *r)
         } else if (before == AM_STATUS_RELEASED || before == AM_STATUS_EXILED ||
                    before == AM_STATUS_IN_HIDING) {
             AM_VEC_PUSH(&pool[RE], u);
-        } else if (held(before) &&
-                   held(am__synth_status_at(p, d->official_as_of, NULL, NULL))) {
+        } else if (held(before) && held(am__synth_status_at(p, d->official_as_of, NULL, NULL))) {
             AM_VEC_PUSH(&pool[SD], u);
         }
     }
@@ -171,9 +174,8 @@ void am__synth_select(struct am__synth_ctx *ctx)
         int in_ngo = 0;
         if (p->kind == AM__K_POLITICAL && arrest && arrest <= d->as_of[AM_SYNTH_NGO]) {
             double x = 1.25 + 0.9 * z + 1.2 * high_profile(p) - 0.4 * military +
-                       0.5 * p->adolescent + 0.2 * (p->sex == 'F') +
-                       0.3 * (p->wave == AM__W_2024) - 0.3 * (p->wave == AM__W_2014) +
-                       0.3 * (p->state < 2);
+                       0.5 * p->adolescent + 0.2 * (p->sex == 'F') + 0.3 * (p->wave == AM__W_2024) -
+                       0.3 * (p->wave == AM__W_2014) + 0.3 * (p->state < 2);
             in_ngo = am__synth_logit_chance(&r, x);
         } else if (p->kind == AM__K_NEVER && first_event_by(p, d->as_of[AM_SYNTH_NGO])) {
             in_ngo = am__synth_logit_chance(&r, -0.6 + 0.9 * z + 1.0 * high_profile(p));
@@ -206,10 +208,19 @@ void am__synth_select(struct am__synth_ctx *ctx)
     }
     am__synth_rng_seed(&r, ctx->seed, 101);
     select_official(ctx, &r);
+    uint8_t *seen = am_calloc(ctx->n ? ctx->n : 1, 1);
     for (int l = 0; l < AM_SYNTH__LIST_COUNT; l++) {
         am__synth_rng_seed(&r, ctx->seed, 110 + (uint64_t)l);
         shuffle(ctx->rows[l].v, ctx->rows[l].n, &r);
+        /* In file order, the first row of a person is the original, later ones repeat it. */
+        memset(seen, 0, ctx->n);
+        for (size_t k = 0; k < ctx->rows[l].n; k++) {
+            struct am__synth_row *row = &ctx->rows[l].v[k];
+            row->dup = seen[row->person];
+            seen[row->person] = 1;
+        }
     }
+    am_free(seen);
 }
 
 /* ---- padding truth ---------------------------------------------------------------------- */
@@ -219,11 +230,11 @@ void am__synth_padding_reasons(const struct am__synth_ctx *ctx, const struct am_
 {
     const struct am__synth_dates *d = &ctx->dates;
     int n = 0;
-#define REASON(s)                    \
-    do {                             \
-        if (n++)                     \
-            am_buf_addc(out, ';');   \
-        am_buf_adds(out, s);         \
+#define REASON(s)                                                                                  \
+    do {                                                                                           \
+        if (n++)                                                                                   \
+            am_buf_addc(out, ';');                                                                 \
+        am_buf_adds(out, s);                                                                       \
     } while (0)
     int32_t death = am__synth_death(p);
     int dead = death && death <= d->official_as_of;
@@ -300,9 +311,9 @@ static const char *status_word(enum am_status s)
     return am_status_name(s);
 }
 
-int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
-                         struct am__synth_out *o, struct am__synth_out *links,
-                         struct am__synth_out *padding, struct am_err *err)
+int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct am__synth_out *o,
+                         struct am__synth_out *links, struct am__synth_out *padding,
+                         struct am_err *err)
 {
     static const char *const header[AM_SYNTH__LIST_COUNT] = {
         "list_id,given_names,surnames,cedula,sex,birth_date,nationality,arrest_date,"
@@ -367,11 +378,17 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
                 am__synth_render_cedula(b, kind, p->cedula, u < 0.5 ? 0 : u < 0.8 ? 1 : 2, &h, &r);
             }
             field(b, fmiss[0] ? "" : p->sex == 'F' ? "F" : "M");
-            field_date(b, am__synth_chance(&r, h.birth_missing) ? 0
-                          : date_with_errors(p->birth, as_of, h.date_shift, &r), 0);
+            field_date(b,
+                       am__synth_chance(&r, h.birth_missing)
+                           ? 0
+                           : date_with_errors(p->birth, as_of, h.date_shift, &r),
+                       0);
             field(b, fmiss[1] ? "" : am__synth_nationality_names[p->nationality]);
-            field_date(b, !arrest || am__synth_chance(&r, h.arrest_missing) ? 0
-                          : date_with_errors(arrest, as_of, h.date_shift, &r), 0);
+            field_date(b,
+                       !arrest || am__synth_chance(&r, h.arrest_missing)
+                           ? 0
+                           : date_with_errors(arrest, as_of, h.date_shift, &r),
+                       0);
             field(b, arrest && !fmiss[2] ? cat->state[p->state].cities[p->city] : "");
             field(b, fmiss[3] ? "" : state);
             field(b, fmiss[4] ? "" : facility);
@@ -403,9 +420,10 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
                 }
             field(b, t.ptr);
             field(b, am__synth_sensitivity_names[p->sensitivity]);
-            field(b, st == AM_STATUS_DISAPPEARED ? "paradero desconocido"
-                     : p->adolescent             ? "adolescente al ser detenido"
-                                                 : "");
+            field(b, st == AM_STATUS_DISAPPEARED            ? "paradero desconocido"
+                     : am__synth_incommunicado_at(p, as_of) ? "incomunicado"
+                     : p->adolescent                        ? "adolescente al ser detenido"
+                                                            : "");
         } else if (l == AM_SYNTH_FAMILY) {
             am_buf_reset(&t);
             if (am__synth_chance(&r, 0.05))
@@ -419,16 +437,24 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
                 am__synth_render_cedula(b, kind, p->cedula, u < 0.6 ? 2 : u < 0.9 ? 3 : 4, &h, &r);
             }
             field(b, fmiss[0] ? "" : p->sex == 'F' ? "mujer" : "hombre");
-            field_date(b, am__synth_chance(&r, h.birth_missing) ? 0
-                          : date_with_errors(p->birth, as_of, h.date_shift, &r), 1);
-            field_date(b, am__synth_chance(&r, h.arrest_missing) ? 0
-                          : date_with_errors(arrest, as_of, h.date_shift, &r), 1);
+            field_date(b,
+                       am__synth_chance(&r, h.birth_missing)
+                           ? 0
+                           : date_with_errors(p->birth, as_of, h.date_shift, &r),
+                       1);
+            field_date(b,
+                       am__synth_chance(&r, h.arrest_missing)
+                           ? 0
+                           : date_with_errors(arrest, as_of, h.date_shift, &r),
+                       1);
             field(b, fmiss[3] ? "" : state);
             field(b, fmiss[4] ? "" : facility);
-            field(b, status_word(st));
+            field(b, am__synth_status_es(st, (char)p->sex));
             field_date(b, fmiss[5] ? 0 : since, 1);
             field(b, am__synth_sensitivity_names[p->sensitivity]);
-            field(b, st == AM_STATUS_DISAPPEARED ? "incomunicado, sin fe de vida" : "");
+            field(b, st == AM_STATUS_DISAPPEARED            ? "sin fe de vida"
+                     : am__synth_incommunicado_at(p, as_of) ? "incomunicado"
+                                                            : "");
         } else if (l == AM_SYNTH_PRESS) {
             am_buf_reset(&t);
             am_buf_addf(&t, "%s, %s", sur.ptr, given.ptr);
@@ -437,8 +463,11 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
             if (has_ced)
                 am__synth_render_cedula(b, kind, p->cedula, am__synth_chance(&r, 0.9) ? 0 : 1, &h,
                                         &r);
-            field_date(b, !arrest || am__synth_chance(&r, h.arrest_missing) ? 0
-                          : date_with_errors(arrest, as_of, h.date_shift, &r), 2);
+            field_date(b,
+                       !arrest || am__synth_chance(&r, h.arrest_missing)
+                           ? 0
+                           : date_with_errors(arrest, as_of, h.date_shift, &r),
+                       2);
             am_buf_reset(&t);
             if (!fmiss[3])
                 am_buf_adds(&t, state);
@@ -454,7 +483,10 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
                 charges_text(&t, ctx, p);
             restyle(&t, 1, 1);
             field(b, t.ptr);
-            field(b, status_word(st));
+            am_buf_reset(&t);
+            am_buf_adds(&t, am__synth_status_es(st, (char)p->sex));
+            restyle(&t, 1, 1);
+            field(b, t.ptr);
             field(b, am__synth_sensitivity_names[p->sensitivity]);
         } else {
             am_buf_reset(&t);

@@ -11,21 +11,32 @@
 
 #include <string.h>
 
-const char *const am__synth_category_names[AM__SYNTH_N_CATEGORIES] = {
-    "protester", "student", "social_activist", "journalist", "human_rights_defender",
-    "victims_committee", "political_leader", "military", "trade_unionist", "public_official",
-    "relative_of_target", "other"};
+const char *const am__synth_category_names[AM__SYNTH_N_CATEGORIES] = {"protester",
+                                                                      "student",
+                                                                      "social_activist",
+                                                                      "journalist",
+                                                                      "human_rights_defender",
+                                                                      "victims_committee",
+                                                                      "political_leader",
+                                                                      "military",
+                                                                      "trade_unionist",
+                                                                      "public_official",
+                                                                      "relative_of_target",
+                                                                      "other"};
 
 const char *const am__synth_measure_names[AM__SYNTH_N_MEASURES] = {
-    "presentación periódica", "prohibición de salida del país",
-    "prohibición de declarar a medios", "prohibición de comunicarse",
-    "prohibición de publicar en redes sociales", "detención domiciliaria"};
+    "presentación periódica",
+    "prohibición de salida del país",
+    "prohibición de declarar a medios",
+    "prohibición de comunicarse",
+    "prohibición de publicar en redes sociales",
+    "detención domiciliaria"};
 
 const char *const am__synth_sensitivity_names[3] = {"public", "restricted", "sealed"};
 
 const char *const am__synth_nationality_names[] = {
-    "venezolana", "colombiana", "peruana", "española", "portuguesa", "estadounidense",
-    "ecuatoriana", "argentina", "chilena", "italiana", "francesa", "ucraniana"};
+    "venezolana",  "colombiana", "peruana", "española", "portuguesa", "estadounidense",
+    "ecuatoriana", "argentina",  "chilena", "italiana", "francesa",   "ucraniana"};
 static const uint64_t nationality_cum[] = {40, 50, 58, 66, 74, 80, 85, 90, 95, 98, 100};
 
 void am__synth_dates_init(struct am__synth_dates *d)
@@ -151,9 +162,18 @@ static void detention(struct am__synth_person *p, int32_t A, const struct am__sy
                     dc = b.last + (R - b.last) / 2;
                 add_ev(&b, AM_EV_DETENTION_CONFIRMED, dc);
             }
+        } else if (!common && am__synth_chance(r, A >= ymd(2024, 7, 1) ? 0.10 : 0.03)) {
+            add_ev(&b, AM_EV_INCOMMUNICADO, A + am__synth_between(r, 0, 5));
+            if (am__synth_chance(r, 0.7)) {
+                int32_t v = b.last + am__synth_between(r, 20, 200);
+                if (!never && v >= R)
+                    v = b.last + (R - b.last) / 2;
+                add_ev(&b, AM_EV_VISITS_GRANTED, v);
+            }
         }
         if (am__synth_chance(r, 0.005)) {
-            add_ev(&b, AM_EV_DEATH, am__synth_between(r, b.last + 1, until > b.last ? until : b.last + 1));
+            add_ev(&b, AM_EV_DEATH,
+                   am__synth_between(r, b.last + 1, until > b.last ? until : b.last + 1));
             return;
         }
         if (!common && am__synth_chance(r, 0.05)) {
@@ -184,6 +204,16 @@ static void detention(struct am__synth_person *p, int32_t A, const struct am__sy
         } else if (am__synth_chance(r, 0.2)) {
             full = add_ev(&b, AM_EV_MEASURES_LIFTED, b.last + am__synth_between(r, 180, 1500));
         }
+    }
+    /* The revolving door: some of the freed are arrested again. */
+    if (full && !common && am__synth_chance(r, 0.03)) {
+        if (!add_ev(&b, AM_EV_REARREST, b.last + am__synth_between(r, 60, 1500)))
+            return;
+        if (!am__synth_chance(r, 0.7) ||
+            !add_ev(&b, AM_EV_RELEASE_WITH_MEASURES, b.last + am__synth_between(r, 10, 200)))
+            return;
+        p->measures |= (uint8_t)pick_measures(r, b.last, y2026);
+        full = 0;
     }
     if (am__synth_chance(r, full ? 0.06 : 0.08))
         add_ev(&b, AM_EV_EXILE, b.last + am__synth_between(r, 30, 1000));
@@ -224,6 +254,44 @@ int32_t am__synth_first_arrest(const struct am__synth_person *p)
     return 0;
 }
 
+int am__synth_incommunicado_at(const struct am__synth_person *p, int32_t t)
+{
+    int inc = 0;
+    for (int i = 0; i < p->n_ev && p->ev_date[i] <= t; i++) {
+        enum am_status e = am_event_effect((enum am_event_type)p->ev_type[i]);
+        if (p->ev_type[i] == AM_EV_INCOMMUNICADO)
+            inc = 1;
+        else if (e != AM_STATUS_UNKNOWN)
+            inc = 0;
+    }
+    return inc;
+}
+
+const char *am__synth_status_es(enum am_status status, char sex)
+{
+    int f = sex == 'F';
+    switch (status) {
+    case AM_STATUS_DETAINED:
+        return f ? "detenida" : "detenido";
+    case AM_STATUS_DISAPPEARED:
+        return f ? "desaparecida" : "desaparecido";
+    case AM_STATUS_HOUSE_ARREST:
+        return "casa por cárcel";
+    case AM_STATUS_RELEASED_WITH_MEASURES:
+        return f ? "excarcelada" : "excarcelado";
+    case AM_STATUS_RELEASED:
+        return f ? "liberada" : "liberado";
+    case AM_STATUS_EXILED:
+        return f ? "exiliada" : "exiliado";
+    case AM_STATUS_IN_HIDING:
+        return "en la clandestinidad";
+    case AM_STATUS_DECEASED:
+        return f ? "fallecida" : "fallecido";
+    default:
+        return "desconocido";
+    }
+}
+
 int32_t am__synth_death(const struct am__synth_person *p)
 {
     for (int i = 0; i < p->n_ev; i++)
@@ -253,11 +321,10 @@ int am__synth_is_political(const struct am__synth_person *p, const struct am__sy
 static const struct {
     int year;
     uint32_t number;
-} cedula_by_year[] = {
-    {1925, 150000},   {1940, 1000000},  {1950, 2800000},  {1960, 5200000},
-    {1970, 9000000},  {1975, 11500000}, {1980, 14500000}, {1985, 17500000},
-    {1990, 20500000}, {1995, 24000000}, {2000, 27500000}, {2005, 30500000},
-    {2010, 33000000}, {2015, 35000000}};
+} cedula_by_year[] = {{1925, 150000},   {1940, 1000000},  {1950, 2800000},  {1960, 5200000},
+                      {1970, 9000000},  {1975, 11500000}, {1980, 14500000}, {1985, 17500000},
+                      {1990, 20500000}, {1995, 24000000}, {2000, 27500000}, {2005, 30500000},
+                      {2010, 33000000}, {2015, 35000000}};
 
 static uint32_t cedula_base(int32_t birth)
 {
@@ -271,8 +338,9 @@ static uint32_t cedula_base(int32_t birth)
         if (year <= cedula_by_year[i].year) {
             double f = (year - cedula_by_year[i - 1].year) /
                        (cedula_by_year[i].year - cedula_by_year[i - 1].year);
-            return (uint32_t)(cedula_by_year[i - 1].number +
-                              f * (double)(cedula_by_year[i].number - cedula_by_year[i - 1].number));
+            return (
+                uint32_t)(cedula_by_year[i - 1].number +
+                          f * (double)(cedula_by_year[i].number - cedula_by_year[i - 1].number));
         }
     }
     return cedula_by_year[n - 1].number;
@@ -405,8 +473,10 @@ static void one_person(struct am__synth_person *p, const struct am__synth_catalo
     int military = p->kind == AM__K_POLITICAL && am__synth_chance(r, p_military[p->wave]);
     if (p->kind == AM__K_NEVER && am__synth_chance(r, 0.05))
         military = 1;
-    double p_woman = military ? 0.03 : p->kind == AM__K_COMMON ? 0.08
-                     : p->kind == AM__K_NEVER ? 0.2 : 0.135;
+    double p_woman = military                  ? 0.03
+                     : p->kind == AM__K_COMMON ? 0.08
+                     : p->kind == AM__K_NEVER  ? 0.2
+                                               : 0.135;
     p->sex = am__synth_chance(r, p_woman) ? 'F' : 'M';
 
     static const double p_adolescent[AM__W__COUNT] = {0.01, 0.035, 0.035, 0.01, 0.05, 0.02};
@@ -429,8 +499,8 @@ static void one_person(struct am__synth_person *p, const struct am__synth_catalo
     if (p->foreign) {
         p->nationality = (uint8_t)(1 + am__synth_pick(nationality_cum, 11, r));
         if (am__synth_chance(r, 0.7))
-            p->cedula = unique_cedula(used, 80000000u + am__synth_below(r, 9999999u), 80000000u,
-                                      89999999u);
+            p->cedula =
+                unique_cedula(used, 80000000u + am__synth_below(r, 9999999u), 80000000u, 89999999u);
     } else if (!(p->adolescent && age < 16 && am__synth_chance(r, 0.3))) {
         uint32_t base = cedula_base(p->birth);
         int32_t spread = (int32_t)(300000 + base / 25);
@@ -461,10 +531,10 @@ static void one_person(struct am__synth_person *p, const struct am__synth_catalo
     if (military) {
         p->categories = 1u << AM__CAT_MILITARY;
     } else if (p->kind != AM__K_COMMON) {
-        static const uint64_t cum_pol[] = {500, 640, 710, 735, 747, 753, 813, 813,
-                                           833, 858, 883, 1000};
-        static const uint64_t cum_never[] = {0, 0, 200, 350, 450, 450, 850, 850,
-                                             870, 970, 970, 1000};
+        static const uint64_t cum_pol[] = {500, 640, 710, 735, 747, 753,
+                                           813, 813, 833, 858, 883, 1000};
+        static const uint64_t cum_never[] = {0,   0,   200, 350, 450, 450,
+                                             850, 850, 870, 970, 970, 1000};
         const uint64_t *cum = p->kind == AM__K_NEVER ? cum_never : cum_pol;
         size_t c = am__synth_pick(cum, AM__SYNTH_N_CATEGORIES, r);
         if (c == AM__CAT_PROTESTER && age < 26 && am__synth_chance(r, 0.3))
@@ -472,7 +542,7 @@ static void one_person(struct am__synth_person *p, const struct am__synth_catalo
         p->categories = (uint16_t)(1u << c);
         if (p->kind == AM__K_POLITICAL && am__synth_chance(r, 0.15)) {
             size_t c2 = (c == AM__CAT_STUDENT) ? AM__CAT_PROTESTER
-                        : am__synth_pick(cum_pol, AM__SYNTH_N_CATEGORIES, r);
+                                               : am__synth_pick(cum_pol, AM__SYNTH_N_CATEGORIES, r);
             p->categories |= (uint16_t)(1u << c2);
         }
     }
@@ -522,9 +592,8 @@ static void one_person(struct am__synth_person *p, const struct am__synth_catalo
     p->city = (uint8_t)am__synth_below(r, cat->state[p->state].n_cities);
     if (p->kind != AM__K_NEVER) {
         p->facility = (uint8_t)pick_facility(cat, p, year_of(when), r);
-        p->agency = (uint8_t)am__synth_pick(military ? cat->agency_cum_military
-                                                     : cat->agency_cum_civil,
-                                            cat->n_agency, r);
+        p->agency = (uint8_t)am__synth_pick(
+            military ? cat->agency_cum_military : cat->agency_cum_civil, cat->n_agency, r);
     } else {
         p->facility = p->agency = 0xFF;
     }
@@ -533,8 +602,9 @@ static void one_person(struct am__synth_person *p, const struct am__synth_catalo
         p->sensitivity = am__synth_chance(r, 0.25) ? AM__SENS_SEALED : AM__SENS_RESTRICTED;
     else {
         double v = am__synth_unit(r);
-        p->sensitivity = v < 0.72 ? AM__SENS_PUBLIC : v < 0.96 ? AM__SENS_RESTRICTED
-                                                                : AM__SENS_SEALED;
+        p->sensitivity = v < 0.72   ? AM__SENS_PUBLIC
+                         : v < 0.96 ? AM__SENS_RESTRICTED
+                                    : AM__SENS_SEALED;
     }
     p->z = (float)am__synth_normal(r);
 

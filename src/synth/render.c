@@ -11,13 +11,15 @@
 #include <string.h>
 
 /* Per-list rates under the default profile; docs/synth.md prints the same table. */
+// clang-format off
 static const struct am__synth_habits default_habits[AM_SYNTH__LIST_COUNT] = {
-    /* accent upper  dropg2 drops2 swap  typo  nick  marr  cedmis cedtr  ceddig birth arrest shift dup   field */
+    /* accent upper dropg2 drops2 swap  typo  nick  marr  cedmis cedtr ceddig birth arrest shift dup   field */
     {0.08, 0.05, 0.08, 0.06, 0.01, 0.03, 0.00, 0.30, 0.08, 0.010, 0.005, 0.20, 0.03, 0.02, 0.010, 0.05},
     {0.40, 0.10, 0.40, 0.45, 0.03, 0.08, 0.25, 0.50, 0.55, 0.030, 0.020, 0.85, 0.20, 0.10, 0.030, 0.30},
     {1.00, 1.00, 0.20, 0.15, 0.02, 0.05, 0.00, 0.20, 0.25, 0.040, 0.010, 1.00, 0.10, 0.05, 0.020, 0.15},
     {0.70, 1.00, 0.10, 0.10, 0.02, 0.06, 0.00, 0.30, 0.03, 0.020, 0.010, 1.00, 1.00, 0.03, 0.030, 0.10},
 };
+// clang-format on
 
 void am__synth_habits_get(enum am_synth_list l, enum am_synth_profile profile,
                           struct am__synth_habits *h)
@@ -27,10 +29,10 @@ void am__synth_habits_get(enum am_synth_list l, enum am_synth_profile profile,
         return;
     /* Heavy: every error rate times 2.5 (at most 0.9); a habit already at 1 (the press
      * always writes upper case) stays; married-name use and nicknames are habits too. */
-    double *rates[] = {&h->accent_drop, &h->drop_given2, &h->drop_sur2, &h->swap_sur, &h->typo,
-                       &h->nick, &h->ced_missing, &h->ced_transpose, &h->ced_digit,
-                       &h->birth_missing, &h->arrest_missing, &h->date_shift, &h->duplicate,
-                       &h->field_missing};
+    double *rates[] = {&h->accent_drop, &h->drop_given2,   &h->drop_sur2,      &h->swap_sur,
+                       &h->typo,        &h->nick,          &h->ced_missing,    &h->ced_transpose,
+                       &h->ced_digit,   &h->birth_missing, &h->arrest_missing, &h->date_shift,
+                       &h->duplicate,   &h->field_missing};
     for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
         if (*rates[i] >= 1.0)
             continue;
@@ -42,7 +44,8 @@ void am__synth_habits_get(enum am_synth_list l, enum am_synth_profile profile,
 /* ---- characters --------------------------------------------------------------------------- */
 
 /* Base letter of the Latin-1 letter U+00C0 + i (UTF-8 C3 80+i), or 0 to keep it. */
-static const char latin1_base[64] = "AAAAAAACEEEEIIIIDNOOOOO\0OUUUUY\0sAAAAAAACEEEEIIIIdnooooo\0ouuuuy\0y";
+static const char latin1_base[64] =
+    "AAAAAAACEEEEIIIIDNOOOOO\0OUUUUY\0sAAAAAAACEEEEIIIIdnooooo\0ouuuuy\0y";
 
 size_t am__synth_strip_accents(char *s, size_t len)
 {
@@ -120,9 +123,9 @@ size_t am__synth_typo(char *s, size_t len, struct am__synth_rng *r)
     if (n < 2)
         return len;
     switch (am__synth_below(r, 4)) {
-    case 0: { /* transpose two adjacent letters */
+    case 0: { /* transpose two adjacent letters (after the initial) */
         for (int tries = 0; tries < 6; tries++) {
-            size_t k = pos[am__synth_below(r, (uint32_t)n)];
+            size_t k = pos[1 + am__synth_below(r, (uint32_t)n - 1)];
             if (k + 1 < len && ascii_letter((unsigned char)s[k + 1]) && s[k] != s[k + 1]) {
                 char t = s[k];
                 s[k] = s[k + 1];
@@ -166,17 +169,17 @@ void am__synth_render_name(const struct am__synth_person *p, const struct am__sy
     int is_given[TOK_MAX], typo_ok[TOK_MAX], nt = 0;
     const struct am__synth_names *gt = p->sex == 'F' ? &cat->female : &cat->male;
 
-#define PUSH(text, giv, ok)                                                   \
-    do {                                                                      \
-        size_t l_ = strlen(text);                                             \
-        if (l_ > TOK_LEN - 4)                                                 \
-            l_ = TOK_LEN - 4;                                                 \
-        memcpy(tok[nt], text, l_);                                            \
-        tok[nt][l_] = 0;                                                      \
-        tlen[nt] = l_;                                                        \
-        is_given[nt] = (giv);                                                 \
-        typo_ok[nt] = (ok);                                                   \
-        nt++;                                                                 \
+#define PUSH(text, giv, ok)                                                                        \
+    do {                                                                                           \
+        size_t l_ = strlen(text);                                                                  \
+        if (l_ > TOK_LEN - 4)                                                                      \
+            l_ = TOK_LEN - 4;                                                                      \
+        memcpy(tok[nt], text, l_);                                                                 \
+        tok[nt][l_] = 0;                                                                           \
+        tlen[nt] = l_;                                                                             \
+        is_given[nt] = (giv);                                                                      \
+        typo_ok[nt] = (ok);                                                                        \
+        nt++;                                                                                      \
     } while (0)
 
     const struct am__synth_name *g0 = &gt->v[p->given[0]];

@@ -39,7 +39,8 @@ int am__synth_out_open(struct am__synth_out *o, const char *dir, const char *nam
     am_buf_init(&o->conv);
     o->cp1252 = cp1252;
     if ((size_t)snprintf(o->path, sizeof(o->path), "%s/%s", dir, name) >= sizeof(o->path))
-        return AM_FAIL(err, AM_EUSAGE, "output directory name is too long; choose a shorter "
+        return AM_FAIL(err, AM_EUSAGE,
+                       "output directory name is too long; choose a shorter "
                        "path");
     snprintf(o->tmp, sizeof(o->tmp), "%s/.%s.tmp", dir, name);
     o->f = fopen(o->tmp, "wb");
@@ -75,8 +76,8 @@ int am__synth_out_close(struct am__synth_out *o, struct am_err *err)
         return 0;
     int rc = am__synth_out_flush(o, 1, err);
     if (fclose(o->f) != 0 && rc == 0)
-        rc = AM_FAIL(err, AM_EIO, "cannot write %s: %s; is the disk full?", o->tmp,
-                     strerror(errno));
+        rc =
+            AM_FAIL(err, AM_EIO, "cannot write %s: %s; is the disk full?", o->tmp, strerror(errno));
     o->f = NULL;
     return rc;
 }
@@ -84,8 +85,7 @@ int am__synth_out_close(struct am__synth_out *o, struct am_err *err)
 int am__synth_out_commit(struct am__synth_out *o, struct am_err *err)
 {
     if (rename(o->tmp, o->path) != 0)
-        return AM_FAIL(err, AM_EIO, "cannot rename %s to %s: %s", o->tmp, o->path,
-                       strerror(errno));
+        return AM_FAIL(err, AM_EIO, "cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
     o->tmp[0] = 0;
     return 0;
 }
@@ -212,8 +212,17 @@ static const char map_text[] =
     "column \"ESTADO\" -> state\n"
     "set status = released\n";
 
-enum { O_LIST0, O_LINKS = AM_SYNTH__LIST_COUNT, O_PADDING, O_PEOPLE, O_EVENTS, O_MANIFEST, O_MAP,
-       O_PROCESS, O_COUNT };
+enum {
+    O_LIST0,
+    O_LINKS = AM_SYNTH__LIST_COUNT,
+    O_PADDING,
+    O_PEOPLE,
+    O_EVENTS,
+    O_MANIFEST,
+    O_MAP,
+    O_PROCESS,
+    O_COUNT
+};
 
 int am_synth_run(const struct am_synth_options *opt, struct am_synth_summary *sum,
                  struct am_err *err)
@@ -221,13 +230,15 @@ int am_synth_run(const struct am_synth_options *opt, struct am_synth_summary *su
     if (!opt->out_dir || !*opt->out_dir)
         return AM_FAIL(err, AM_EUSAGE, "no output directory; give --out DIR");
     if (opt->people < 1 || opt->people > AM_SYNTH_MAX_PEOPLE)
-        return AM_FAIL(err, AM_EUSAGE, "--people %zu is out of range; give 1 to %u",
-                       opt->people, AM_SYNTH_MAX_PEOPLE);
+        return AM_FAIL(err, AM_EUSAGE, "--people %zu is out of range; give 1 to %u", opt->people,
+                       AM_SYNTH_MAX_PEOPLE);
     struct stat stt;
     if (stat(opt->out_dir, &stt) != 0) {
         if (mkdir(opt->out_dir, 0777) != 0)
-            return AM_FAIL(err, AM_EIO, "cannot create directory %s: %s; create its parent "
-                           "first", opt->out_dir, strerror(errno));
+            return AM_FAIL(err, AM_EIO,
+                           "cannot create directory %s: %s; create its parent "
+                           "first",
+                           opt->out_dir, strerror(errno));
     } else if (!S_ISDIR(stt.st_mode)) {
         return AM_FAIL(err, AM_EUSAGE, "%s is not a directory; give --out a directory",
                        opt->out_dir);
@@ -253,13 +264,12 @@ int am_synth_run(const struct am_synth_options *opt, struct am_synth_summary *su
     struct am__synth_out out[O_COUNT];
     memset(out, 0, sizeof(out));
     static const char *const names[O_COUNT] = {
-        "ngo.csv", "family.csv", "press.csv", "official.csv", "truth_links.csv",
-        "truth_padding.csv", "truth_people.csv", "truth_events.csv", "manifest.csv",
-        "official.map", "official_process.txt"};
+        "ngo.csv",         "family.csv",        "press.csv",           "official.csv",
+        "truth_links.csv", "truth_padding.csv", "truth_people.csv",    "truth_events.csv",
+        "manifest.csv",    "official.map",      "official_process.txt"};
     int rc = 0;
     for (int k = 0; k < O_COUNT && rc == 0; k++)
-        rc = am__synth_out_open(&out[k], opt->out_dir, names[k],
-                                k == AM_SYNTH_OFFICIAL, err);
+        rc = am__synth_out_open(&out[k], opt->out_dir, names[k], k == AM_SYNTH_OFFICIAL, err);
     struct am_buf t;
     am_buf_init(&t);
     if (rc == 0) {

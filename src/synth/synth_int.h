@@ -19,8 +19,8 @@ struct am__synth_rng {
 /* Seeds an independent stream: the same (seed, stream) always gives the same numbers. */
 void am__synth_rng_seed(struct am__synth_rng *r, uint64_t seed, uint64_t stream);
 uint64_t am__synth_u64(struct am__synth_rng *r);
-double am__synth_unit(struct am__synth_rng *r);                   /* [0, 1) */
-uint32_t am__synth_below(struct am__synth_rng *r, uint32_t n);    /* [0, n), n > 0 */
+double am__synth_unit(struct am__synth_rng *r);                             /* [0, 1) */
+uint32_t am__synth_below(struct am__synth_rng *r, uint32_t n);              /* [0, n), n > 0 */
 int32_t am__synth_between(struct am__synth_rng *r, int32_t lo, int32_t hi); /* [lo, hi] */
 int am__synth_chance(struct am__synth_rng *r, double p);
 /* Approximately standard normal (Irwin-Hall of 12 uniforms): exact arithmetic, no libm,
@@ -63,12 +63,27 @@ struct am__synth_state {
 };
 
 /* Charge classes (DESIGN §2). */
-enum am__synth_class { AM__CL_POLITICAL, AM__CL_MILITARY, AM__CL_HOMICIDE, AM__CL_DRUGS,
-                       AM__CL_COMMON, AM__CL__COUNT };
+enum am__synth_class {
+    AM__CL_POLITICAL,
+    AM__CL_MILITARY,
+    AM__CL_HOMICIDE,
+    AM__CL_DRUGS,
+    AM__CL_COMMON,
+    AM__CL__COUNT
+};
 /* Groups of charges typical of a wave or a kind of case. */
-enum am__synth_group { AM__G_PROTEST, AM__G_ELECTION, AM__G_CONSPIRACY, AM__G_SANCTIONS,
-                       AM__G_CIVMIL, AM__G_MILITARY, AM__G_HOMICIDE, AM__G_DRUGS, AM__G_COMMON,
-                       AM__G__COUNT };
+enum am__synth_group {
+    AM__G_PROTEST,
+    AM__G_ELECTION,
+    AM__G_CONSPIRACY,
+    AM__G_SANCTIONS,
+    AM__G_CIVMIL,
+    AM__G_MILITARY,
+    AM__G_HOMICIDE,
+    AM__G_DRUGS,
+    AM__G_COMMON,
+    AM__G__COUNT
+};
 
 struct am__synth_charge {
     const char *text;
@@ -105,21 +120,39 @@ extern const char *const am__synth_class_names[AM__CL__COUNT];
 /* ---- the population ---------------------------------------------------------------------- */
 
 enum am__synth_kind { AM__K_POLITICAL, AM__K_COMMON, AM__K_NEVER };
-enum am__synth_wave { AM__W_BACKGROUND, AM__W_2014, AM__W_2017, AM__W_2019, AM__W_2024,
-                      AM__W_2025, AM__W__COUNT };
+enum am__synth_wave {
+    AM__W_BACKGROUND,
+    AM__W_2014,
+    AM__W_2017,
+    AM__W_2019,
+    AM__W_2024,
+    AM__W_2025,
+    AM__W__COUNT
+};
 
 /* Categories (DESIGN §2), bit i = am__synth_category_names[i]. */
 #define AM__SYNTH_N_CATEGORIES 12
 extern const char *const am__synth_category_names[AM__SYNTH_N_CATEGORIES];
-enum { AM__CAT_PROTESTER, AM__CAT_STUDENT, AM__CAT_SOCIAL_ACTIVIST, AM__CAT_JOURNALIST,
-       AM__CAT_HRD, AM__CAT_VICTIMS, AM__CAT_LEADER, AM__CAT_MILITARY, AM__CAT_UNIONIST,
-       AM__CAT_OFFICIAL, AM__CAT_RELATIVE, AM__CAT_OTHER };
+enum {
+    AM__CAT_PROTESTER,
+    AM__CAT_STUDENT,
+    AM__CAT_SOCIAL_ACTIVIST,
+    AM__CAT_JOURNALIST,
+    AM__CAT_HRD,
+    AM__CAT_VICTIMS,
+    AM__CAT_LEADER,
+    AM__CAT_MILITARY,
+    AM__CAT_UNIONIST,
+    AM__CAT_OFFICIAL,
+    AM__CAT_RELATIVE,
+    AM__CAT_OTHER
+};
 
 /* Measures imposed at a release with measures, bit i = am__synth_measure_names[i]. */
 #define AM__SYNTH_N_MEASURES 6
 extern const char *const am__synth_measure_names[AM__SYNTH_N_MEASURES];
 
-#define AM__SYNTH_MAX_EVENTS 10
+#define AM__SYNTH_MAX_EVENTS 12
 #define AM__SYNTH_NONE 0xFFFFu
 
 enum { AM__SENS_PUBLIC, AM__SENS_RESTRICTED, AM__SENS_SEALED };
@@ -159,7 +192,12 @@ void am__synth_population(struct am__synth_person *p, size_t n, const struct am_
 enum am_status am__synth_status_at(const struct am__synth_person *p, int32_t t, int32_t *since,
                                    int32_t *released);
 int32_t am__synth_first_arrest(const struct am__synth_person *p); /* 0 when never */
-int32_t am__synth_death(const struct am__synth_person *p);        /* 0 when alive */
+/* 1 when on day t the person is held incommunicado (no visit granted since). */
+int am__synth_incommunicado_at(const struct am__synth_person *p, int32_t t);
+/* The Spanish word a family committee or the press writes for a status, by sex
+ * ("detenida", "excarcelado", "casa por cárcel", ...); import reads these words. */
+const char *am__synth_status_es(enum am_status status, char sex);
+int32_t am__synth_death(const struct am__synth_person *p); /* 0 when alive */
 int am__synth_is_political(const struct am__synth_person *p, const struct am__synth_catalog *cat);
 /* Bitmask of am__synth_class over the person's charges. */
 unsigned am__synth_charge_classes(const struct am__synth_person *p,
@@ -176,7 +214,11 @@ struct am__synth_habits {
 void am__synth_habits_get(enum am_synth_list l, enum am_synth_profile profile,
                           struct am__synth_habits *h);
 
-enum am__synth_name_layout { AM__NAME_GIVEN_FIRST, AM__NAME_SURNAMES_COMMA, AM__NAME_SURNAMES_BARE };
+enum am__synth_name_layout {
+    AM__NAME_GIVEN_FIRST,
+    AM__NAME_SURNAMES_COMMA,
+    AM__NAME_SURNAMES_BARE
+};
 
 /* Renders a person's name as a list writes it: given names and surnames into two buffers
  * (both reset first), with the habits' errors drawn from rng. */
@@ -241,9 +283,9 @@ void am__synth_out_abandon(struct am__synth_out *o);
 
 /* Writes list l's rows to o (a CSV with its header) and each row's truth link to links
  * (and, for the official list, its padding reasons to padding). */
-int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l,
-                         struct am__synth_out *o, struct am__synth_out *links,
-                         struct am__synth_out *padding, struct am_err *err);
+int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct am__synth_out *o,
+                         struct am__synth_out *links, struct am__synth_out *padding,
+                         struct am_err *err);
 /* The padding reasons of an official row (";"-separated, or "genuine"). */
 void am__synth_padding_reasons(const struct am__synth_ctx *ctx, const struct am__synth_person *p,
                                int dup, struct am_buf *out);
