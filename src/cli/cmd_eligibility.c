@@ -143,10 +143,15 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
         char id[24];
         snprintf(id, sizeof(id), "%lld", (long long)p->id);
         am_buf_reset(&reason);
-        am_cli_first_reason(law, p, &v, &reason);
-        const char *fact = v.n && v.reasons[0].atom != 0xFFFF
-                               ? am_law_fact_name(v.reasons[0].fact)
-                               : NULL;
+        if (fmt == AM_OUT_CSV)
+            am_cli_all_reasons(law, p, &v, &reason);
+        else
+            am_cli_first_reason(law, p, &v, &reason);
+        const char *fact = NULL;
+        for (int k = 0; k < v.n && !fact; k++)
+            if (v.reasons[k].atom != 0xFFFF &&
+                (v.decider != 0 || v.reasons[k].role == AM_REASON_FAILED))
+                fact = am_law_fact_name(v.reasons[k].fact);
         const char *cells[] = {id,
                                p->name,
                                status_name(p->facts.status),

@@ -55,6 +55,24 @@ int am_cli_status(const char *value, const char *usage, int *status, struct am_e
 void am_cli_first_reason(const struct am_law *law, const struct am_law_person *p,
                          const struct am_law_verdict *v, struct am_buf *out)
 {
+    /* The default says little by itself: show why the rule that would have decided
+     * otherwise does not apply. */
+    int pick = 0;
+    for (int i = 0; v->decider == 0 && i < v->n; i++)
+        if (v->reasons[i].role == AM_REASON_FAILED) {
+            pick = i;
+            break;
+        }
     if (v->n)
-        am_law_reason_text(law, &p->facts, &v->reasons[0], out);
+        am_law_reason_text(law, &p->facts, &v->reasons[pick], out);
+}
+
+void am_cli_all_reasons(const struct am_law *law, const struct am_law_person *p,
+                        const struct am_law_verdict *v, struct am_buf *out)
+{
+    for (int i = 0; i < v->n; i++) {
+        if (i)
+            am_buf_adds(out, " | ");
+        am_law_reason_text(law, &p->facts, &v->reasons[i], out);
+    }
 }

@@ -157,76 +157,79 @@ static uint8_t eval_atom(const struct am_law *law, const struct am__law_atom *a,
     return v;
 }
 
+/* A rule's own conditions: false on the first false line, else unknown on the first
+ * unknown line, else true (naming the last line, usually the most specific). */
+static struct am__rule_value eval_rule(const struct am_law *law, const struct am__law_rule *rule,
+                                       const struct am_law_facts *f)
+{
+    struct am__rule_value rv = {T, AM__NO_ATOM, -1, -1}, first_u = {U, AM__NO_ATOM, -1, -1};
+    int any_u = 0;
+    for (uint16_t c = 0; c < rule->n_clauses; c++) {
+        const struct am__law_clause *cl = &law->clauses[rule->first_clause + c];
+        struct am__rule_value cv = {F, AM__NO_ATOM, -1, -1};
+        for (uint16_t k = 0; k < cl->n; k++) {
+            uint16_t ai = (uint16_t)(cl->first + k);
+            int8_t ch, ep;
+            uint8_t av = eval_atom(law, &law->atoms[ai], f, &ch, &ep);
+            if (av == T) {
+                cv = (struct am__rule_value){T, ai, ch, ep};
+                break;
+            }
+            if ((av == U && cv.truth == F) || cv.atom == AM__NO_ATOM)
+                cv = (struct am__rule_value){av, ai, ch, ep};
+        }
+        if (cv.truth == F)
+            return cv;
+        if (cv.truth == U && !any_u) {
+            first_u = cv;
+            any_u = 1;
+        }
+        if (cv.truth == T)
+            rv = cv;
+    }
+    return any_u ? first_u : rv;
+}
+
 void am__law_rule_values(const struct am_law *law, const struct am_law_facts *f,
                          struct am__rule_value *values)
 {
-    values[0] = (struct am__rule_value){T, AM__NO_ATOM, -1, -1};
-    for (size_t r = 1; r < law->n_rules; r++) {
-        const struct am__law_rule *rule = &law->rules[r];
-        struct am__rule_value rv = {T, AM__NO_ATOM, -1, -1};
-        struct am__rule_value first_u = {U, AM__NO_ATOM, -1, -1};
-        int any_u = 0;
-        for (uint16_t c = 0; c < rule->n_clauses; c++) {
-            const struct am__law_clause *cl = &law->clauses[rule->first_clause + c];
-            uint8_t cv = F;
-            struct am__rule_value cf = {F, AM__NO_ATOM, -1, -1}, cu = cf, ct = cf;
-            for (uint16_t k = 0; k < cl->n; k++) {
-                uint16_t ai = (uint16_t)(cl->first + k);
-                int8_t ch, ep;
-                uint8_t av = eval_atom(law, &law->atoms[ai], f, &ch, &ep);
-                if (av == T) {
-                    ct = (struct am__rule_value){T, ai, ch, ep};
-                    cv = T;
-                    break;
-                }
-                if (av == U && cv == F) {
-                    cu = (struct am__rule_value){U, ai, ch, ep};
-                    cv = U;
-                } else if (av == F && cf.atom == AM__NO_ATOM) {
-                    cf = (struct am__rule_value){F, ai, ch, ep};
-                }
-            }
-            if (cv == F) {
-                rv = cf;
-                any_u = 0;
-                break;
-            }
-            if (cv == U && !any_u) {
-                first_u = cu;
-                any_u = 1;
-            }
-            if (cv == T)
-                rv = ct; /* the last true clause names the rule's deciding fact */
-        }
-        values[r] = rv.truth == F ? rv : any_u ? first_u : rv;
-    }
-    /* An exception narrows the rules it is an exception to: it applies only where one of
-     * them could. Bases sit at lower levels, so walk the levels upwards. */
+    /* Lowest level first, so that an exception sees its bases. An exception narrows the
+     * rules it is an exception to: it applies only where one of them could, so when all
+     * its bases fail its own conditions are not even looked at. */
     for (size_t k = law->n_rules; k-- > 0;) {
         uint16_t r = law->by_level[k];
         const struct am__law_rule *rule = &law->rules[r];
-        if (rule->n_bases == 0 || values[r].truth == F)
+        if (r == 0) {
+            values[0] = (struct am__rule_value){T, AM__NO_ATOM, -1, -1};
             continue;
+        }
         const struct am__rule_value *base = NULL;
-        uint8_t bt = F;
-        for (uint16_t b = 0; b < rule->n_bases; b++) {
-            const struct am__rule_value *bv = &values[rule->bases[b]];
-            if (bv->truth == T) {
-                bt = T;
-                base = bv;
-                break;
+        uint8_t bt = T;
+        if (rule->n_bases) {
+            bt = F;
+            for (uint16_t b = 0; b < rule->n_bases; b++) {
+                const struct am__rule_value *bv = &values[rule->bases[b]];
+                if (bv->truth == T) {
+                    bt = T;
+                    base = NULL;
+                    break;
+                }
+                if (bv->truth == U && bt == F) {
+                    bt = U;
+                    base = bv;
+                } else if (!base) {
+                    base = bv;
+                }
             }
-            if (bv->truth == U && bt == F) {
-                bt = U;
-                base = bv;
-            } else if (!base) {
-                base = bv;
+            if (bt == F) {
+                values[r] = (struct am__rule_value){F, base->atom, base->charge, base->episode};
+                continue;
             }
         }
-        if (bt == F)
-            values[r] = (struct am__rule_value){F, base->atom, base->charge, base->episode};
-        else if (bt == U && values[r].truth == T)
-            values[r] = (struct am__rule_value){U, base->atom, base->charge, base->episode};
+        struct am__rule_value own = eval_rule(law, rule, f);
+        if (bt == U && own.truth == T)
+            own = (struct am__rule_value){U, base->atom, base->charge, base->episode};
+        values[r] = own;
     }
 }
 
@@ -277,13 +280,37 @@ static void add_reason(struct am_law_verdict *out, const struct am_law *law, uin
     r->episode = rv ? rv->episode : -1;
 }
 
+/* The rule applies: one reason per condition line, naming the fact that made it hold. */
+static void add_decided(struct am_law_verdict *out, const struct am_law *law,
+                        const struct am_law_facts *f, uint16_t r, uint8_t role,
+                        const struct am__rule_value *rv)
+{
+    const struct am__law_rule *rule = &law->rules[r];
+    if (r == 0 || rv->truth != T || rule->n_clauses == 0) {
+        add_reason(out, law, r, role, rv);
+        return;
+    }
+    for (uint16_t c = 0; c < rule->n_clauses; c++) {
+        const struct am__law_clause *cl = &law->clauses[rule->first_clause + c];
+        for (uint16_t k = 0; k < cl->n; k++) {
+            uint16_t ai = (uint16_t)(cl->first + k);
+            struct am__rule_value av = {F, ai, -1, -1};
+            if (eval_atom(law, &law->atoms[ai], f, &av.charge, &av.episode) == T) {
+                av.truth = T;
+                add_reason(out, law, r, role, &av);
+                break;
+            }
+        }
+    }
+}
+
 #define MAX_OPEN 8
 
 void am_law_eval(const struct am_law *law, const struct am_law_facts *facts,
                  struct am_law_verdict *out)
 {
     struct am__rule_value values[AM__LAW_MAX_RULES];
-    uint8_t truth[AM__LAW_MAX_RULES];
+    uint8_t truth[AM__LAW_MAX_RULES] = {0};
     am__law_rule_values(law, facts, values);
     size_t n = law->n_rules;
     for (size_t r = 0; r < n; r++)
@@ -311,39 +338,22 @@ void am_law_eval(const struct am_law *law, const struct am_law_facts *facts,
     if (n_open == 0) {
         out->outcome = base;
         out->decider = decider;
-        add_reason(out, law, decider, AM_REASON_DECIDED, &values[decider]);
+        add_decided(out, law, facts, decider, AM_REASON_DECIDED, &values[decider]);
         if (conflict != AM__NO_ATOM)
-            add_reason(out, law, conflict, AM_REASON_CONFLICT, &values[conflict]);
+            add_decided(out, law, facts, conflict, AM_REASON_CONFLICT, &values[conflict]);
         if (decider == 0) {
-            /* Say why no rule with another verdict applied. */
-            for (size_t i = 0; i < n; i++) {
-                uint16_t r = law->by_level[i];
-                if (r != 0 && law->rules[r].verdict != base && values[r].truth == F)
+            /* Say why no rule with another verdict applied: the base rules (not
+             * exceptions, which fail with their base), in file order. */
+            for (uint16_t r = 1; r < n; r++) {
+                if (law->rules[r].level == 1 && law->rules[r].n_bases == 0 && law->rules[r].verdict != base &&
+                    values[r].truth == F)
                     add_reason(out, law, r, AM_REASON_FAILED, &values[r]);
             }
         }
         return;
     }
-    /* Every combination of the open rules: if they all give the same outcome, the
-     * unknown facts do not matter. */
-    int differs = n_more > 0;
-    for (unsigned mask = 1; !differs && mask < (1u << n_open); mask++) {
-        for (size_t k = 0; k < n_open; k++)
-            truth[open[k]] = (mask >> k) & 1 ? T : F;
-        uint16_t d, c;
-        if (decide(law, truth, &d, &c) != base)
-            differs = 1;
-    }
-    for (size_t k = 0; k < n_open; k++)
-        truth[open[k]] = F;
-    if (!differs) {
-        out->outcome = base;
-        out->decider = decider;
-        add_reason(out, law, decider, AM_REASON_DECIDED, &values[decider]);
-        return;
-    }
-    out->outcome = AM_OUTCOME_REVIEW;
-    /* Name first the open rules that alone would change the outcome. */
+    /* Each open rule alone first (cheap, and what the reasons name); only when none
+     * alone changes the outcome, every combination (rules may conflict together). */
     uint8_t alone[MAX_OPEN];
     size_t n_alone = 0;
     for (size_t k = 0; k < n_open; k++) {
@@ -357,6 +367,25 @@ void am_law_eval(const struct am_law *law, const struct am_law_facts *facts,
             n_alone++;
         }
     }
+    int differs = n_more > 0 || n_alone > 0;
+    for (unsigned mask = 1; !differs && n_open > 1 && mask < (1u << n_open); mask++) {
+        if ((mask & (mask - 1)) == 0)
+            continue; /* single rules: done above */
+        for (size_t k = 0; k < n_open; k++)
+            truth[open[k]] = (mask >> k) & 1 ? T : F;
+        uint16_t d, c;
+        if (decide(law, truth, &d, &c) != base)
+            differs = 1;
+    }
+    for (size_t k = 0; k < n_open; k++)
+        truth[open[k]] = F;
+    if (!differs) {
+        out->outcome = base;
+        out->decider = decider;
+        add_decided(out, law, facts, decider, AM_REASON_DECIDED, &values[decider]);
+        return;
+    }
+    out->outcome = AM_OUTCOME_REVIEW;
     if (n_alone)
         n_open = n_alone;
     out->decider = open[0];

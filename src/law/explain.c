@@ -107,7 +107,14 @@ static void add_value(struct am_buf *b, const struct am_law_facts *f, int fact, 
         else if (charge >= 0 && charge < f->n_charges)
             add_charge(b, f, charge);
         else
-            am_buf_addf(b, "%d charges", f->n_charges);
+            for (int i = 0; i < f->n_charges; i++) {
+                if (i == 3) {
+                    am_buf_addf(b, " and %d more", f->n_charges - 3);
+                    break;
+                }
+                am_buf_adds(b, i ? ", " : "");
+                add_charge(b, f, i);
+            }
         return;
     default:
         if (fact >= AM_FACT_REVIEWER && fact < AM__FACT_COUNT)
@@ -180,26 +187,27 @@ void am_law_reason_text(const struct am_law *law, const struct am_law_facts *fac
                         const struct am_law_reason *r, struct am_buf *out)
 {
     const struct am__law_rule *rule = &law->rules[r->rule];
-    const char *kind = r->rule == 0 ? "default" : "rule";
+    const char *kind = r->rule == 0 ? "the default" : "rule ";
+    const char *id = r->rule == 0 ? "" : rule->id;
     int truth = r->role == AM_REASON_OPEN ? 2 : r->role == AM_REASON_FAILED ? 0 : 1;
     switch (r->role) {
     case AM_REASON_DECIDED:
-        am_buf_addf(out, "%s %s (art. %s) -> %s: ", kind, rule->id, rule->cites,
+        am_buf_addf(out, "%s%s (art. %s) -> %s: ", kind, id, rule->cites,
                     am_outcome_name(rule->verdict));
         break;
     case AM_REASON_CONFLICT:
-        am_buf_addf(out, "in conflict at the same level, %s %s (art. %s) -> %s: ", kind,
-                    rule->id, rule->cites, am_outcome_name(rule->verdict));
+        am_buf_addf(out, "in conflict at the same level, %s%s (art. %s) -> %s: ", kind, id,
+                    rule->cites, am_outcome_name(rule->verdict));
         break;
     case AM_REASON_OPEN:
-        am_buf_addf(out, "open fact: %s %s (art. %s): ", kind, rule->id, rule->cites);
+        am_buf_addf(out, "open fact: %s%s (art. %s): ", kind, id, rule->cites);
         break;
     case AM_REASON_FAILED:
-        am_buf_addf(out, "%s %s (art. %s) -> %s does not apply: ", kind, rule->id, rule->cites,
+        am_buf_addf(out, "%s%s (art. %s) -> %s does not apply: ", kind, id, rule->cites,
                     am_outcome_name(rule->verdict));
         break;
     case AM_REASON_OTHERWISE:
-        am_buf_addf(out, "otherwise %s %s (art. %s) -> %s: ", kind, rule->id, rule->cites,
+        am_buf_addf(out, "otherwise %s%s (art. %s) -> %s: ", kind, id, rule->cites,
                     am_outcome_name(rule->verdict));
         break;
     }

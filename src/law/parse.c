@@ -66,6 +66,7 @@ struct parser {
     enum block block;
     long block_line;
     int seen_law;
+    long law_line;
     int have_title, have_version, have_status;
     long status_line, status_col;
 
@@ -1041,6 +1042,7 @@ static void directive(struct parser *p)
             return;
         }
         p->law->id = tok_dup(p, t);
+        p->law_line = p->lineno;
         p->block = B_LAW;
     } else if (tok_is(key, "article")) {
         struct tok *t = next(p);
@@ -1384,7 +1386,7 @@ struct am_law *am_law_parse(const char *file, const char *text, size_t len,
                               : !p.have_status  ? "status"
                                                 : NULL;
         if (missing)
-            diag_at(&p, 1, 1, "the law block needs title, version and status",
+            diag_at(&p, p.law_line, 1, "the law block needs title, version and status",
                     "the law has no `%s`", missing);
         if (p.have_status && law->state == AM_LAW_ENACTED && law->in_force == AM_DATE_UNKNOWN)
             diag_at(&p, p.status_line, p.status_col, "add `in-force YYYY-MM-DD`",

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* test_laws: runs every group of the law module's tests. */
+#include "laws_tests.h"
+
+int main(void)
+{
+    int failed = 0;
+    failed += am_test_scenarios();
+    failed += am_test_parse();
+    failed += am_test_eval();
+    failed += am_test_registry();
+    return failed ? 1 : 0;
+}
