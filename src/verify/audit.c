@@ -57,7 +57,7 @@ static const char sql_rows[] =
 
 static const char sql_events[] =
     "SELECT e.id, e.type, e.date, coalesce(e.record_id, 0),"
-    " coalesce(e.source_id, n.source_id, 0), s.name, n.as_of"
+    " coalesce(e.source_id, n.source_id, 0), s.name, n.as_of, " AM__VERIFY_SQL_BY_LIST
     " FROM event e LEFT JOIN record r ON r.id = e.record_id"
     " LEFT JOIN snapshot n ON n.id = r.snapshot_id"
     " LEFT JOIN source s ON s.id = coalesce(e.source_id, n.source_id)"
@@ -125,6 +125,7 @@ static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
             .source_id = am_stmt_int64(s->events, 4),
             .source = dup_col(&f->arena, s->events, 5),
             .snap_as_of = dup_col(&f->arena, s->events, 6),
+            .by_list = am_stmt_int64(s->events, 7) != 0,
         };
         /* Only what other sources (or people, by hand) say counts as independent. */
         if (e.source_id != list_source)
@@ -231,7 +232,7 @@ static int cmp_str(const void *a, const void *b)
  */
 static int dated_by_list(const struct am__vev *e)
 {
-    return e->date && e->snap_as_of && strcmp(e->date, e->snap_as_of) == 0;
+    return e->by_list;
 }
 
 /* The flags of one linked, known row: everything that needs other sources' events. */

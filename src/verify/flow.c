@@ -3,7 +3,9 @@
  * flow: the revolving door. New arrests (arrest, rearrest, measures revoked) and releases
  * (release, release with measures) per week or month from dated events, per source and
  * in total. A source that repeats an event in a later list is counted once; the total
- * counts each person once per period and kind, whichever sources told it.
+ * counts each person once per period and kind, whichever sources told it. An event dated
+ * only by its list's date ("released", no date given) has no date of its own: it would
+ * pile every such release into the week of the list, so it counts nowhere.
  */
 #include "verify_int.h"
 
@@ -19,6 +21,7 @@ static const char sql_flow[] =
     "   AND e.type IN ('arrest', 'rearrest', 'measures_revoked', 'release',"
     "                  'release_with_measures')"
     "   AND (?1 IS NULL OR s.name = ?1)"
+    "   AND NOT coalesce(" AM__VERIFY_SQL_BY_LIST ", 0)"
     " ORDER BY e.id";
 
 static int period_of(const char *date, enum am_flow_period by, char out[11])

@@ -28,7 +28,16 @@ struct am__vev {
     int64_t source_id;   /* 0 when entered by hand */
     const char *source;  /* source name or NULL */
     const char *snap_as_of; /* the record's snapshot date, or NULL */
+    int by_list;         /* dated only by its list's date: the row gave no date for it */
 };
+
+/*
+ * SQL for an event e of record r in snapshot n: 1 when its date is only the list's date
+ * (the row says "released" or "detained" without a date of its own), else 0.
+ */
+#define AM__VERIFY_SQL_BY_LIST                                                              \
+    "(n.as_of IS NOT NULL AND e.date = n.as_of AND coalesce(r.release_date, '') <> e.date" \
+    " AND coalesce(r.status_date, '') <> e.date AND coalesce(r.arrest_date, '') <> e.date)"
 
 /*
  * Status from events by am_status_derive_event (registry.h). as_of NULL: every event.

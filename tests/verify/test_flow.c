@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * flow: arrests and releases per week and month, per source and in total; a source
- * repeating an event in a later list counts once; undated events count nowhere; an
- * unknown source is refused.
+ * repeating an event in a later list counts once; undated events, and events dated only
+ * by their list, count nowhere; an unknown source is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -117,12 +117,36 @@ static void test_flow_empty(void **state)
     fx_close(&fx);
 }
 
+/* A release dated only by its list ("released", no date) has no date of its own. */
+static void test_flow_dated_by_list(void **state)
+{
+    (void)state;
+    struct fx fx;
+    fx_open(&fx, "flow_by_list");
+    int64_t snap = fx_snapshot(&fx, fx_source(&fx, "prensa", "press"), "2026-09-30");
+    int64_t p = fx_person(&fx, "Uno", NULL), q = fx_person(&fx, "Dos", NULL);
+    fx_event(&fx, p, "release", "2026-09-30",
+             fx_record(&fx, snap, NULL, "Uno", NULL, "released", NULL, p));
+    /* The same date written in the row itself is the row's date: counted. */
+    fx_event(&fx, q, "release", "2026-09-30",
+             fx_record(&fx, snap, NULL, "Dos", NULL, "released", "2026-09-30", q));
+    struct am_flow f;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am_flow_run(fx.s, AM_FLOW_MONTH, NULL, &f, &err), 0);
+    const struct am_flow_row *r = row(&f, "2026-09", "all");
+    assert_non_null(r);
+    assert_int_equal(r->releases, 1);
+    am_flow_release(&f);
+    fx_close(&fx);
+}
+
 int am_test_flow(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flow_week),
         cmocka_unit_test(test_flow_month_and_source),
         cmocka_unit_test(test_flow_empty),
+        cmocka_unit_test(test_flow_dated_by_list),
     };
     return cmocka_run_group_tests_name("flow", tests, NULL, NULL);
 }
