@@ -774,6 +774,48 @@ static void test_resolve(void **state)
     fx_close(&w.fx);
 }
 
+/* A registry the module cannot read (a table gone): each entry point fails with AM_EDB. */
+static void test_registry_errors(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w, "registry_errors");
+    genuine(&w);
+    struct am_err err = AM_ERR_INIT;
+    struct am_verify_list list, other;
+    assert_int_equal(am_verify_list_resolve(w.fx.s, "ministerio", 1, &list, &err), 0);
+    assert_int_equal(am_verify_list_resolve(w.fx.s, "ngo-a", 0, &other, &err), 0);
+    assert_int_equal(am_store_exec(w.fx.s, "DROP TABLE event", &err), 0);
+    struct am_audit a;
+    assert_int_equal(am_audit_run(w.fx.s, &list, NULL, &a, &err), -1);
+    assert_int_equal(err.code, AM_EDB);
+    assert_non_null(strstr(err.msg, "event"));
+    am_audit_release(&a);
+    am_err_clear(&err);
+    struct am_compare c;
+    assert_int_equal(am_compare_run(w.fx.s, &list, &other, &c, &err), -1);
+    assert_int_equal(err.code, AM_EDB);
+    am_compare_release(&c);
+    am_err_clear(&err);
+    struct am_reconcile rec;
+    assert_int_equal(am_reconcile_run(w.fx.s, "2026-03-01", &rec, &err), -1);
+    assert_int_equal(err.code, AM_EDB);
+    am_reconcile_release(&rec);
+    am_err_clear(&err);
+    struct am_flow f;
+    assert_int_equal(am_flow_run(w.fx.s, AM_FLOW_WEEK, NULL, &f, &err), -1);
+    assert_int_equal(err.code, AM_EDB);
+    am_flow_release(&f);
+    am_err_clear(&err);
+    assert_int_equal(am_store_exec(w.fx.s, "DROP TABLE record_person", &err), 0);
+    assert_int_equal(am_verify_list_resolve(w.fx.s, "ministerio", 1, &list, &err), 0);
+    assert_int_equal(am_audit_run(w.fx.s, &list, NULL, &a, &err), -1);
+    assert_int_equal(err.code, AM_EDB);
+    am_audit_release(&a);
+    am_err_clear(&err);
+    fx_close(&w.fx);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -816,6 +858,7 @@ int am_test_audit(void)
         cmocka_unit_test(test_every_flag),
         cmocka_unit_test(test_pardon_2020),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_registry_errors),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
