@@ -20,12 +20,12 @@
  * its snapshots (latest = the one with the latest as_of, then the highest id).
  */
 struct am_verify_list {
-    int64_t snapshot_id;   /* the snapshot, or the source's latest snapshot */
+    int64_t snapshot_id; /* the snapshot, or the source's latest snapshot */
     int64_t source_id;
-    int whole_source;      /* 1: every snapshot of the source */
+    int whole_source; /* 1: every snapshot of the source */
     char source_name[256];
     char source_kind[16];
-    char as_of[11];        /* the snapshot's date (imported_at's day when as_of is empty) */
+    char as_of[11]; /* the snapshot's date (imported_at's day when as_of is empty) */
 };
 
 /*
@@ -46,15 +46,15 @@ int am_verify_date_check(const char *s, const char *what, struct am_err *err);
  * release_unconfirmed, raised when identity and detention are confirmed but no independent
  * source records the release yet — the row is then neither verified nor refuted).
  */
-#define AM_FLAG_TABLE(X)                                  \
-    X(AM_FLAG_UNKNOWN_IDENTITY, "unknown_identity")       \
-    X(AM_FLAG_NOT_DETAINED, "not_detained")               \
-    X(AM_FLAG_RELEASED_EARLIER, "released_earlier")       \
-    X(AM_FLAG_UNDER_MEASURES, "under_measures")           \
-    X(AM_FLAG_STILL_DETAINED, "still_detained")           \
-    X(AM_FLAG_NOT_POLITICAL, "not_political")             \
-    X(AM_FLAG_DUPLICATE, "duplicate")                     \
-    X(AM_FLAG_DECEASED, "deceased")                       \
+#define AM_FLAG_TABLE(X)                                                                           \
+    X(AM_FLAG_UNKNOWN_IDENTITY, "unknown_identity")                                                \
+    X(AM_FLAG_NOT_DETAINED, "not_detained")                                                        \
+    X(AM_FLAG_RELEASED_EARLIER, "released_earlier")                                                \
+    X(AM_FLAG_UNDER_MEASURES, "under_measures")                                                    \
+    X(AM_FLAG_STILL_DETAINED, "still_detained")                                                    \
+    X(AM_FLAG_NOT_POLITICAL, "not_political")                                                      \
+    X(AM_FLAG_DUPLICATE, "duplicate")                                                              \
+    X(AM_FLAG_DECEASED, "deceased")                                                                \
     X(AM_FLAG_RELEASE_UNCONFIRMED, "release_unconfirmed")
 
 enum am_flag {
@@ -86,10 +86,10 @@ struct am_audit_row {
     int64_t row_no;
     const char *list_id; /* NULL when the list gives none */
     const char *name;
-    int64_t person_id;   /* 0 when the row is linked to no person */
-    int released;        /* the row claims a release */
+    int64_t person_id; /* 0 when the row is linked to no person */
+    int released;      /* the row claims a release */
     const char *release_date;
-    int verified;        /* no flag, detention (and release) confirmed independently */
+    int verified;         /* no flag, detention (and release) confirmed independently */
     const char **sources; /* independent sources that confirm, sorted by name */
     size_t n_sources;
     struct am_audit_flag *flags;
@@ -136,11 +136,11 @@ void am_audit_flag_evidence_text(const struct am_audit_flag *flag, struct am_buf
 /* ---- compare ------------------------------------------------------------------------ */
 
 /* The facts compared for persons on both lists. */
-#define AM_COMPARE_FACT_TABLE(X)                    \
-    X(AM_CMP_STATUS, "status")             \
-    X(AM_CMP_ARREST_DATE, "arrest_date")   \
-    X(AM_CMP_RELEASE_DATE, "release_date") \
-    X(AM_CMP_FACILITY, "facility")         \
+#define AM_COMPARE_FACT_TABLE(X)                                                                   \
+    X(AM_CMP_STATUS, "status")                                                                     \
+    X(AM_CMP_ARREST_DATE, "arrest_date")                                                           \
+    X(AM_CMP_RELEASE_DATE, "release_date")                                                         \
+    X(AM_CMP_FACILITY, "facility")                                                                 \
     X(AM_CMP_CHARGES, "charges")
 
 enum am_compare_fact {
@@ -198,11 +198,11 @@ struct am_reconcile_source {
     const char *kind;
     int64_t snapshot_id; /* the latest snapshot as of the date */
     const char *as_of;
-    int64_t rows;        /* what the source claims: rows of that snapshot */
-    int64_t persons;     /* distinct persons after linking */
-    int64_t confirmed;   /* persons recorded by >= 2 independent (non-official) sources */
-    int audited;         /* official sources: their list was audited */
-    int64_t released;    /* audited rows that claim a release */
+    int64_t rows;      /* what the source claims: rows of that snapshot */
+    int64_t persons;   /* distinct persons after linking */
+    int64_t confirmed; /* persons recorded by >= 2 independent (non-official) sources */
+    int audited;       /* official sources: their list was audited */
+    int64_t released;  /* audited rows that claim a release */
     int64_t verified;
     int64_t flag_count[AM__FLAG_COUNT];
 };
@@ -239,10 +239,10 @@ void am_reconcile_write_html(const struct am_reconcile *rec, struct am_buf *out)
 enum am_flow_period { AM_FLOW_WEEK, AM_FLOW_MONTH };
 
 struct am_flow_row {
-    char period[11];     /* week: the Monday (YYYY-MM-DD); month: YYYY-MM */
-    const char *source;  /* "all" for the distinct-person total */
-    int64_t arrests;     /* arrest, rearrest, measures_revoked */
-    int64_t releases;    /* release, release_with_measures */
+    char period[11];    /* week: the Monday (YYYY-MM-DD); month: YYYY-MM */
+    const char *source; /* "all" for the distinct-person total */
+    int64_t arrests;    /* arrest, rearrest, measures_revoked */
+    int64_t releases;   /* release, release_with_measures */
 };
 
 struct am_flow {

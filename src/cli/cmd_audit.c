@@ -123,7 +123,7 @@ int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         fputs(buf.ptr, cli->out);
         am_buf_release(&buf);
     } else if (rc == 0) {
-        static const char *const cols[] = {"row",     "list_id", "record", "person",
+        static const char *const cols[] = {"row",     "list_id", "record",  "person",
                                            "verdict", "flags",   "sources", "evidence"};
         struct am_table t;
         am_table_init(&t, cols, 8);
@@ -141,8 +141,7 @@ int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err)
             fprintf(cli->out, "\n%zu rows: %zu verified, %zu flagged\n", a.n_rows, a.verified,
                     a.flagged);
             for (int f = 0; f < AM__FLAG_COUNT; f++)
-                fprintf(cli->out, "  %-20s %zu\n", am_flag_name((enum am_flag)f),
-                        a.flag_count[f]);
+                fprintf(cli->out, "  %-20s %zu\n", am_flag_name((enum am_flag)f), a.flag_count[f]);
         }
     }
     am_audit_release(&a);

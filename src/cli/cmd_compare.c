@@ -35,20 +35,15 @@ static void add_entry(struct am_table *t, const char *what, const struct am_comp
         id_text(ra, sizeof(ra), a->record_id);
     if (b)
         id_text(rb, sizeof(rb), b->record_id);
-    const char *cells[] = {what,
-                           e->person_id ? person : NULL,
-                           a ? ra : NULL,
-                           a ? a->list_id : NULL,
-                           b ? rb : NULL,
-                           b ? b->list_id : NULL,
-                           NULL,
-                           NULL,
-                           NULL};
+    const char *cells[] = {
+        what,          e->person_id ? person : NULL, a ? ra : NULL, a ? a->list_id : NULL,
+        b ? rb : NULL, b ? b->list_id : NULL,        NULL,          NULL,
+        NULL};
     am_table_add_row(t, cells);
 }
 
-static const char *const cols[] = {"kind",       "person",    "a_record", "a_list_id", "b_record",
-                                   "b_list_id", "fact",      "a_value",  "b_value"};
+static const char *const cols[] = {"kind",      "person", "a_record", "a_list_id", "b_record",
+                                   "b_list_id", "fact",   "a_value",  "b_value"};
 
 static void fill(const struct am_compare *c, struct am_table *t, int persons)
 {
@@ -66,11 +61,8 @@ static void fill(const struct am_compare *c, struct am_table *t, int persons)
         id_text(person, sizeof(person), d->person_id);
         id_text(ra, sizeof(ra), d->a_record);
         id_text(rb, sizeof(rb), d->b_record);
-        const char *cells[] = {"disagree", d->person_id ? person : NULL,
-                               ra,         NULL,
-                               rb,         NULL,
-                               am_compare_fact_name(d->fact), d->a_value,
-                               d->b_value};
+        const char *cells[] = {"disagree", d->person_id ? person : NULL,  ra,         NULL,      rb,
+                               NULL,       am_compare_fact_name(d->fact), d->a_value, d->b_value};
         am_table_add_row(t, cells);
     }
 }
@@ -129,12 +121,12 @@ int am_cmd_compare(struct am_cli *cli, int argc, char **argv, struct am_err *err
         if (fmt == AM_OUT_TABLE) {
             describe(cli->out, "A", &c.a);
             describe(cli->out, "B", &c.b);
-            fprintf(cli->out, "persons on both: %zu; only in A: %zu; only in B: %zu\n",
-                    c.n_both, c.n_only_a, c.n_only_b);
+            fprintf(cli->out, "persons on both: %zu; only in A: %zu; only in B: %zu\n", c.n_both,
+                    c.n_only_a, c.n_only_b);
             fputs("persons on both who disagree on:", cli->out);
             for (int f = 0; f < AM__CMP_COUNT; f++)
-                fprintf(cli->out, " %s %zu%s", am_compare_fact_name((enum am_compare_fact)f), c.fact_count[f],
-                        f + 1 < AM__CMP_COUNT ? ";" : "\n");
+                fprintf(cli->out, " %s %zu%s", am_compare_fact_name((enum am_compare_fact)f),
+                        c.fact_count[f], f + 1 < AM__CMP_COUNT ? ";" : "\n");
             if (am_table_rows(&t)) {
                 fputc('\n', cli->out);
                 am_table_print(&t, fmt, cli->out);

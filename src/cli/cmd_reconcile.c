@@ -19,9 +19,8 @@ static const char usage[] =
     "breakdown by flag (\"official: 808 released; 302 verified; 214 not political; ...\").\n"
     "--html writes a self-contained page with the same numbers to FILE.\n";
 
-static const char *const cols[] = {"source",  "kind",     "snapshot",  "as_of",
-                                   "rows",    "persons",  "confirmed", "released",
-                                   "verified"};
+static const char *const cols[] = {"source",  "kind",      "snapshot", "as_of",   "rows",
+                                   "persons", "confirmed", "released", "verified"};
 enum { NCOLS_FIXED = 9 };
 
 int am_cmd_reconcile(struct am_cli *cli, int argc, char **argv, struct am_err *err)
@@ -63,8 +62,10 @@ int am_cmd_reconcile(struct am_cli *cli, int argc, char **argv, struct am_err *e
         am_reconcile_write_html(&rec, &buf);
         FILE *f = fopen(html, "w");
         if (!f) {
-            rc = AM_FAIL(err, AM_EIO, "cannot write %s; check the directory exists and is "
-                                      "writable", html);
+            rc = AM_FAIL(err, AM_EIO,
+                         "cannot write %s; check the directory exists and is "
+                         "writable",
+                         html);
         } else {
             int bad = fwrite(buf.ptr, 1, buf.len, f) != buf.len;
             bad |= fclose(f) != 0;
@@ -95,8 +96,8 @@ int am_cmd_reconcile(struct am_cli *cli, int argc, char **argv, struct am_err *e
             const struct am_reconcile_source *s = &rec.sources[i];
             char num[NCOLS_FIXED + AM__FLAG_COUNT][24];
             const char *cells[NCOLS_FIXED + AM__FLAG_COUNT];
-            int64_t v[] = {s->snapshot_id, s->rows, s->persons, s->confirmed, s->released,
-                           s->verified};
+            int64_t v[] = {s->snapshot_id, s->rows,     s->persons,
+                           s->confirmed,   s->released, s->verified};
             cells[0] = s->name;
             cells[1] = s->kind;
             cells[3] = s->as_of;
@@ -112,8 +113,9 @@ int am_cmd_reconcile(struct am_cli *cli, int argc, char **argv, struct am_err *e
             am_table_add_row(&t, cells);
         }
         if (fmt == AM_OUT_TABLE)
-            fprintf(cli->out, "as of %s: %lld persons on the latest lists; %lld confirmed by "
-                              "at least two independent sources\n\n",
+            fprintf(cli->out,
+                    "as of %s: %lld persons on the latest lists; %lld confirmed by "
+                    "at least two independent sources\n\n",
                     rec.as_of, (long long)rec.persons_total, (long long)rec.confirmed_total);
         am_table_print(&t, fmt, cli->out);
         am_table_release(&t);

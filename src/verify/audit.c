@@ -39,8 +39,8 @@ struct person_facts {
 
 struct stmts {
     struct am_stmt *events, *records, *charges, *cedula, *own_events;
-    const struct am_law *law;        /* --law, or NULL */
-    struct am_law_population *pop;   /* the registry's facts for the law, or NULL */
+    const struct am_law *law;      /* --law, or NULL */
+    struct am_law_population *pop; /* the registry's facts for the law, or NULL */
 };
 
 struct builder {
@@ -84,8 +84,7 @@ static const char sql_cedula[] =
     " ORDER BY r.id LIMIT 5";
 
 /* The row's own release events, in case the status column holds no release word. */
-static const char sql_own_events[] =
-    "SELECT type, date FROM event WHERE record_id = ? ORDER BY id";
+static const char sql_own_events[] = "SELECT type, date FROM event WHERE record_id = ? ORDER BY id";
 
 static void stmts_finalize(struct stmts *s)
 {
@@ -163,8 +162,8 @@ static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
     return rc < 0 ? -1 : 0;
 }
 
-static void add_evidence(struct builder *b, int64_t record_id, const char *source,
-                         const char *date, const char *what)
+static void add_evidence(struct builder *b, int64_t record_id, const char *source, const char *date,
+                         const char *what)
 {
     struct am_arena *a = &b->audit->arena;
     struct am_evidence e = {
@@ -206,8 +205,8 @@ static void day_before(const char *date, char out[11])
 
 static int is_release_word(const char *status)
 {
-    return status && (strcmp(status, "released") == 0 ||
-                      strcmp(status, "released_with_measures") == 0);
+    return status &&
+           (strcmp(status, "released") == 0 || strcmp(status, "released_with_measures") == 0);
 }
 
 /* Adds name to a sorted set of source names (kept in the audit arena). */
@@ -376,8 +375,9 @@ static void judge_known(struct builder *b, const struct row_in *r, const struct 
         enum am_status st_rec = am__verify_derive(one, k, NULL, &dec);
         if ((st_rec == AM_STATUS_DETAINED || st_rec == AM_STATUS_DISAPPEARED ||
              st_rec == AM_STATUS_HOUSE_ARREST) &&
-            dec >= 0 && !(one[dec].type == AM_EV_ARREST && one[dec].date &&
-                          strcmp(one[dec].date, since) <= 0)) {
+            dec >= 0 &&
+            !(one[dec].type == AM_EV_ARREST && one[dec].date &&
+              strcmp(one[dec].date, since) <= 0)) {
             /* the record's own statement of custody, not merely an old arrest date */
             for (size_t j = 0; j < n; j++)
                 if (ev[j].record_id == one[dec].record_id && ev[j].seq == one[dec].seq)
@@ -388,8 +388,8 @@ static void judge_known(struct builder *b, const struct row_in *r, const struct 
     am_free(one);
     if (held >= 0) {
         add_event_evidence(b, &ev[held]);
-        snprintf(why, sizeof(why), "listed as released (%s) but %s's list of %s records %s",
-                 since, ev[held].source ? ev[held].source : "a manual entry", held_at,
+        snprintf(why, sizeof(why), "listed as released (%s) but %s's list of %s records %s", since,
+                 ev[held].source ? ev[held].source : "a manual entry", held_at,
                  am__verify_status_name(am__verify_event_effect(ev[held].type)));
         add_flag(b, AM_FLAG_STILL_DETAINED, why);
         return;
@@ -448,12 +448,11 @@ static void judge_law(struct builder *b, const struct stmts *s, int64_t person_i
             continue;
         am_buf_reset(&text);
         am_law_reason_text(s->law, &p->facts, reason, &text);
-        const struct am_law_origin *o = reason->charge >= 0
-                                            ? &p->charge_origin[reason->charge]
-                                            : reason->fact < AM__FACT_COUNT ? &p->origin[reason->fact]
-                                                                            : NULL;
-        add_evidence(b, o ? o->record_id : 0, o && o->source ? o->source : am_law_id(s->law),
-                     NULL, text.ptr);
+        const struct am_law_origin *o = reason->charge >= 0 ? &p->charge_origin[reason->charge]
+                                        : reason->fact < AM__FACT_COUNT ? &p->origin[reason->fact]
+                                                                        : NULL;
+        add_evidence(b, o ? o->record_id : 0, o && o->source ? o->source : am_law_id(s->law), NULL,
+                     text.ptr);
     }
     am_buf_release(&text);
     char why[512];
@@ -467,8 +466,7 @@ static void judge_law(struct builder *b, const struct stmts *s, int64_t person_i
         char both[1024];
         snprintf(both, sizeof(both), "%s; %s", prev->why, why);
         size_t n_new = b->evidence.n, n_old = prev->n_evidence;
-        struct am_evidence *all =
-            am_arena_alloc(&b->audit->arena, (n_old + n_new) * sizeof(*all));
+        struct am_evidence *all = am_arena_alloc(&b->audit->arena, (n_old + n_new) * sizeof(*all));
         memcpy(all, prev->evidence, n_old * sizeof(*all));
         memcpy(all + n_old, b->evidence.v, n_new * sizeof(*all));
         prev->evidence = all;
@@ -515,16 +513,14 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
         while ((step = am_stmt_step(s->cedula, err)) == 1) {
             other = am_stmt_int64(s->cedula, 2);
             char what[160];
-            snprintf(what, sizeof(what), "cedula %s on person %lld", r->cedula,
-                     (long long)other);
-            add_evidence(&b, am_stmt_int64(s->cedula, 0), am_stmt_text(s->cedula, 1), NULL,
-                         what);
+            snprintf(what, sizeof(what), "cedula %s on person %lld", r->cedula, (long long)other);
+            add_evidence(&b, am_stmt_int64(s->cedula, 0), am_stmt_text(s->cedula, 1), NULL, what);
         }
         if (step < 0)
             goto done;
         if (b.evidence.n) {
-            snprintf(why, sizeof(why), "cédula %s belongs to a different person (%lld)",
-                     r->cedula, (long long)other);
+            snprintf(why, sizeof(why), "cédula %s belongs to a different person (%lld)", r->cedula,
+                     (long long)other);
             if (b.flags.n && b.flags.v[b.flags.n - 1].flag == AM_FLAG_UNKNOWN_IDENTITY) {
                 /* One flag per name: the conflict joins the flag already raised. */
                 struct am_audit_flag *prev = &b.flags.v[--b.flags.n];
@@ -549,8 +545,7 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
     }
 
     if (known)
-        judge_known(&b, r, out, &f, audit->list.as_of, audit->process_start, &confirmed,
-                    &sources);
+        judge_known(&b, r, out, &f, audit->list.as_of, audit->process_start, &confirmed, &sources);
 
     /*
      * not_political: every known charge is homicide, drugs or a common crime. Not asked of
@@ -632,8 +627,7 @@ static int read_rows(struct am_store *store, struct stmts *s, struct am_audit *a
 }
 
 static int row_release(struct stmts *s, const struct row_in *r, struct am_arena *a,
-                       const char *list_date, int *released, const char **date,
-                       struct am_err *err)
+                       const char *list_date, int *released, const char **date, struct am_err *err)
 {
     *released = is_release_word(r->status) || (r->release_date && *r->release_date);
     *date = r->release_date && *r->release_date ? r->release_date : NULL;
@@ -652,8 +646,8 @@ static int row_release(struct stmts *s, const struct row_in *r, struct am_arena 
     if (rc < 0)
         return -1;
     if (*released && !*date)
-        *date = r->status_date && *r->status_date ? r->status_date
-                                                   : (list_date[0] ? list_date : NULL);
+        *date =
+            r->status_date && *r->status_date ? r->status_date : (list_date[0] ? list_date : NULL);
     return 0;
 }
 

@@ -248,8 +248,7 @@ int am_compare_run(struct am_store *store, const struct am_verify_list *a,
         load_side(store, b, &sb, &out->arena, err) < 0)
         goto done;
     ev = am_stmt_prepare(store, "SELECT type, date, id FROM event WHERE record_id = ?", err);
-    ch = am_stmt_prepare(store,
-                         "SELECT class FROM charge WHERE record_id = ? ORDER BY class", err);
+    ch = am_stmt_prepare(store, "SELECT class FROM charge WHERE record_id = ? ORDER BY class", err);
     if (!ev || !ch)
         goto done;
 
@@ -359,8 +358,8 @@ void am_compare_write_json(const struct am_compare *cmp, struct am_buf *out)
     am_buf_addf(out, ",\n \"both\": %zu, \"only_a\": %zu, \"only_b\": %zu, \"disagree\": {",
                 cmp->n_both, cmp->n_only_a, cmp->n_only_b);
     for (int f = 0; f < AM__CMP_COUNT; f++)
-        am_buf_addf(out, "%s\"%s\": %zu", f ? ", " : "", am_compare_fact_name((enum am_compare_fact)f),
-                    cmp->fact_count[f]);
+        am_buf_addf(out, "%s\"%s\": %zu", f ? ", " : "",
+                    am_compare_fact_name((enum am_compare_fact)f), cmp->fact_count[f]);
     am_buf_adds(out, "},\n \"persons_only_a\": ");
     json_entries(out, cmp->only_a, cmp->n_only_a);
     am_buf_adds(out, ",\n \"persons_only_b\": ");

@@ -15,8 +15,7 @@ int am__verify_event_type(const char *name)
 
 const char *am__verify_event_name(int type)
 {
-    return type >= 0 && type < AM__EVENT_COUNT ? am_event_name((enum am_event_type)type)
-                                               : "event";
+    return type >= 0 && type < AM__EVENT_COUNT ? am_event_name((enum am_event_type)type) : "event";
 }
 
 enum am_status am__verify_event_effect(int type)
@@ -30,8 +29,7 @@ const char *am__verify_status_name(enum am_status status)
     return am_status_name(status);
 }
 
-enum am_status am__verify_derive(const struct am__vev *ev, size_t n, const char *as_of,
-                                 long *last)
+enum am_status am__verify_derive(const struct am__vev *ev, size_t n, const char *as_of, long *last)
 {
     struct am_event_fact *facts = am_malloc((n ? n : 1) * sizeof(*facts));
     for (size_t i = 0; i < n; i++) {
@@ -68,8 +66,8 @@ int am__verify_class_not_political(const char *cls)
 {
     if (!cls)
         return 0;
-    return strcmp(cls, "homicide") == 0 || strcmp(cls, "drugs") == 0 ||
-           strcmp(cls, "drug") == 0 || strcmp(cls, "common") == 0;
+    return strcmp(cls, "homicide") == 0 || strcmp(cls, "drugs") == 0 || strcmp(cls, "drug") == 0 ||
+           strcmp(cls, "common") == 0;
 }
 
 int am__verify_is_digits(const char *s)
@@ -113,7 +111,7 @@ void am__verify_day(const char *s, char out[11])
 int am_verify_date_check(const char *s, const char *what, struct am_err *err)
 {
     if (!am__verify_date_valid(s))
-        return AM_FAIL(err, AM_EUSAGE, "%s '%s' is not a date; write it as YYYY-MM-DD",
-                       what, s ? s : "");
+        return AM_FAIL(err, AM_EUSAGE, "%s '%s' is not a date; write it as YYYY-MM-DD", what,
+                       s ? s : "");
     return 0;
 }

@@ -100,8 +100,8 @@ int am_flow_run(struct am_store *store, enum am_flow_period by, const char *sour
     struct am_stmt *st = am_stmt_prepare(store, sql_flow, err);
     if (!st)
         return -1;
-    if ((source_name ? am_stmt_bind_text(st, 1, source_name, err)
-                     : am_stmt_bind_null(st, 1, err)) < 0) {
+    if ((source_name ? am_stmt_bind_text(st, 1, source_name, err) : am_stmt_bind_null(st, 1, err)) <
+        0) {
         am_stmt_finalize(st);
         return -1;
     }
@@ -120,8 +120,7 @@ int am_flow_run(struct am_store *store, enum am_flow_period by, const char *sour
             continue; /* a malformed date in the registry counts nowhere */
         int release = am__verify_is_release(type);
         char key[512];
-        snprintf(key, sizeof(key), "s|%s|%lld|%d|%s", source, (long long)person, release,
-                 date);
+        snprintf(key, sizeof(key), "s|%s|%lld|%d|%s", source, (long long)person, release, date);
         if (!am_strmap_get(&seen, key, NULL)) {
             am_strmap_put(&seen, key, 1);
             count(&rows, &index, &out->arena, period, source, release);

@@ -56,11 +56,11 @@ int am_verify_list_resolve(struct am_store *store, const char *spec, int want_sn
         return AM_FAIL(err, AM_EUSAGE, "no list given; name a snapshot id or a source name");
     int64_t id = 0;
     if (am__verify_is_digits(spec) && am_parse_int64(spec, &id) == 0) {
-        struct am_stmt *st = am_stmt_prepare(
-            store,
-            "SELECT n.id, n.source_id, s.name, s.kind, n.as_of, n.imported_at"
-            " FROM snapshot n JOIN source s ON s.id = n.source_id WHERE n.id = ?",
-            err);
+        struct am_stmt *st =
+            am_stmt_prepare(store,
+                            "SELECT n.id, n.source_id, s.name, s.kind, n.as_of, n.imported_at"
+                            " FROM snapshot n JOIN source s ON s.id = n.source_id WHERE n.id = ?",
+                            err);
         if (!st || am_stmt_bind_int64(st, 1, id, err) < 0) {
             am_stmt_finalize(st);
             return -1;

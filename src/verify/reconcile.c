@@ -10,17 +10,17 @@
 #include <string.h>
 
 /* The latest snapshot of each source as of ?1 (YYYY-MM-DD). */
-#define LATEST                                                                              \
-    "SELECT (SELECT n.id FROM snapshot n WHERE n.source_id = s.id"                          \
-    "  AND coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?1"                           \
+#define LATEST                                                                                     \
+    "SELECT (SELECT n.id FROM snapshot n WHERE n.source_id = s.id"                                 \
+    "  AND coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?1"                                  \
     "  ORDER BY coalesce(n.as_of, substr(n.imported_at, 1, 10)) DESC, n.id DESC LIMIT 1)"
 
 /* Persons and how many distinct non-official sources recorded each, as of ?1. */
-#define INDEP                                                                               \
-    "indep AS (SELECT rp.person_id AS pid, count(DISTINCT n.source_id) AS k"                \
-    " FROM record_person rp JOIN record r ON r.id = rp.record_id"                           \
-    " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"          \
-    " WHERE s.kind <> 'official' AND coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?1" \
+#define INDEP                                                                                      \
+    "indep AS (SELECT rp.person_id AS pid, count(DISTINCT n.source_id) AS k"                       \
+    " FROM record_person rp JOIN record r ON r.id = rp.record_id"                                  \
+    " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"                 \
+    " WHERE s.kind <> 'official' AND coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?1"        \
     " GROUP BY rp.person_id)"
 
 static const char sql_sources[] =
@@ -47,8 +47,7 @@ static const char sql_totals[] =
     "  WHERE rp.record_id IS NULL AND r.snapshot_id IN (SELECT snap FROM latest)),"
     " (SELECT count(*) FROM counted c JOIN indep i ON i.pid = c.pid WHERE i.k >= 2)";
 
-static int audit_source(struct am_store *store, struct am_reconcile_source *src,
-                        struct am_err *err)
+static int audit_source(struct am_store *store, struct am_reconcile_source *src, struct am_err *err)
 {
     struct am_verify_list list;
     char id[24];
@@ -104,8 +103,7 @@ int am_reconcile_run(struct am_store *store, const char *as_of, struct am_reconc
         struct am_reconcile_source *s = &srcs.v[i];
         am_stmt_reset(cnt);
         if (am_stmt_bind_text(cnt, 1, out->as_of, err) < 0 ||
-            am_stmt_bind_int64(cnt, 2, s->snapshot_id, err) < 0 ||
-            am_stmt_step(cnt, err) != 1)
+            am_stmt_bind_int64(cnt, 2, s->snapshot_id, err) < 0 || am_stmt_step(cnt, err) != 1)
             goto done;
         s->rows = am_stmt_int64(cnt, 0);
         s->persons = am_stmt_int64(cnt, 1);
@@ -172,8 +170,9 @@ void am_reconcile_sentence(const struct am_reconcile_source *src, struct am_buf 
 
 void am_reconcile_write_json(const struct am_reconcile *rec, struct am_buf *out)
 {
-    am_buf_addf(out, "{\"as_of\": \"%s\", \"persons\": %lld, \"confirmed\": %lld,\n"
-                     " \"sources\": [",
+    am_buf_addf(out,
+                "{\"as_of\": \"%s\", \"persons\": %lld, \"confirmed\": %lld,\n"
+                " \"sources\": [",
                 rec->as_of, (long long)rec->persons_total, (long long)rec->confirmed_total);
     for (size_t i = 0; i < rec->n_sources; i++) {
         const struct am_reconcile_source *s = &rec->sources[i];
@@ -210,33 +209,43 @@ static void html_text(struct am_buf *out, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': am_buf_adds(out, "&amp;"); break;
-        case '<': am_buf_adds(out, "&lt;"); break;
-        case '>': am_buf_adds(out, "&gt;"); break;
-        case '"': am_buf_adds(out, "&quot;"); break;
-        case '\'': am_buf_adds(out, "&#39;"); break;
-        default: am_buf_addc(out, *s);
+        case '&':
+            am_buf_adds(out, "&amp;");
+            break;
+        case '<':
+            am_buf_adds(out, "&lt;");
+            break;
+        case '>':
+            am_buf_adds(out, "&gt;");
+            break;
+        case '"':
+            am_buf_adds(out, "&quot;");
+            break;
+        case '\'':
+            am_buf_adds(out, "&#39;");
+            break;
+        default:
+            am_buf_addc(out, *s);
         }
     }
 }
 
 void am_reconcile_write_html(const struct am_reconcile *rec, struct am_buf *out)
 {
-    am_buf_adds(out,
-                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                "<title>amnistia: the counts reconciled</title>\n<style>\n"
-                "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;"
-                "padding:0 1rem;color:#1b1b1b;background:#fff}\n"
-                "h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}\n"
-                "table{border-collapse:collapse;width:100%;margin:1rem 0}\n"
-                "th,td{border-bottom:1px solid #ccc;padding:.35rem .6rem;text-align:left}\n"
-                "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-                "tr.official{background:#fff4e5}\n"
-                "p.sentence{font-size:1.05rem;background:#f3f6fa;padding:.6rem .8rem;"
-                "border-left:4px solid #3b6ea5}\n"
-                "footer{margin-top:2rem;font-size:.85rem;color:#555}\n"
-                "</style>\n</head>\n<body>\n<h1>The counts, side by side</h1>\n");
+    am_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<title>amnistia: the counts reconciled</title>\n<style>\n"
+                     "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;"
+                     "padding:0 1rem;color:#1b1b1b;background:#fff}\n"
+                     "h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}\n"
+                     "table{border-collapse:collapse;width:100%;margin:1rem 0}\n"
+                     "th,td{border-bottom:1px solid #ccc;padding:.35rem .6rem;text-align:left}\n"
+                     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+                     "tr.official{background:#fff4e5}\n"
+                     "p.sentence{font-size:1.05rem;background:#f3f6fa;padding:.6rem .8rem;"
+                     "border-left:4px solid #3b6ea5}\n"
+                     "footer{margin-top:2rem;font-size:.85rem;color:#555}\n"
+                     "</style>\n</head>\n<body>\n<h1>The counts, side by side</h1>\n");
     am_buf_adds(out, "<p>As of <strong>");
     html_text(out, rec->as_of);
     am_buf_addf(out,

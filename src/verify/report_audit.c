@@ -21,8 +21,9 @@ void am_audit_write_json(const struct am_audit *audit, struct am_buf *out)
         am_buf_adds(out, i ? ",\n {" : "\n {");
         am_buf_adds(out, "\"list_id\": ");
         json_str_or_null(out, r->list_id);
-        am_buf_addf(out, ", \"row\": %lld, \"record_id\": %lld, \"person_id\": ",
-                    (long long)r->row_no, (long long)r->record_id);
+        am_buf_addf(out,
+                    ", \"row\": %lld, \"record_id\": %lld, \"person_id\": ", (long long)r->row_no,
+                    (long long)r->record_id);
         if (r->person_id)
             am_buf_addf(out, "%lld", (long long)r->person_id);
         else

@@ -21,30 +21,29 @@ const char *am__verify_status_name(enum am_status status);
 
 /* One event as verify/ reads it. */
 struct am__vev {
-    int type;            /* enum am_event_type, -1 when unknown */
-    const char *date;    /* YYYY-MM-DD or NULL */
-    int64_t seq;         /* event id: later wins on ties */
-    int64_t record_id;   /* 0 when entered by hand */
-    int64_t source_id;   /* 0 when entered by hand */
-    const char *source;  /* source name or NULL */
+    int type;               /* enum am_event_type, -1 when unknown */
+    const char *date;       /* YYYY-MM-DD or NULL */
+    int64_t seq;            /* event id: later wins on ties */
+    int64_t record_id;      /* 0 when entered by hand */
+    int64_t source_id;      /* 0 when entered by hand */
+    const char *source;     /* source name or NULL */
     const char *snap_as_of; /* the record's snapshot date, or NULL */
-    int by_list;         /* dated only by its list's date: the row gave no date for it */
+    int by_list;            /* dated only by its list's date: the row gave no date for it */
 };
 
 /*
  * SQL for an event e of record r in snapshot n: 1 when its date is only the list's date
  * (the row says "released" or "detained" without a date of its own), else 0.
  */
-#define AM__VERIFY_SQL_BY_LIST                                                              \
-    "(n.as_of IS NOT NULL AND e.date = n.as_of AND coalesce(r.release_date, '') <> e.date" \
+#define AM__VERIFY_SQL_BY_LIST                                                                     \
+    "(n.as_of IS NOT NULL AND e.date = n.as_of AND coalesce(r.release_date, '') <> e.date"         \
     " AND coalesce(r.status_date, '') <> e.date AND coalesce(r.arrest_date, '') <> e.date)"
 
 /*
  * Status from events by am_status_derive_event (registry.h). as_of NULL: every event.
  * *last receives the index of the deciding event, or -1.
  */
-enum am_status am__verify_derive(const struct am__vev *ev, size_t n, const char *as_of,
-                                 long *last);
+enum am_status am__verify_derive(const struct am__vev *ev, size_t n, const char *as_of, long *last);
 
 /* Events that show the person was held: detention side, house arrest, or a release. */
 int am__verify_is_detention(int type);
