@@ -101,6 +101,8 @@ struct am_law;
 struct am_audit_options {
     const char *process_start; /* YYYY-MM-DD, NULL: the earliest release date in the list */
     const struct am_law *law;  /* borrowed; persons it excludes are flagged not_political */
+    const char *known_by;      /* YYYY-MM-DD: only what lists dated on or before it say
+                                * (and events entered by hand dated so); NULL: everything */
 };
 
 struct am_audit {

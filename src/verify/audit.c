@@ -41,6 +41,7 @@ struct stmts {
     struct am_stmt *events, *records, *charges, *cedula, *own_events;
     const struct am_law *law;      /* --law, or NULL */
     struct am_law_population *pop; /* the registry's facts for the law, or NULL */
+    const char *known_by;          /* only lists dated on or before it, or NULL */
 };
 
 struct builder {
@@ -61,26 +62,32 @@ static const char sql_events[] =
     " FROM event e LEFT JOIN record r ON r.id = e.record_id"
     " LEFT JOIN snapshot n ON n.id = r.snapshot_id"
     " LEFT JOIN source s ON s.id = coalesce(e.source_id, n.source_id)"
-    " WHERE e.person_id = ? ORDER BY e.id";
+    " WHERE e.person_id = ?1 AND (?2 IS NULL OR coalesce(n.as_of, e.date, '') <= ?2)"
+    " ORDER BY e.id";
 
 static const char sql_records[] =
     "SELECT r.id, s.name, coalesce(n.as_of, substr(n.imported_at, 1, 10)), n.source_id"
     " FROM record_person rp JOIN record r ON r.id = rp.record_id"
     " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"
-    " WHERE rp.person_id = ? AND n.source_id <> ? ORDER BY r.id";
+    " WHERE rp.person_id = ?1 AND n.source_id <> ?2"
+    "   AND (?3 IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?3)"
+    " ORDER BY r.id";
 
 static const char sql_charges[] =
     "SELECT c.class, c.raw, coalesce(c.record_id, 0), s.name"
     " FROM charge c LEFT JOIN record r ON r.id = c.record_id"
     " LEFT JOIN snapshot n ON n.id = r.snapshot_id LEFT JOIN source s ON s.id = n.source_id"
-    " WHERE c.person_id = ? ORDER BY c.id";
+    " WHERE c.person_id = ?1"
+    "   AND (?2 IS NULL OR n.id IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?2)"
+    " ORDER BY c.id";
 
 /* Records elsewhere with the same cédula that belong to another person (or to none). */
 static const char sql_cedula[] =
     "SELECT r.id, s.name, coalesce(rp.person_id, 0)"
     " FROM record r LEFT JOIN record_person rp ON rp.record_id = r.id"
     " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"
-    " WHERE r.cedula = ? AND r.id <> ? AND rp.person_id IS NOT NULL AND rp.person_id <> ?"
+    " WHERE r.cedula = ?1 AND r.id <> ?2 AND rp.person_id IS NOT NULL AND rp.person_id <> ?3"
+    "   AND (?4 IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?4)"
     " ORDER BY r.id LIMIT 5";
 
 /* The row's own release events, in case the status column holds no release word. */
@@ -113,7 +120,8 @@ static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
 {
     int rc;
     am_stmt_reset(s->events);
-    if (am_stmt_bind_int64(s->events, 1, person_id, err) < 0)
+    if (am_stmt_bind_int64(s->events, 1, person_id, err) < 0 ||
+        am_stmt_bind_text(s->events, 2, s->known_by, err) < 0)
         return -1;
     while ((rc = am_stmt_step(s->events, err)) == 1) {
         struct am__vev e = {
@@ -134,7 +142,8 @@ static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
         return -1;
     am_stmt_reset(s->records);
     if (am_stmt_bind_int64(s->records, 1, person_id, err) < 0 ||
-        am_stmt_bind_int64(s->records, 2, list_source, err) < 0)
+        am_stmt_bind_int64(s->records, 2, list_source, err) < 0 ||
+        am_stmt_bind_text(s->records, 3, s->known_by, err) < 0)
         return -1;
     while ((rc = am_stmt_step(s->records, err)) == 1) {
         struct am_evidence e = {
@@ -148,7 +157,8 @@ static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
     if (rc < 0)
         return -1;
     am_stmt_reset(s->charges);
-    if (am_stmt_bind_int64(s->charges, 1, person_id, err) < 0)
+    if (am_stmt_bind_int64(s->charges, 1, person_id, err) < 0 ||
+        am_stmt_bind_text(s->charges, 2, s->known_by, err) < 0)
         return -1;
     while ((rc = am_stmt_step(s->charges, err)) == 1) {
         struct am_evidence e = {
@@ -506,7 +516,8 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
         am_stmt_reset(s->cedula);
         if (am_stmt_bind_text(s->cedula, 1, r->cedula, err) < 0 ||
             am_stmt_bind_int64(s->cedula, 2, r->record_id, err) < 0 ||
-            am_stmt_bind_int64(s->cedula, 3, r->person_id, err) < 0)
+            am_stmt_bind_int64(s->cedula, 3, r->person_id, err) < 0 ||
+            am_stmt_bind_text(s->cedula, 4, s->known_by, err) < 0)
             goto done;
         int64_t other = 0;
         int step;
@@ -660,8 +671,11 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
     if (opt && opt->process_start &&
         am_verify_date_check(opt->process_start, "--process-start", err) < 0)
         return -1;
+    if (opt && opt->known_by && am_verify_date_check(opt->known_by, "--as-of", err) < 0)
+        return -1;
 
     struct stmts s = {0};
+    s.known_by = opt ? opt->known_by : NULL;
     struct rowvec rows = {0};
     int rc = -1;
     if (!(s.events = am_stmt_prepare(store, sql_events, err)) ||

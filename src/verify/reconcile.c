@@ -47,7 +47,8 @@ static const char sql_totals[] =
     "  WHERE rp.record_id IS NULL AND r.snapshot_id IN (SELECT snap FROM latest)),"
     " (SELECT count(*) FROM counted c JOIN indep i ON i.pid = c.pid WHERE i.k >= 2)";
 
-static int audit_source(struct am_store *store, struct am_reconcile_source *src, struct am_err *err)
+static int audit_source(struct am_store *store, struct am_reconcile_source *src, const char *as_of,
+                        struct am_err *err)
 {
     struct am_verify_list list;
     char id[24];
@@ -55,7 +56,9 @@ static int audit_source(struct am_store *store, struct am_reconcile_source *src,
     if (am_verify_list_resolve(store, id, 1, &list, err) < 0)
         return -1;
     struct am_audit a;
-    if (am_audit_run(store, &list, NULL, &a, err) < 0) {
+    /* What could be verified on that day: only lists dated by then. */
+    struct am_audit_options opt = {.known_by = as_of};
+    if (am_audit_run(store, &list, &opt, &a, err) < 0) {
         am_audit_release(&a);
         return -1;
     }
@@ -109,7 +112,7 @@ int am_reconcile_run(struct am_store *store, const char *as_of, struct am_reconc
         s->persons = am_stmt_int64(cnt, 1);
         s->confirmed = am_stmt_int64(cnt, 2);
         s->as_of = am_arena_strdup(&out->arena, am_stmt_text(cnt, 3));
-        if (strcmp(s->kind, "official") == 0 && audit_source(store, s, err) < 0)
+        if (strcmp(s->kind, "official") == 0 && audit_source(store, s, out->as_of, err) < 0)
             goto done;
     }
     am_stmt_finalize(cnt);

@@ -128,6 +128,25 @@ static void test_verified(void **state)
     assert_int_equal(a.verified, 1);
     assert_int_equal(a.flagged, 0);
     am_audit_release(&a);
+
+    /* Known by 1 February: ngo-b's list of the 10th, with the release, is not yet in. */
+    struct am_err err = AM_ERR_INIT;
+    struct am_verify_list list;
+    assert_int_equal(am_verify_list_resolve(w.fx.s, "ministerio", 1, &list, &err), 0);
+    struct am_audit_options opt = {.known_by = "2026-02-01"};
+    assert_int_equal(am_audit_run(w.fx.s, &list, &opt, &a, &err), 0);
+    assert_row(&a, 0, "release_unconfirmed");
+    am_audit_release(&a);
+    /* Before ngo-a's list too: nobody else knows the person. */
+    opt.known_by = "2025-12-01";
+    assert_int_equal(am_audit_run(w.fx.s, &list, &opt, &a, &err), 0);
+    assert_row(&a, 0, "unknown_identity");
+    am_audit_release(&a);
+    opt.known_by = "1 Feb";
+    assert_int_equal(am_audit_run(w.fx.s, &list, &opt, &a, &err), -1);
+    assert_int_equal(err.code, AM_EUSAGE);
+    assert_string_equal(err.msg, "--as-of '1 Feb' is not a date; write it as YYYY-MM-DD");
+    am_audit_release(&a);
     fx_close(&w.fx);
 }
 

@@ -149,6 +149,17 @@ static void test_reconcile_as_of(void **state)
     assert_int_equal(rec.sources[0].confirmed, 0);
     assert_int_equal(rec.persons_total, 1);
     am_reconcile_release(&rec);
+    /* Between the ministry's list and ngo-b's: the releases are not yet confirmed. */
+    assert_int_equal(am_reconcile_run(fx.s, "2026-02-01", &rec, &err), 0);
+    assert_int_equal(rec.n_sources, 2);
+    const struct am_reconcile_source *g = &rec.sources[0];
+    assert_string_equal(g->name, "ministerio");
+    assert_int_equal(g->verified, 0);
+    /* p1, p2 twice, p5 */
+    assert_int_equal(g->flag_count[AM_FLAG_RELEASE_UNCONFIRMED], 4);
+    assert_int_equal(g->flag_count[AM_FLAG_RELEASED_EARLIER], 1);
+    assert_int_equal(g->confirmed, 0);
+    am_reconcile_release(&rec);
     /* Default: today (AMNISTIA_TODAY in tests). */
     assert_int_equal(am_reconcile_run(fx.s, NULL, &rec, &err), 0);
     assert_int_equal(rec.n_sources, 3);
