@@ -7,6 +7,12 @@
 
 int am_cmd_import(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_snapshots(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_show(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_links(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_export(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_link(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_review(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_explain_pair(struct am_cli *cli, int argc, char **argv, struct am_err *err);

@@ -30,8 +30,10 @@ static int read_digits(const char **p, int max, int *value)
 {
     int n = 0, v = 0;
     while (**p >= '0' && **p <= '9') {
-        if (n == max)
-            return max + 1; /* too many digits: the caller refuses the shape */
+        if (n == max) {
+            *value = v;
+            return max + 1;
+        } /* too many digits: the caller refuses the shape */
         v = v * 10 + (**p - '0');
         (*p)++;
         n++;
@@ -62,7 +64,7 @@ int am_date_parse(const char *s, int32_t *days, char *why, size_t why_len)
         return fail(why, why_len, "date is empty", 0, 0);
 
     const char *p = s, *end = s + len;
-    int a, b, c, y, m, d;
+    int a = 0, b = 0, c = 0, y, m, d;
     int na = read_digits(&p, 4, &a);
     if (na == 0 || p == end || (*p != '-' && *p != '/' && *p != '.'))
         return fail(why, why_len, SHAPE_REASON, 0, 0);

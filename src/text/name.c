@@ -7,6 +7,7 @@
  * reading of one name lives here; comparing names is in similarity.c.
  */
 #include "amnistia/text.h"
+#include "text_int.h"
 
 #include <string.h>
 #include <utf8proc.h>
@@ -51,15 +52,13 @@ struct tokens {
  * A particle with nothing after it stays a token of its own. Tokens past MAX_TOKENS are
  * joined into the last one, so no word is ever lost.
  */
-static void tokenize(const char *s, size_t len, struct am_arena *arena, struct tokens *out)
+static void tokenize(const char *s, size_t len, struct am_buf *norm, struct am_arena *arena,
+                     struct tokens *out)
 {
     out->n = 0;
-    struct am_buf raw, norm;
-    am_buf_init(&raw);
-    am_buf_init(&norm);
-    am_buf_add(&raw, s, len);
-    am_name_normalize(raw.ptr, &norm);
-    const char *p = norm.ptr, *end = norm.ptr + norm.len;
+    am_buf_reset(norm);
+    am__text_normalize_n(s, len, norm);
+    const char *p = norm->ptr, *end = norm->ptr + norm->len;
     while (p < end) {
         const char *start = p;
         const char *w = p;
@@ -83,8 +82,6 @@ static void tokenize(const char *s, size_t len, struct am_arena *arena, struct t
         }
         p = stop < end ? stop + 1 : end;
     }
-    am_buf_release(&raw);
-    am_buf_release(&norm);
 }
 
 /* "de X": the plain particle "de" and exactly one word — the shape of a married name. */
@@ -162,20 +159,9 @@ static enum word_class classify(const char *s, size_t n)
             lower++;
     }
     if (lower) {
-        if (upper == 0) {
-            struct am_buf b;
-            am_buf_init(&b);
-            am_buf_add(&b, s, n);
-            struct am_buf norm;
-            am_buf_init(&norm);
-            am_name_normalize(b.ptr, &norm);
-            int particle = particle_word(norm.ptr, norm.len) ||
-                           particle_continuation(norm.ptr, norm.len);
-            am_buf_release(&b);
-            am_buf_release(&norm);
-            if (particle)
-                return W_PARTICLE;
-        }
+        /* Particles are plain ASCII, so a lower-case word is compared as it stands. */
+        if (upper == 0 && (particle_word(s, n) || particle_continuation(s, n)))
+            return W_PARTICLE;
         return W_MIXED;
     }
     if (upper == 1)
@@ -253,11 +239,11 @@ static int case_split(const char *s, size_t *cut, int *surnames_first)
 
 /* Given names in g, surnames (maybe with a married "de X") in sn. */
 static void from_parts(const char *g, size_t gn, const char *sn, size_t snn,
-                       struct am_arena *arena, struct am_name *out)
+                       struct am_buf *norm, struct am_arena *arena, struct am_name *out)
 {
     struct tokens tg, ts;
-    tokenize(g, gn, arena, &tg);
-    tokenize(sn, snn, arena, &ts);
+    tokenize(g, gn, norm, arena, &tg);
+    tokenize(sn, snn, norm, arena, &ts);
     out->married = take_married(&ts, 1);
     out->n_given = fill(out->given, &tg, 0, tg.n, arena);
     out->n_surnames = fill(out->surnames, &ts, 0, ts.n, arena);
@@ -297,18 +283,23 @@ void am_name_parse(const char *full_name, enum am_name_order hint, struct am_are
     out->order = order;
     out->order_why = why;
 
+    /* One scratch buffer for the whole parse; tokens are copied into the arena. */
+    struct am_buf norm;
+    am_buf_init(&norm);
     if (have_cut) {
         const char *a = full_name, *b = full_name + cut + (comma ? 1 : 0);
         size_t an = cut, bn = len - (size_t)(b - full_name);
         if (order == AM_ORDER_SURNAMES_FIRST)
-            from_parts(b, bn, a, an, arena, out);
+            from_parts(b, bn, a, an, &norm, arena, out);
         else
-            from_parts(a, an, b, bn, arena, out);
+            from_parts(a, an, b, bn, &norm, arena, out);
+        am_buf_release(&norm);
         return;
     }
 
     struct tokens t;
-    tokenize(full_name, len, arena, &t);
+    tokenize(full_name, len, &norm, arena, &t);
+    am_buf_release(&norm);
     if (order == AM_ORDER_SURNAMES_FIRST) {
         /* "GONZALEZ PEREZ MARIA JOSE": two surnames when four or more tokens, else one;
          * a "de X" right after them is the married name. */
@@ -339,7 +330,10 @@ void am_name_parse_split(const char *given_names, const char *surnames, struct a
         given_names = "";
     if (!surnames)
         surnames = "";
-    from_parts(given_names, strlen(given_names), surnames, strlen(surnames), arena, out);
+    struct am_buf norm;
+    am_buf_init(&norm);
+    from_parts(given_names, strlen(given_names), surnames, strlen(surnames), &norm, arena, out);
+    am_buf_release(&norm);
     out->order = AM_ORDER_UNKNOWN;
     out->order_why = "separate columns";
 }

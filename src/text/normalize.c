@@ -7,6 +7,7 @@
  * every record of every list passes through here.
  */
 #include "amnistia/text.h"
+#include "text_int.h"
 
 #include <string.h>
 #include <utf8proc.h>
@@ -104,12 +105,27 @@ static void put_code_point(struct writer *w, utf8proc_int32_t cp)
     }
 }
 
+/*
+ * U+00C0..U+00FF (the second byte after 0xC3) folded to one ASCII letter, for the
+ * accented letters Spanish uses; 0 sends the character through utf8proc. The answers
+ * are the ones utf8proc gives (tests/text checks each one against it).
+ */
+static const char latin1_fold[64] = {
+    'a', 'a', 'a', 'a', 'a', 'a', 0,   'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', /* C0 */
+    0,   'n', 'o', 'o', 'o', 'o', 'o', 0,   0,   'u', 'u', 'u', 'u', 'y', 0,   0,   /* D0 */
+    'a', 'a', 'a', 'a', 'a', 'a', 0,   'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', /* E0 */
+    0,   'n', 'o', 'o', 'o', 'o', 'o', 0,   0,   'u', 'u', 'u', 'u', 'y', 0,   'y', /* F0 */
+};
+
 void am_name_normalize(const char *s, struct am_buf *out)
 {
-    if (!s)
-        return;
+    if (s)
+        am__text_normalize_n(s, strlen(s), out);
+}
+
+void am__text_normalize_n(const char *s, size_t len, struct am_buf *out)
+{
     const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
     const unsigned char *end = p + len;
     /* ASCII writes at most one byte per input byte (a separator replaces one); each
      * non-ASCII character re-reserves room below before it writes. */
@@ -118,6 +134,11 @@ void am_name_normalize(const char *s, struct am_buf *out)
     while (p < end) {
         if (*p < 0x80) {
             put_ascii(&w, *p++);
+            continue;
+        }
+        if (*p == 0xC3 && end - p >= 2 && (p[1] & 0xC0) == 0x80 && latin1_fold[p[1] & 0x3F]) {
+            put_word_byte(&w, latin1_fold[p[1] & 0x3F]);
+            p += 2;
             continue;
         }
         utf8proc_int32_t cp;

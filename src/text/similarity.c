@@ -13,23 +13,83 @@
 
 #define AM__SHORT 128
 
-double am_jaro_winkler(const char *a, const char *b)
+/* Winkler's boost for a common prefix of up to four bytes, scale 0.1, applied above 0.7
+ * as Winkler (1990) did. */
+static double winkler(double sim, const char *a, const char *b, size_t la)
 {
-    if (!a)
-        a = "";
-    if (!b)
-        b = "";
-    size_t la = strlen(a), lb = strlen(b);
+    if (sim > 0.7) {
+        size_t p = 0;
+        while (p < 4 && p < la && a[p] == b[p])
+            p++;
+        sim += (double)p * 0.1 * (1.0 - sim);
+    }
+    return sim;
+}
+
+/*
+ * Jaro for b of at most 64 bytes, bit-parallel: pos[c] holds the positions of byte c in
+ * b, so each byte of a finds its first unmatched partner in the window with one mask
+ * and a count of trailing zeros. The same matches as the textbook scan, in the same
+ * order. pos is thread-local and left all zero after each call.
+ */
+static _Thread_local uint64_t pos[256];
+
+static double jaro_short(const unsigned char *a, size_t la, const unsigned char *b, size_t lb)
+{
+    for (size_t j = 0; j < lb; j++)
+        pos[b[j]] |= UINT64_C(1) << j;
+    size_t window = lb / 2;
+    window = window ? window - 1 : 0;
+    uint64_t flagged_b = 0, flagged_a = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < la; i++) {
+        size_t lo = i > window ? i - window : 0;
+        size_t hi = i + window + 1 < lb ? i + window + 1 : lb;
+        if (lo >= hi)
+            continue;
+        uint64_t win = (hi == 64 ? ~UINT64_C(0) : (UINT64_C(1) << hi) - 1) &
+                       ~((UINT64_C(1) << lo) - 1);
+        uint64_t cand = pos[a[i]] & ~flagged_b & win;
+        if (cand) {
+            flagged_b |= cand & (~cand + 1);
+            flagged_a |= UINT64_C(1) << i;
+            m++;
+        }
+    }
+    for (size_t j = 0; j < lb; j++)
+        pos[b[j]] = 0;
+    if (!m)
+        return 0.0;
+    size_t t = 0;
+    uint64_t fa = flagged_a, fb = flagged_b;
+    while (fa) {
+        int i = __builtin_ctzll(fa), j = __builtin_ctzll(fb);
+        t += a[i] != b[j];
+        fa &= fa - 1;
+        fb &= fb - 1;
+    }
+    double md = (double)m;
+    return (md / (double)la + md / (double)lb + (md - (double)(t / 2)) / md) / 3.0;
+}
+
+/* Jaro-Winkler over a[0..la) and b[0..lb): what the token-set measure calls on spans. */
+static double jaro_winkler_n(const char *a, size_t la, const char *b, size_t lb)
+{
     if (la == 0 && lb == 0)
         return 1.0;
     if (la == 0 || lb == 0)
         return 0.0;
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
     if (la > lb) { /* a is the shorter */
         const char *t = a;
         a = b, b = t;
         size_t tl = la;
         la = lb, lb = tl;
     }
+    if (lb <= 64)
+        return winkler(jaro_short((const unsigned char *)a, la, (const unsigned char *)b, lb),
+                       a, b, la);
     unsigned char stack_flags[2 * AM__SHORT];
     unsigned char *fa = stack_flags, *fb = stack_flags + AM__SHORT;
     unsigned char *heap = NULL;
@@ -67,17 +127,18 @@ double am_jaro_winkler(const char *a, const char *b)
         }
         double md = (double)m;
         sim = (md / (double)la + md / (double)lb + (md - (double)(t / 2)) / md) / 3.0;
-        /* Winkler's boost for a common prefix of up to four bytes, scale 0.1, applied
-         * above 0.7 as Winkler (1990) did. */
-        if (sim > 0.7) {
-            size_t p = 0;
-            while (p < 4 && p < la && a[p] == b[p])
-                p++;
-            sim += (double)p * 0.1 * (1.0 - sim);
-        }
     }
     am_free(heap);
-    return sim;
+    return winkler(sim, a, b, la);
+}
+
+double am_jaro_winkler(const char *a, const char *b)
+{
+    if (!a)
+        a = "";
+    if (!b)
+        b = "";
+    return jaro_winkler_n(a, strlen(a), b, strlen(b));
 }
 
 int am_damerau_levenshtein(const char *a, const char *b)
@@ -169,16 +230,11 @@ static int split(const char *s, struct span *v)
     return n;
 }
 
-/* Jaro-Winkler over two spans, through a stack copy (tokens are short). */
 static double span_jw(struct span x, struct span y)
 {
-    char bx[AM__SHORT + 1], by[AM__SHORT + 1];
-    size_t nx = x.n < AM__SHORT ? x.n : AM__SHORT, ny = y.n < AM__SHORT ? y.n : AM__SHORT;
-    memcpy(bx, x.s, nx);
-    bx[nx] = 0;
-    memcpy(by, y.s, ny);
-    by[ny] = 0;
-    return am_jaro_winkler(bx, by);
+    if (x.n == y.n && memcmp(x.s, y.s, x.n) == 0)
+        return 1.0;
+    return jaro_winkler_n(x.s, x.n, y.s, y.n);
 }
 
 double am_token_set_similarity(const char *a, const char *b)

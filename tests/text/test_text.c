@@ -12,6 +12,9 @@
 
 #include "amnistia/text.h"
 
+#include <stdlib.h>
+#include <utf8proc.h>
+
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- encodings ----------------------------------------------------------------------- */
@@ -803,6 +806,136 @@ static void test_nickname(void **state)
     assert_null(am_nickname_canonical("Pepe")); /* callers pass normalised tokens */
 }
 
+/* The Latin-1 fast path of am_name_normalize gives what utf8proc gives, letter by letter. */
+static void test_normalize_latin1_matches_utf8proc(void **state)
+{
+    (void)state;
+    struct am_buf b;
+    am_buf_init(&b);
+    for (int cp = 0xC0; cp <= 0xFF; cp++) {
+        char in[3] = {(char)(0xC0 | (cp >> 6)), (char)(0x80 | (cp & 0x3F)), 0};
+        am_buf_reset(&b);
+        am_name_normalize(in, &b);
+        utf8proc_uint8_t *mapped = NULL;
+        utf8proc_ssize_t n = utf8proc_map(
+            (const utf8proc_uint8_t *)in, 2, &mapped,
+            UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                UTF8PROC_LUMP | UTF8PROC_IGNORE);
+        assert_true(n >= 0);
+        /* A symbol (× ÷) maps to a non-letter, which normalisation drops. */
+        int letters = 1;
+        utf8proc_int32_t c;
+        for (utf8proc_ssize_t k = 0, step; k < n; k += step) {
+            step = utf8proc_iterate(mapped + k, n - k, &c);
+            assert_true(step > 0);
+            utf8proc_category_t cat = utf8proc_category(c);
+            letters &= cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+        }
+        const char *want = letters ? (const char *)mapped : "";
+        if (strcmp(b.ptr, want) != 0)
+            fail_msg("U+%04X: got \"%s\", utf8proc says \"%s\"", cp, b.ptr, want);
+        free(mapped);
+    }
+    am_buf_release(&b);
+}
+
+/* Textbook Jaro-Winkler, the definition the fast paths must agree with. */
+static double reference_jw(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (!la && !lb)
+        return 1.0;
+    if (!la || !lb)
+        return 0.0;
+    size_t longer = la > lb ? la : lb;
+    size_t window = longer / 2 ? longer / 2 - 1 : 0;
+    char fa[512] = {0}, fb[512] = {0};
+    const char *s = la <= lb ? a : b, *l = la <= lb ? b : a;
+    size_t ls = la <= lb ? la : lb, ll = longer;
+    size_t m = 0;
+    for (size_t i = 0; i < ls; i++)
+        for (size_t j = i > window ? i - window : 0; j < ll && j <= i + window; j++)
+            if (!fb[j] && s[i] == l[j]) {
+                fa[i] = fb[j] = 1;
+                m++;
+                break;
+            }
+    if (!m)
+        return 0.0;
+    size_t t = 0;
+    for (size_t i = 0, j = 0; i < ls; i++) {
+        if (!fa[i])
+            continue;
+        while (!fb[j])
+            j++;
+        t += s[i] != l[j++];
+    }
+    double md = (double)m;
+    double jaro = (md / (double)ls + md / (double)ll + (md - (double)(t / 2)) / md) / 3.0;
+    size_t p = 0;
+    while (p < 4 && p < ls && s[p] == l[p])
+        p++;
+    return jaro > 0.7 ? jaro + (double)p * 0.1 * (1.0 - jaro) : jaro;
+}
+
+/* Textbook optimal string alignment over a full matrix. */
+static int reference_osa(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    static int d[301][301];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int v = d[i - 1][j] + 1, c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (c < v)
+                v = c;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+/* Random strings over a small alphabet (many matches and transpositions), both sides of
+ * the 64-byte bit-parallel path and of the 128-byte stack limit. */
+static void test_similarity_matches_reference(void **state)
+{
+    (void)state;
+    uint64_t rng = 0x9E3779B97F4A7C15u;
+    char a[300], b[300];
+    for (int round = 0; round < 10000; round++) {
+        size_t la, lb;
+        size_t cap = round % 10 == 0 ? 299 : round % 3 == 0 ? 90 : 20;
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        la = (rng >> 33) % (cap + 1);
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        lb = (rng >> 33) % (cap + 1);
+        for (size_t i = 0; i < la; i++) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            a[i] = (char)("abcde\xC3\xB1"[(rng >> 40) % 7]);
+        }
+        for (size_t i = 0; i < lb; i++) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            b[i] = (char)("abcde\xC3\xB1"[(rng >> 40) % 7]);
+        }
+        a[la] = b[lb] = 0;
+        double got = am_jaro_winkler(a, b), want = reference_jw(a, b);
+        if (got < want - 1e-12 || got > want + 1e-12)
+            fail_msg("jw(\"%s\", \"%s\") = %.15f, reference %.15f", a, b, got, want);
+        if (round % 4 == 0) {
+            int d = am_damerau_levenshtein(a, b), e = reference_osa(a, b);
+            if (d != e)
+                fail_msg("osa(\"%s\", \"%s\") = %d, reference %d", a, b, d, e);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -815,6 +948,8 @@ int main(void)
         cmocka_unit_test(test_phonetic_key),    cmocka_unit_test(test_jaro_winkler),
         cmocka_unit_test(test_damerau_levenshtein), cmocka_unit_test(test_token_set_similarity),
         cmocka_unit_test(test_nickname),
+        cmocka_unit_test(test_normalize_latin1_matches_utf8proc),
+        cmocka_unit_test(test_similarity_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
