@@ -10,15 +10,18 @@ N=${2:-1000000}
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/synth-bench-XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 if command -v /usr/bin/time >/dev/null 2>&1; then
-    /usr/bin/time -f "%e %M" -o "$OUT.time" "$AM" synth --seed 1 --people "$N" --out "$OUT/d" >/dev/null
-    read -r secs kb <"$OUT.time"
+    /usr/bin/time -f "%e %M %U %S" -o "$OUT.time" "$AM" synth --seed 1 --people "$N" --out "$OUT/d" >/dev/null
+    read -r secs kb usr sys <"$OUT.time"
     rm -f "$OUT.time"
 else
     start=$(date +%s.%N)
     "$AM" synth --seed 1 --people "$N" --out "$OUT/d" >/dev/null
     secs=$(echo "$(date +%s.%N) - $start" | bc)
     kb=0
+    usr=?
+    sys=?
 fi
 rows=$(cat "$OUT"/d/ngo.csv "$OUT"/d/family.csv "$OUT"/d/press.csv "$OUT"/d/official.csv | wc -l)
 mb=$(du -sm "$OUT/d" | cut -f1)
-echo "synth: $N people, $((rows - 4)) list rows, ${mb} MB written in ${secs} s (peak memory $((kb / 1024)) MiB)"
+echo "synth: $N people, $((rows - 4)) list rows, ${mb} MB written in ${secs} s wall" \
+     "(${usr} s user, ${sys} s system; peak memory $((kb / 1024)) MiB)"

@@ -98,6 +98,12 @@ void am__link_cluster(const struct am__link_cluster_in *in, struct am__link_clus
     for (size_t i = 0; i < n; i++)
         plain[i] = find(plain, (uint32_t)i);
 
+    /* A component a human joined records of is trusted as a whole: only human
+     * "different" decisions split it, not conflicts found by comparison. */
+    uint8_t *human = am_calloc(n ? n : 1, 1);
+    for (size_t k = 0; k < in->n_must; k++)
+        human[plain[in->must[k][0]]] = 1;
+
     /* Pairs that must stay apart, inside one component (and not already joined by a
      * human "same"). */
     AM_VEC(struct conflict) conf = {0};
@@ -111,7 +117,7 @@ void am__link_cluster(const struct am__link_cluster_in *in, struct am__link_clus
     for (size_t k = 0; k < in->n_cannot; k++)
         ADD_CONFLICT(in->cannot[k][0], in->cannot[k][1]);
     for (size_t k = 0; k < in->n_pairs; k++)
-        if (in->pairs[k].pattern & AM__LINK_CONFLICT_BIT)
+        if ((in->pairs[k].pattern & AM__LINK_CONFLICT_BIT) && !human[plain[in->pairs[k].a]])
             ADD_CONFLICT(in->pairs[k].a, in->pairs[k].b);
     if (in->conflict) {
         /* Components of 3 to CHECK_SIZE records: every pair, compared or not. */
@@ -130,7 +136,7 @@ void am__link_cluster(const struct am__link_cluster_in *in, struct am__link_clus
         for (size_t i = 0; i < n; i++)
             members[start[plain[i]] + fill[plain[i]]++] = (uint32_t)i;
         for (size_t c = 0; c < n; c++) {
-            if (size[c] < 3 || size[c] > AM__LINK_CHECK_SIZE)
+            if (size[c] < 3 || size[c] > AM__LINK_CHECK_SIZE || human[c])
                 continue;
             const uint32_t *m = members + start[c];
             for (uint32_t x = 0; x < size[c]; x++)
@@ -192,6 +198,7 @@ void am__link_cluster(const struct am__link_cluster_in *in, struct am__link_clus
     /* Union by smaller index makes the root the smallest member: the label. */
     AM_VEC_FREE(&edges);
     AM_VEC_FREE(&conf);
+    am_free(human);
     am_free(must);
     am_free(plain);
 }

@@ -77,14 +77,68 @@ static int token_match(const struct am__link_records *r, uint32_t a, uint32_t b)
     return am_damerau_levenshtein(sa, sb) <= 1;
 }
 
-static int cmp_given(const struct am__link_records *r, uint32_t a, uint32_t b)
+/* One reading of a record's name: given names, surnames and the married name. A name
+ * like "GUSTAVO LANDAETA AZUAJE" (three words, no comma, no case hint) has two readings:
+ * two given names and one surname, or one given name and two surnames. */
+struct view {
+    uint32_t g[AM__LINK_NGIVEN];
+    int ng;
+    uint32_t s[2];
+    int ns;
+    uint32_t married;
+};
+
+static void view_of(const struct am__link_records *r, uint32_t i, int alt, struct view *v)
 {
-    int na = r->n_given[a], nb = r->n_given[b];
+    memset(v, 0, sizeof(*v));
+    if (!alt) {
+        v->ng = r->n_given[i];
+        memcpy(v->g, r->given[i], sizeof(v->g));
+        v->ns = r->n_sur[i];
+        v->s[0] = r->sur[i][0];
+        v->s[1] = r->sur[i][1];
+        v->married = r->sur[i][2];
+        return;
+    }
+    v->ng = 1;
+    v->g[0] = r->given[i][0];
+    v->ns = 2;
+    v->s[0] = r->given[i][1];
+    v->s[1] = r->sur[i][0];
+}
+
+/* Same tokens, in any order (at most three). */
+static int same_set(const uint32_t *a, int na, const uint32_t *b, int nb)
+{
+    if (na != nb || !na)
+        return 0;
+    uint32_t x[3], y[3];
+    memcpy(x, a, (size_t)na * sizeof(uint32_t));
+    memcpy(y, b, (size_t)nb * sizeof(uint32_t));
+    for (int i = 1; i < na; i++)
+        for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            uint32_t t = x[j];
+            x[j] = x[j - 1];
+            x[j - 1] = t;
+        }
+    for (int i = 1; i < nb; i++)
+        for (int j = i; j > 0 && y[j - 1] > y[j]; j--) {
+            uint32_t t = y[j];
+            y[j] = y[j - 1];
+            y[j - 1] = t;
+        }
+    return memcmp(x, y, (size_t)na * sizeof(uint32_t)) == 0;
+}
+
+static int cmp_given(const struct am__link_records *r, const struct view *va,
+                     const struct view *vb)
+{
+    int na = va->ng, nb = vb->ng;
     if (!na || !nb)
         return AM_LL_MISSING;
-    if (r->given_key[a] == r->given_key[b])
+    if (same_set(va->g, na, vb->g, nb))
         return AM_LL_EXACT;
-    const uint32_t *ga = r->given[a], *gb = r->given[b];
+    const uint32_t *ga = va->g, *gb = vb->g;
     /* Every name of the shorter side found in the other (exactly or by one typo). */
     const uint32_t *s = na <= nb ? ga : gb, *l = na <= nb ? gb : ga;
     int ns = na <= nb ? na : nb, nl = na <= nb ? nb : na;
@@ -112,35 +166,35 @@ static int cmp_given(const struct am__link_records *r, uint32_t a, uint32_t b)
     return AM_LL_DIFFERENT;
 }
 
-static int cmp_surnames(const struct am__link_records *r, uint32_t a, uint32_t b)
+static int cmp_surnames(const struct am__link_records *r, const struct view *va,
+                        const struct view *vb)
 {
-    int na = r->n_sur[a], nb = r->n_sur[b];
-    const uint32_t *sa = r->sur[a], *sb = r->sur[b];
-    int ma = sa[2] != 0, mb = sb[2] != 0;
+    int na = va->ns, nb = vb->ns;
+    int ma = va->married != 0, mb = vb->married != 0;
     if ((!na && !ma) || (!nb && !mb))
         return AM_LL_MISSING;
-    if (na && na == nb && r->sur_key[a] == r->sur_key[b] && (!ma || !mb || sa[2] == sb[2]))
+    if (same_set(va->s, na, vb->s, nb) && (!ma || !mb || va->married == vb->married))
         return AM_LL_EXACT;
     /* The side with fewer surnames (married name included on the other side). */
     int a_short = (na + ma) <= (nb + mb);
-    const uint32_t *s = a_short ? sa : sb, *l = a_short ? sb : sa;
-    int ns = a_short ? na : nb, nl = a_short ? nb : na;
+    const struct view *sv = a_short ? va : vb, *lv = a_short ? vb : va;
+    int ns = sv->ns, nl = lv->ns;
     uint32_t st[3];
     int k = 0;
     for (int i = 0; i < ns; i++)
-        st[k++] = s[i];
-    if (s[2])
-        st[k++] = s[2];
+        st[k++] = sv->s[i];
+    if (sv->married)
+        st[k++] = sv->married;
     int exact = 0, alike = 0, unmatched = 0;
     for (int i = 0; i < k; i++) {
         int best = 0;
         for (int j = 0; j < nl && best < 2; j++) {
-            int t = token_match(r, st[i], l[j]);
+            int t = token_match(r, st[i], lv->s[j]);
             if (t > best)
                 best = t;
         }
-        if (best < 2 && l[2]) {
-            int t = token_match(r, st[i], l[2]);
+        if (best < 2 && lv->married) {
+            int t = token_match(r, st[i], lv->married);
             if (t > best)
                 best = t;
         }
@@ -151,21 +205,45 @@ static int cmp_surnames(const struct am__link_records *r, uint32_t a, uint32_t b
         else
             unmatched++;
     }
-    /* A married name on the shorter side only counts when it is the one that matches. */
     if (!unmatched)
         return AM_LL_CLOSE;
-    if (s[2] && unmatched == 1 && exact + alike >= 1 && ns >= 1) {
+    if (sv->married && unmatched == 1 && ns >= 1 && nl <= 1) {
         /* "perez de gonzalez" vs "perez": the maiden surname matched, married absent. */
-        int maiden_ok = 0;
         for (int j = 0; j < nl; j++)
-            if (token_match(r, s[0], l[j]))
-                maiden_ok = 1;
-        if (maiden_ok && nl <= 1)
-            return AM_LL_CLOSE;
+            if (token_match(r, sv->s[0], lv->s[j]))
+                return AM_LL_CLOSE;
     }
     if (exact + alike >= 1)
         return AM_LL_FAR;
     return AM_LL_DIFFERENT;
+}
+
+/* Lower is better: how strongly a level says "same". */
+static const int level_rank[AM_LL__COUNT] = {0, 1, 2, 4, 3};
+
+/* Names under each reading of the two records; the best agreement wins (a list's
+ * ambiguous word order must not count against the pair). */
+static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg, int *ls)
+{
+    struct view va[2], vb[2];
+    int na = 1 + r->ambiguous[a], nb = 1 + r->ambiguous[b];
+    for (int x = 0; x < na; x++)
+        view_of(r, a, x, &va[x]);
+    for (int y = 0; y < nb; y++)
+        view_of(r, b, y, &vb[y]);
+    int best = 99;
+    for (int x = 0; x < na; x++)
+        for (int y = 0; y < nb; y++) {
+            int g = cmp_given(r, &va[x], &vb[y]), s = cmp_surnames(r, &va[x], &vb[y]);
+            int score = level_rank[g] + level_rank[s];
+            if (score < best) {
+                best = score;
+                *lg = g;
+                *ls = s;
+            }
+            if (best == 0)
+                return;
+        }
 }
 
 int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen)
@@ -247,8 +325,7 @@ static int cmp_place(const struct am__link_records *r, uint32_t a, uint32_t b)
 am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b)
 {
     int lv[AM_LF__COUNT];
-    lv[AM_LF_GIVEN] = cmp_given(r, a, b);
-    lv[AM_LF_SURNAMES] = cmp_surnames(r, a, b);
+    cmp_names(r, a, b, &lv[AM_LF_GIVEN], &lv[AM_LF_SURNAMES]);
     lv[AM_LF_CEDULA] = am__link_cmp_cedula(r->cedula[a], r->cedula_len[a], r->cedula[b],
                                            r->cedula_len[b]);
     lv[AM_LF_BIRTH] = am__link_cmp_birth(r->birth[a], r->birth[b]);

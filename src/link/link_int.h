@@ -43,6 +43,7 @@ struct am__link_records {
     uint8_t *n_given;
     uint32_t (*sur)[AM__LINK_NSUR]; /* [0],[1] surnames, [2] married name */
     uint8_t *n_sur;                 /* surnames without the married one */
+    uint8_t *ambiguous;    /* three words, order guessed: also read as 1 given + 2 surnames */
     uint32_t *given_key;   /* interned given names joined, for term frequency */
     uint32_t *sur_key;     /* interned surnames sorted and joined */
     uint32_t *cedula;      /* number, 0 when none */

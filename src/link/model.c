@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define U_SAMPLES 2000000ull
+#define U_SAMPLES 1000000ull
 #define FLOOR 1e-9
 
 static uint64_t splitmix(uint64_t *s)
@@ -248,9 +248,11 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
 double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
                           int field, int level, uint32_t a, uint32_t b)
 {
-    (void)b;
     if (level != AM_LL_EXACT)
         return 0;
+    /* The key of a record whose name was read without guessing. */
+    if (r->ambiguous[a] && !r->ambiguous[b])
+        a = b;
     uint32_t key;
     const struct am__link_keytab *k;
     double u;

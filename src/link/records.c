@@ -57,6 +57,7 @@ void am__link_records_release(struct am__link_records *r)
     am_free(r->n_given);
     am_free(r->sur);
     am_free(r->n_sur);
+    am_free(r->ambiguous);
     am_free(r->given_key);
     am_free(r->sur_key);
     am_free(r->cedula);
@@ -101,6 +102,7 @@ static void ensure(struct am__link_records *r)
     RESIZE(r->n_given, *cap);
     RESIZE(r->sur, *cap);
     RESIZE(r->n_sur, *cap);
+    RESIZE(r->ambiguous, *cap);
     RESIZE(r->given_key, *cap);
     RESIZE(r->sur_key, *cap);
     RESIZE(r->cedula, *cap);
@@ -299,6 +301,11 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
             r->sur[i][k++] = intern_token(r, nm.surnames[s]);
     r->n_sur[i] = (uint8_t)k;
     r->sur[i][2] = intern_token(r, nm.married);
+    /* "GUSTAVO LANDAETA AZUAJE": nothing said which words are surnames. */
+    r->ambiguous[i] = nm.order_why &&
+                      (strcmp(nm.order_why, "default") == 0 ||
+                       strcmp(nm.order_why, "mapping") == 0) &&
+                      r->n_given[i] == 2 && r->n_sur[i] == 1 && !r->sur[i][2];
 
     struct am_buf tmp;
     am_buf_init(&tmp);

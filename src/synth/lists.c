@@ -306,6 +306,13 @@ static void restyle(struct am_buf *t, int strip, int upper)
         am__synth_upper(t->ptr, t->len);
 }
 
+static void join2(struct am_buf *t, const char *a, const char *sep, const char *b)
+{
+    am_buf_adds(t, a);
+    am_buf_adds(t, sep);
+    am_buf_adds(t, b);
+}
+
 static const char *status_word(enum am_status s)
 {
     return am_status_name(s);
@@ -348,16 +355,19 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
         am_buf_reset(&id);
         switch (l) {
         case AM_SYNTH_NGO:
-            am_buf_addf(&id, "N%07zu", k + 1);
+            am_buf_addc(&id, 'N');
+            am__synth_add_uint(&id, k + 1, 7);
             break;
         case AM_SYNTH_FAMILY:
-            am_buf_addf(&id, "F%06zu", k + 1);
+            am_buf_addc(&id, 'F');
+            am__synth_add_uint(&id, k + 1, 6);
             break;
         case AM_SYNTH_PRESS:
-            am_buf_addf(&id, "P%06zu", k + 1);
+            am_buf_addc(&id, 'P');
+            am__synth_add_uint(&id, k + 1, 6);
             break;
         default:
-            am_buf_addf(&id, "%zu", k + 1);
+            am__synth_add_uint(&id, k + 1, 0);
         }
         am_buf_add_csv_field(b, id.ptr);
         am__synth_render_name(p, cat, &h, &r, &given, &sur);
@@ -427,9 +437,9 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
         } else if (l == AM_SYNTH_FAMILY) {
             am_buf_reset(&t);
             if (am__synth_chance(&r, 0.05))
-                am_buf_addf(&t, "%s, %s", sur.ptr, given.ptr);
+                join2(&t, sur.ptr, ", ", given.ptr);
             else
-                am_buf_addf(&t, "%s %s", given.ptr, sur.ptr);
+                join2(&t, given.ptr, " ", sur.ptr);
             field(b, t.ptr);
             am_buf_addc(b, ',');
             if (has_ced) {
@@ -457,7 +467,7 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
                                                             : "");
         } else if (l == AM_SYNTH_PRESS) {
             am_buf_reset(&t);
-            am_buf_addf(&t, "%s, %s", sur.ptr, given.ptr);
+            join2(&t, sur.ptr, ", ", given.ptr);
             field(b, t.ptr);
             am_buf_addc(b, ',');
             if (has_ced)
@@ -490,7 +500,7 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
             field(b, am__synth_sensitivity_names[p->sensitivity]);
         } else {
             am_buf_reset(&t);
-            am_buf_addf(&t, "%s %s", sur.ptr, given.ptr);
+            join2(&t, sur.ptr, " ", given.ptr);
             field(b, t.ptr);
             am_buf_addc(b, ',');
             if (has_ced)
@@ -516,14 +526,19 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
             field(b, t.ptr);
 
             am_buf_add_csv_field(&padding->buf, id.ptr);
-            am_buf_addf(&padding->buf, ",P%07u,", row->person + 1);
+            am_buf_adds(&padding->buf, ",P");
+            am__synth_add_uint(&padding->buf, row->person + 1u, 7);
+            am_buf_addc(&padding->buf, ',');
             am__synth_padding_reasons(ctx, p, row->dup, &padding->buf);
             am_buf_addc(&padding->buf, '\n');
         }
         am_buf_addc(b, '\n');
-        am_buf_addf(&links->buf, "%s,", am__synth_list_source[l]);
+        am_buf_adds(&links->buf, am__synth_list_source[l]);
+        am_buf_addc(&links->buf, ',');
         am_buf_add_csv_field(&links->buf, id.ptr);
-        am_buf_addf(&links->buf, ",P%07u\n", row->person + 1);
+        am_buf_adds(&links->buf, ",P");
+        am__synth_add_uint(&links->buf, row->person + 1u, 7);
+        am_buf_addc(&links->buf, '\n');
         if (am__synth_out_flush(o, 0, err) != 0 || am__synth_out_flush(links, 0, err) != 0 ||
             (padding && am__synth_out_flush(padding, 0, err) != 0))
             rc = -1;

@@ -13,7 +13,7 @@
 /* Per-list rates under the default profile; docs/synth.md prints the same table. */
 // clang-format off
 static const struct am__synth_habits default_habits[AM_SYNTH__LIST_COUNT] = {
-    /* accent upper dropg2 drops2 swap  typo  nick  marr  cedmis cedtr ceddig birth arrest shift dup   field */
+    /* accent upper dropg2 drops2 swap typo nick marr cedmis cedtr ceddig birth arrest shift dup field */
     {0.08, 0.05, 0.08, 0.06, 0.01, 0.03, 0.00, 0.30, 0.08, 0.010, 0.005, 0.20, 0.03, 0.02, 0.010, 0.05},
     {0.40, 0.10, 0.40, 0.45, 0.03, 0.08, 0.25, 0.50, 0.55, 0.030, 0.020, 0.85, 0.20, 0.10, 0.030, 0.30},
     {1.00, 1.00, 0.20, 0.15, 0.02, 0.05, 0.00, 0.20, 0.25, 0.040, 0.010, 1.00, 0.10, 0.05, 0.020, 0.15},
@@ -241,7 +241,18 @@ void am__synth_render_cedula(struct am_buf *out, char kind, uint32_t number, int
                              const struct am__synth_habits *h, struct am__synth_rng *r)
 {
     char d[16];
-    int n = snprintf(d, sizeof(d), "%u", number);
+    int n = 0;
+    {
+        char rev[16];
+        int k = 0;
+        do {
+            rev[k++] = (char)('0' + number % 10);
+            number /= 10;
+        } while (number && k < 15);
+        while (k)
+            d[n++] = rev[--k];
+        d[n] = 0;
+    }
     if (n >= 2 && am__synth_chance(r, h->ced_transpose)) {
         for (int tries = 0; tries < 6; tries++) {
             int k = (int)am__synth_below(r, (uint32_t)n - 1);
@@ -274,18 +285,44 @@ void am__synth_render_cedula(struct am_buf *out, char kind, uint32_t number, int
     }
 }
 
+void am__synth_add_uint(struct am_buf *out, uint64_t v, int width)
+{
+    char rev[24];
+    int k = 0;
+    do {
+        rev[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (k < width && k < 24)
+        rev[k++] = '0';
+    am_buf_grow(out, (size_t)k);
+    while (k)
+        out->ptr[out->len++] = rev[--k];
+    out->ptr[out->len] = 0;
+}
+
 void am__synth_render_date(struct am_buf *out, int32_t days, int format)
 {
     int y, m, d;
     am_civil_from_days(days, &y, &m, &d);
-    char s[16];
-    if (format == 1)
-        snprintf(s, sizeof(s), "%02d/%02d/%04d", d, m, y);
-    else if (format == 2)
-        snprintf(s, sizeof(s), "%02d-%02d-%04d", d, m, y);
-    else
-        snprintf(s, sizeof(s), "%04d-%02d-%02d", y, m, d);
-    am_buf_adds(out, s);
+    if (y < 0 || y > 9999) {
+        am_buf_adds(out, "0000-00-00");
+        return;
+    }
+    char sep = format == 1 ? '/' : '-';
+    if (format == 1 || format == 2) {
+        am__synth_add_uint(out, (uint64_t)d, 2);
+        am_buf_addc(out, sep);
+        am__synth_add_uint(out, (uint64_t)m, 2);
+        am_buf_addc(out, sep);
+        am__synth_add_uint(out, (uint64_t)y, 4);
+    } else {
+        am__synth_add_uint(out, (uint64_t)y, 4);
+        am_buf_addc(out, '-');
+        am__synth_add_uint(out, (uint64_t)m, 2);
+        am_buf_addc(out, '-');
+        am__synth_add_uint(out, (uint64_t)d, 2);
+    }
 }
 
 void am__synth_to_cp1252(struct am_buf *out, const char *s, size_t len)

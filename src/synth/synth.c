@@ -105,11 +105,16 @@ void am__synth_out_abandon(struct am__synth_out *o)
 
 static void add_date(struct am_buf *b, int32_t days)
 {
-    if (days) {
-        char s[11];
-        am_format_date(days, s);
-        am_buf_add(b, s, 10);
-    }
+    if (days)
+        am__synth_render_date(b, days, 0);
+}
+
+/* Appends s, after a ';' unless it is the first item (*n counts them). */
+static void sep_add(struct am_buf *b, int *n, const char *s)
+{
+    if ((*n)++)
+        am_buf_addc(b, ';');
+    am_buf_adds(b, s);
 }
 
 static void write_person(struct am__synth_ctx *ctx, size_t i, struct am_buf *b, struct am_buf *t)
@@ -118,7 +123,11 @@ static void write_person(struct am__synth_ctx *ctx, size_t i, struct am_buf *b, 
     const struct am__synth_catalog *cat = &ctx->cat;
     const struct am__synth_names *gt = p->sex == 'F' ? &cat->female : &cat->male;
     static const char *const kinds[] = {"political", "common", "never_detained"};
-    am_buf_addf(b, "P%07zu,%s,", i + 1, kinds[p->kind]);
+    am_buf_addc(b, 'P');
+    am__synth_add_uint(b, i + 1, 7);
+    am_buf_addc(b, ',');
+    am_buf_adds(b, kinds[p->kind]);
+    am_buf_addc(b, ',');
     am_buf_reset(t);
     am_buf_adds(t, gt->v[p->given[0]].text);
     if (p->given[1] != AM__SYNTH_NONE) {
@@ -138,15 +147,21 @@ static void write_person(struct am__synth_ctx *ctx, size_t i, struct am_buf *b, 
     if (p->married != AM__SYNTH_NONE)
         am_buf_add_csv_field(b, cat->surnames.v[p->married].text);
     am_buf_addc(b, ',');
-    if (p->cedula)
-        am_buf_addf(b, "%c%u", p->foreign ? 'E' : 'V', p->cedula);
+    if (p->cedula) {
+        am_buf_addc(b, p->foreign ? 'E' : 'V');
+        am__synth_add_uint(b, p->cedula, 0);
+    }
     am_buf_addc(b, ',');
     add_date(b, p->birth);
-    am_buf_addf(b, ",%c,%s,%d,%d,", p->sex, am__synth_nationality_names[p->nationality],
-                p->adolescent, (p->categories >> AM__CAT_MILITARY) & 1);
+    am_buf_addc(b, ',');
+    am_buf_addc(b, (char)p->sex);
+    am_buf_addc(b, ',');
+    am_buf_adds(b, am__synth_nationality_names[p->nationality]);
+    am_buf_adds(b, p->adolescent ? ",1," : ",0,");
+    am_buf_adds(b, (p->categories >> AM__CAT_MILITARY) & 1 ? "1," : "0,");
     for (int k = 0, n = 0; k < AM__SYNTH_N_CATEGORIES; k++)
         if (p->categories & (1u << k))
-            am_buf_addf(b, "%s%s", n++ ? ";" : "", am__synth_category_names[k]);
+            sep_add(b, &n, am__synth_category_names[k]);
     am_buf_addc(b, ',');
     am_buf_reset(t);
     for (int k = 0; k < p->n_charges; k++) {
@@ -159,9 +174,10 @@ static void write_person(struct am__synth_ctx *ctx, size_t i, struct am_buf *b, 
     unsigned cls = am__synth_charge_classes(p, cat);
     for (int k = 0, n = 0; k < AM__CL__COUNT; k++)
         if (cls & (1u << k))
-            am_buf_addf(b, "%s%s", n++ ? ";" : "", am__synth_class_names[k]);
+            sep_add(b, &n, am__synth_class_names[k]);
     int32_t arrest = am__synth_first_arrest(p);
-    am_buf_addf(b, ",%d,%d,", arrest != 0, am__synth_is_political(p, cat) && arrest != 0);
+    am_buf_adds(b, arrest ? ",1," : ",0,");
+    am_buf_adds(b, am__synth_is_political(p, cat) && arrest ? "1," : "0,");
     add_date(b, arrest);
     am_buf_addc(b, ',');
     am_buf_add_csv_field(b, cat->state[p->state].name);
@@ -173,7 +189,9 @@ static void write_person(struct am__synth_ctx *ctx, size_t i, struct am_buf *b, 
         am_buf_add_csv_field(b, cat->agency[p->agency]);
     int32_t since, released;
     enum am_status st = am__synth_status_at(p, ctx->dates.end, &since, &released);
-    am_buf_addf(b, ",%s,", am_status_name(st));
+    am_buf_addc(b, ',');
+    am_buf_adds(b, am_status_name(st));
+    am_buf_addc(b, ',');
     add_date(b, since);
     am_buf_addc(b, ',');
     add_date(b, released);
@@ -189,10 +207,12 @@ static void write_person(struct am__synth_ctx *ctx, size_t i, struct am_buf *b, 
             }
     }
     am_buf_add_csv_field(b, t->ptr);
-    am_buf_addf(b, ",%s,", am__synth_sensitivity_names[p->sensitivity]);
+    am_buf_addc(b, ',');
+    am_buf_adds(b, am__synth_sensitivity_names[p->sensitivity]);
+    am_buf_addc(b, ',');
     for (int l = 0, n = 0; l < AM_SYNTH__LIST_COUNT; l++)
         if (ctx->lists_of[i] & (1u << l))
-            am_buf_addf(b, "%s%s", n++ ? ";" : "", am__synth_list_source[l]);
+            sep_add(b, &n, am__synth_list_source[l]);
     am_buf_addc(b, '\n');
 }
 
@@ -289,8 +309,12 @@ int am_synth_run(const struct am_synth_options *opt, struct am_synth_summary *su
             write_person(&ctx, i, b, &t);
             const struct am__synth_person *p = &ctx.people[i];
             for (int e = 0; e < p->n_ev; e++) {
-                am_buf_addf(&out[O_EVENTS].buf, "P%07zu,%s,", i + 1,
-                            am_event_name((enum am_event_type)p->ev_type[e]));
+                struct am_buf *eb = &out[O_EVENTS].buf;
+                am_buf_addc(eb, 'P');
+                am__synth_add_uint(eb, i + 1, 7);
+                am_buf_addc(eb, ',');
+                am_buf_adds(eb, am_event_name((enum am_event_type)p->ev_type[e]));
+                am_buf_addc(eb, ',');
                 add_date(&out[O_EVENTS].buf, p->ev_date[e]);
                 am_buf_addc(&out[O_EVENTS].buf, '\n');
             }

@@ -236,6 +236,9 @@ size_t am__synth_typo(char *s, size_t len, struct am__synth_rng *rng);
  * 4 "V-12345678". Appends; errors (transposition, wrong digit) drawn from the habits. */
 void am__synth_render_cedula(struct am_buf *out, char kind, uint32_t number, int format,
                              const struct am__synth_habits *h, struct am__synth_rng *rng);
+/* Appends v in decimal, left-padded with zeros to width digits (0: no padding): the hot
+ * paths write millions of numbers, and vsnprintf was most of the run time. */
+void am__synth_add_uint(struct am_buf *out, uint64_t v, int width);
 /* Date formats: 0 ISO, 1 DD/MM/YYYY, 2 DD-MM-YYYY. */
 void am__synth_render_date(struct am_buf *out, int32_t days, int format);
 /* Appends UTF-8 s converted to Windows-1252 (every character the generator writes is in

@@ -289,10 +289,30 @@ int fx_list(struct fx_population *pop, struct am_store *store, const char *sourc
             ced[3] = t;
         }
         snprintf(birth, sizeof(birth), "%s", p->birth);
-        if (unif(&s) < error * 2)
+        double e = unif(&s);
+        if (e < error * 2)
             birth[0] = 0;
+        else if (e < error * 2.5) {
+            /* Day and month swapped (when that is still a date). */
+            if (birth[8] < '2' && !(birth[8] == '1' && birth[9] > '2')) {
+                char d0 = birth[8], d1 = birth[9];
+                birth[8] = birth[5];
+                birth[9] = birth[6];
+                birth[5] = d0;
+                birth[6] = d1;
+            }
+        } else if (e < error * 3)
+            birth[3] = birth[3] == '9' ? '8' : (char)(birth[3] + 1); /* year off */
         struct fx_rec r = {0};
-        if (unif(&s) < 0.5) {
+        double form = unif(&s);
+        if (form < 0.15) {
+            /* Upper case, one given name, no comma: which words are surnames is a guess. */
+            char u[200];
+            snprintf(full, sizeof(full), "%s %s", p->given1, sur);
+            strip_upper(full, u, sizeof(u));
+            snprintf(full, sizeof(full), "%s", u);
+            r.full = full;
+        } else if (form < 0.55) {
             /* Upper case without accents, surnames first with a comma. */
             char us[96], ug[96];
             strip_upper(sur, us, sizeof(us));
