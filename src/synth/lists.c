@@ -162,6 +162,12 @@ void am__synth_select(struct am__synth_ctx *ctx)
     for (int l = 0; l < AM_SYNTH__LIST_COUNT; l++)
         am__synth_habits_get((enum am_synth_list)l, ctx->profile, &h[l]);
 
+    /* NGOs are based in the capital region and document it best. */
+    int capital[32] = {0};
+    for (size_t s = 0; s < ctx->cat.n_state; s++)
+        capital[s] = strcmp(ctx->cat.state[s].name, "Distrito Capital") == 0 ||
+                     strcmp(ctx->cat.state[s].name, "Miranda") == 0;
+
     am__synth_rng_seed(&r, ctx->seed, 100);
     for (size_t i = 0; i < ctx->n; i++) {
         const struct am__synth_person *p = &ctx->people[i];
@@ -175,7 +181,7 @@ void am__synth_select(struct am__synth_ctx *ctx)
         if (p->kind == AM__K_POLITICAL && arrest && arrest <= d->as_of[AM_SYNTH_NGO]) {
             double x = 1.25 + 0.9 * z + 1.2 * high_profile(p) - 0.4 * military +
                        0.5 * p->adolescent + 0.2 * (p->sex == 'F') + 0.3 * (p->wave == AM__W_2024) -
-                       0.3 * (p->wave == AM__W_2014) + 0.3 * (p->state < 2);
+                       0.3 * (p->wave == AM__W_2014) + 0.3 * capital[p->state];
             in_ngo = am__synth_logit_chance(&r, x);
         } else if (p->kind == AM__K_NEVER && first_event_by(p, d->as_of[AM_SYNTH_NGO])) {
             in_ngo = am__synth_logit_chance(&r, -0.6 + 0.9 * z + 1.0 * high_profile(p));

@@ -955,6 +955,123 @@ static void test_render_name(void **state)
     am__synth_catalog_release(&cat);
 }
 
+/* ---- status and padding on hand-made persons ------------------------------------------ */
+
+static int32_t D(int y, int m, int d)
+{
+    return am_days_from_civil(y, m, d);
+}
+
+static void person_events(struct am__synth_person *p, int kind, const int *types,
+                          const int32_t *dates, int n)
+{
+    memset(p, 0, sizeof(*p));
+    p->kind = (uint8_t)kind;
+    p->sex = 'M';
+    for (int i = 0; i < n; i++) {
+        p->ev_type[i] = (uint8_t)types[i];
+        p->ev_date[i] = dates[i];
+    }
+    p->n_ev = (uint8_t)n;
+}
+
+static void test_status_and_reasons(void **state)
+{
+    (void)state;
+    struct am__synth_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__synth_catalog_load(&ctx.cat, &err), 0);
+    am__synth_dates_init(&ctx.dates);
+    uint8_t political = 0, homicide = 0;
+    for (size_t i = 0; i < ctx.cat.n_charge; i++) {
+        if (strcmp(ctx.cat.charge[i].text, "Terrorismo") == 0)
+            political = (uint8_t)i;
+        if (strcmp(ctx.cat.charge[i].text, "Homicidio intencional") == 0)
+            homicide = (uint8_t)i;
+    }
+    struct am_buf b;
+    am_buf_init(&b);
+    struct am__synth_person p;
+#define REASONS(dup, want)                                                                         \
+    do {                                                                                           \
+        am_buf_reset(&b);                                                                          \
+        am__synth_padding_reasons(&ctx, &p, dup, &b);                                              \
+        assert_string_equal(b.ptr, want);                                                          \
+    } while (0)
+
+    /* Held since 2024, released in the process window: genuine. */
+    int t1[] = {AM_EV_ARREST, AM_EV_INCOMMUNICADO, AM_EV_RELEASE_WITH_MEASURES};
+    int32_t d1[] = {D(2024, 8, 1), D(2024, 8, 2), D(2026, 3, 1)};
+    person_events(&p, AM__K_POLITICAL, t1, d1, 3);
+    p.n_charges = 1;
+    p.charges[0] = political;
+    REASONS(0, "genuine");
+    REASONS(1, "duplicate");
+    int32_t since, rel;
+    assert_int_equal(am__synth_status_at(&p, D(2024, 8, 1), &since, &rel), AM_STATUS_DETAINED);
+    assert_int_equal(since, D(2024, 8, 1));
+    assert_int_equal(rel, 0);
+    assert_true(am__synth_incommunicado_at(&p, D(2024, 9, 1)));
+    assert_false(am__synth_incommunicado_at(&p, D(2024, 8, 1)));
+    assert_int_equal(am__synth_status_at(&p, D(2026, 11, 1), &since, &rel),
+                     AM_STATUS_RELEASED_WITH_MEASURES);
+    assert_int_equal(rel, D(2026, 3, 1));
+    assert_int_equal(am__synth_status_at(&p, D(2020, 1, 1), &since, &rel), AM_STATUS_UNKNOWN);
+    assert_int_equal(am__synth_first_arrest(&p), D(2024, 8, 1));
+    assert_int_equal(am__synth_death(&p), 0);
+
+    /* Out under measures since 2017. */
+    int t2[] = {AM_EV_ARREST, AM_EV_RELEASE_WITH_MEASURES};
+    int32_t d2[] = {D(2017, 5, 1), D(2017, 5, 20)};
+    person_events(&p, AM__K_POLITICAL, t2, d2, 2);
+    p.n_charges = 1;
+    p.charges[0] = political;
+    REASONS(0, "released_earlier;under_measures");
+
+    /* Fully free before the process, and only a homicide charge. */
+    int t3[] = {AM_EV_ARREST, AM_EV_RELEASE};
+    int32_t d3[] = {D(2015, 5, 1), D(2019, 5, 20)};
+    person_events(&p, AM__K_COMMON, t3, d3, 2);
+    p.n_charges = 1;
+    p.charges[0] = homicide;
+    REASONS(0, "not_political;released_earlier");
+    REASONS(1, "not_political;released_earlier;duplicate");
+
+    /* Held before and after the window: listed as released, but still held. */
+    int t4[] = {AM_EV_ARREST, AM_EV_RELEASE_WITH_MEASURES};
+    int32_t d4[] = {D(2025, 5, 1), D(2026, 6, 20)};
+    person_events(&p, AM__K_POLITICAL, t4, d4, 2);
+    p.n_charges = 1;
+    p.charges[0] = political;
+    REASONS(0, "still_detained");
+
+    /* Died in custody before the list. */
+    int t5[] = {AM_EV_ARREST, AM_EV_DEATH};
+    int32_t d5[] = {D(2025, 5, 1), D(2026, 3, 1)};
+    person_events(&p, AM__K_POLITICAL, t5, d5, 2);
+    p.n_charges = 1;
+    p.charges[0] = political;
+    REASONS(0, "deceased");
+    assert_int_equal(am__synth_death(&p), D(2026, 3, 1));
+
+    /* Never detained: exiled, or nothing at all. */
+    int t6[] = {AM_EV_EXILE};
+    int32_t d6[] = {D(2018, 1, 1)};
+    person_events(&p, AM__K_NEVER, t6, d6, 1);
+    REASONS(0, "not_detained");
+    assert_int_equal(am__synth_status_at(&p, D(2026, 1, 1), NULL, NULL), AM_STATUS_EXILED);
+    person_events(&p, AM__K_NEVER, t6, d6, 0);
+    REASONS(1, "not_detained;duplicate");
+    assert_int_equal(am__synth_first_arrest(&p), 0);
+#undef REASONS
+    assert_string_equal(am__synth_status_es(AM_STATUS_HOUSE_ARREST, 'F'), "casa por cárcel");
+    assert_string_equal(am__synth_status_es(AM_STATUS_RELEASED_WITH_MEASURES, 'F'), "excarcelada");
+    assert_string_equal(am__synth_status_es(AM_STATUS_DETAINED, 'M'), "detenido");
+    am_buf_release(&b);
+    am__synth_catalog_release(&ctx.cat);
+}
+
 /* ---- errors ------------------------------------------------------------------------------ */
 
 static void test_usage_errors(void **state)
@@ -1128,7 +1245,8 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_bytes), cmocka_unit_test(test_rng_streams),
         cmocka_unit_test(test_strip_and_upper),      cmocka_unit_test(test_typo_is_one_edit),
         cmocka_unit_test(test_cedula_render),        cmocka_unit_test(test_render_name),
-        cmocka_unit_test(test_usage_errors),         cmocka_unit_test(test_bad_data_files),
+        cmocka_unit_test(test_status_and_reasons),   cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_bad_data_files),
     };
     const struct CMUnitTest on_runs[] = {
         cmocka_unit_test(test_shares),
