@@ -53,3 +53,14 @@ echo "(the same as a page: $DIR/reconcile.html)"
 step "the revolving door: arrests and releases per month, all sources (last 12 months)"
 "$AM" flow --by month --csv | tr -d '\r' | awk -F, '$2 == "all"' | tail -n 12 |
     awk -F, 'BEGIN { print "month    arrests  releases" } { printf "%-8s %7d %9d\n", $1, $3, $4 }'
+
+step "the amnesty laws (laws/*.law)"
+"$AM" laws check laws/anuncio-2026-01-30.law laws/ley-amnistia-2026.law \
+    laws/comite-madres-2026.law laws/ley-amnistia-2016.law
+
+step "whom the enacted law covers, excludes or leaves in doubt (summary)"
+"$AM" eligibility --law laws/ley-amnistia-2026.law > "$DIR/eligibility-2026.txt"
+sed -n '/^Summary/,$p' "$DIR/eligibility-2026.txt"
+
+step "the enacted law against the mothers' committee draft"
+"$AM" diff-laws laws/ley-amnistia-2026.law laws/comite-madres-2026.law

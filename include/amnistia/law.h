@@ -404,6 +404,16 @@ void am_law_diff_run(const struct am_law *a, const struct am_law *b,
 void am_law_diff_release(struct am_law_diff *d);
 
 /*
+ * Records the law (by the SHA-256 of its text) and every person's verdict on as_of in
+ * the tables law and verdict, in one transaction; a second run of the same text on the
+ * same date replaces its verdicts. status_filter as for am_law_diff_run. Writes the
+ * number of verdicts to *saved. AM_EDB on failure (nothing written).
+ */
+int am_law_verdicts_save(struct am_store *store, const struct am_law *law,
+                         const struct am_law_population *pop, int32_t as_of, int status_filter,
+                         int64_t *saved, struct am_err *err);
+
+/*
  * Records a reviewer fact (person_fact): a reviewer fact name with true, false or
  * uncertain, or act_date with a YYYY-MM-DD date. by and note are required. AM_EINPUT for
  * a bad fact or value, AM_ENOTFOUND for an unknown person.

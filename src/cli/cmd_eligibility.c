@@ -9,12 +9,13 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: amnistia eligibility --law FILE [--as-of DATE] [--status S] [--json|--csv]\n"
+    "usage: amnistia eligibility --law FILE [--as-of DATE] [--status S] [--save] [--json|--csv]\n"
     "\n"
     "Gives each person covered, excluded or needs_review under the law, with the rule,\n"
     "article and fact that decided (and the record and source of the fact). --as-of\n"
     "evaluates the registry as it stood on that day (default today); --status keeps only\n"
-    "people with that status. --json prints {law, as_of, persons[], summary[]}.\n";
+    "people with that status. --json prints {law, as_of, persons[], summary[]}. --save\n"
+    "also records the law's text and these verdicts in the registry (tables law, verdict).\n";
 
 static const char *status_name(int status)
 {
@@ -90,11 +91,13 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
     enum am_out_format fmt = AM_OUT_TABLE;
     const char *law_path = NULL;
     int32_t as_of = am_today();
-    int status = -1;
+    int status = -1, save = 0;
     for (int i = 1; i < argc; i++) {
         if (am_cli_format_flag(argv[i], &fmt))
             continue;
-        if (strcmp(argv[i], "--law") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "--save") == 0)
+            save = 1;
+        else if (strcmp(argv[i], "--law") == 0 && i + 1 < argc)
             law_path = argv[++i];
         else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc) {
             if (am_cli_as_of(argv[++i], usage, &as_of, err) != 0)
@@ -117,11 +120,19 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
     }
     struct am_law_population pop;
     int rc = am_law_population_load(store, as_of, &pop, err);
+    int64_t saved = 0;
+    if (rc == 0 && save && am_law_verdicts_save(store, law, &pop, as_of, status, &saved, err) != 0) {
+        am_law_population_release(&pop);
+        rc = -1;
+    }
     am_store_close(store);
     if (rc != 0) {
         am_law_free(law);
         return -1;
     }
+    if (save)
+        fprintf(stderr, "amnistia: saved %lld verdicts under %s\n", (long long)saved,
+                am_law_id(law));
     struct am_law_summary sum;
     am_law_summary_init(&sum);
     static const char *const cols[] = {"person_id", "name", "status", "outcome",
@@ -147,11 +158,10 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
             am_cli_all_reasons(law, p, &v, &reason);
         else
             am_cli_first_reason(law, p, &v, &reason);
-        const char *fact = NULL;
-        for (int k = 0; k < v.n && !fact; k++)
-            if (v.reasons[k].atom != 0xFFFF &&
-                (v.decider != 0 || v.reasons[k].role == AM_REASON_FAILED))
-                fact = am_law_fact_name(v.reasons[k].fact);
+        int pick = am_cli_pick_reason(&v);
+        const char *fact = v.n && v.reasons[pick].atom != 0xFFFF
+                               ? am_law_fact_name(v.reasons[pick].fact)
+                               : NULL;
         const char *cells[] = {id,
                                p->name,
                                status_name(p->facts.status),

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* amnistia event add PERSON TYPE DATE --source NAME [--detail TEXT]: one event by hand. */
+/*
+ * amnistia event add PERSON TYPE DATE --source NAME [--detail TEXT]: one event by hand,
+ * such as a court's decision on an amnesty request. The checks and the insert are in
+ * registry/event_add.c.
+ */
 #include "commands.h"
 
 #include "amnistia/registry.h"
@@ -9,9 +13,9 @@
 static const char usage[] =
     "usage: amnistia event add PERSON TYPE DATE --source NAME [--detail TEXT]\n"
     "\n"
-    "Adds a dated event to a person (e.g. amnesty_requested, amnesty_granted,\n"
-    "amnesty_denied, case_dismissed). DATE is YYYY-MM-DD. The source is created with\n"
-    "kind 'other' when the registry does not have it yet.\n";
+    "Adds a dated event to a person (by id or cedula), e.g. amnesty_requested,\n"
+    "amnesty_granted, amnesty_denied, case_dismissed. DATE is YYYY-MM-DD. The source is\n"
+    "created with kind 'other' when the registry does not have it yet.\n";
 
 int am_cmd_event(struct am_cli *cli, int argc, char **argv, struct am_err *err)
 {
@@ -35,15 +39,14 @@ int am_cmd_event(struct am_cli *cli, int argc, char **argv, struct am_err *err)
         return am_cli_usage_error(err, usage, "expected PERSON TYPE DATE");
     if (!source)
         return am_cli_usage_error(err, usage, "--source NAME is required");
-    int64_t person;
-    if (am_parse_int64(pos[0], &person) != 0 || person <= 0)
-        return am_cli_usage_error(err, usage, "PERSON is a person id, not '%s'", pos[0]);
     struct am_store *store = am_cli_open_store(cli, err);
     if (!store)
         return -1;
-    int64_t id;
+    int64_t person, id;
     int created;
-    int rc = am_registry_event_add(store, person, pos[1], pos[2], source, detail, &id, &created,
+    int rc = am_registry_find_person(store, pos[0], &person, err);
+    if (rc == 0)
+        rc = am_registry_event_add(store, person, pos[1], pos[2], source, detail, &id, &created,
                                    err);
     am_store_close(store);
     if (rc != 0)

@@ -7,6 +7,8 @@
 #include "commands.h"
 #include "law_cli.h"
 
+#include "amnistia/registry.h"
+
 #include <string.h>
 
 static const char usage[] =
@@ -33,9 +35,8 @@ int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err 
         else
             return am_cli_usage_error(err, usage, "unknown argument '%s'", argv[i]);
     }
-    int64_t person;
-    if (!person_arg || am_parse_int64(person_arg, &person) != 0)
-        return am_cli_usage_error(err, usage, "PERSON is a person id");
+    if (!person_arg)
+        return am_cli_usage_error(err, usage, "name the person (id or cedula)");
     if (!law_path)
         return am_cli_usage_error(err, usage, "--law FILE is required");
     struct am_law *law = am_cli_law_load(law_path, err);
@@ -43,7 +44,10 @@ int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err 
         return -1;
     struct am_store *store = am_cli_open_store(cli, err);
     struct am_law_population pop;
-    int rc = store ? am_law_population_load(store, as_of, &pop, err) : -1;
+    int64_t person = 0;
+    int rc = store ? am_registry_find_person(store, person_arg, &person, err) : -1;
+    if (rc == 0)
+        rc = am_law_population_load(store, as_of, &pop, err);
     am_store_close(store);
     if (rc != 0) {
         am_law_free(law);
@@ -58,7 +62,7 @@ int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err 
         struct am_buf b;
         am_buf_init(&b);
         am_law_explain(law, &p->facts, &v, &b);
-        fprintf(cli->out, "%s (%s)\n", p->name, "registry");
+        fprintf(cli->out, "%s\n", p->name);
         fwrite(b.ptr, 1, b.len, cli->out);
         for (size_t d = 0; v.outcome == AM_OUTCOME_COVERED && d < am_law_deadline_count(law); d++) {
             struct am_law_deadline_status s;

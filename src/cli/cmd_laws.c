@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* amnistia laws check FILE...: parses rule files and prints every problem found. */
+/*
+ * amnistia laws check FILE...: parses rule files and prints every problem found, with
+ * the line, a caret and a hint. It exits 2 when any file has an error.
+ */
 #include "commands.h"
 #include "law_cli.h"
 

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Helpers shared by the law commands: loading rule files, --as-of and --status. */
+/*
+ * Helpers shared by the law commands: loading a rule file with every diagnostic printed,
+ * parsing --as-of and --status, and choosing the reason a table row shows. No rule is
+ * decided here.
+ */
 #include "law_cli.h"
 
 #include <string.h>
@@ -52,19 +56,34 @@ int am_cli_status(const char *value, const char *usage, int *status, struct am_e
                               value ? value : "");
 }
 
-void am_cli_first_reason(const struct am_law *law, const struct am_law_person *p,
-                         const struct am_law_verdict *v, struct am_buf *out)
+int am_cli_pick_reason(const struct am_law_verdict *v)
 {
     /* The default says little by itself: show why the rule that would have decided
      * otherwise does not apply. */
-    int pick = 0;
     for (int i = 0; v->decider == 0 && i < v->n; i++)
-        if (v->reasons[i].role == AM_REASON_FAILED) {
-            pick = i;
+        if (v->reasons[i].role == AM_REASON_FAILED)
+            return i;
+    /* A rule that applies has one reason per condition: show the most telling one (an
+     * episode, a reviewer's mark, a charge), not the date window. */
+    int pick = 0, best = -1;
+    for (int i = 0; i < v->n; i++) {
+        const struct am_law_reason *r = &v->reasons[i];
+        if (r->rule != v->reasons[0].rule || r->role != v->reasons[0].role)
             break;
+        int score = r->episode >= 0 ? 3 : r->fact >= AM_FACT_REVIEWER ? 2 : r->charge >= 0 ? 1 : 0;
+        if (score > best) {
+            best = score;
+            pick = i;
         }
+    }
+    return pick;
+}
+
+void am_cli_first_reason(const struct am_law *law, const struct am_law_person *p,
+                         const struct am_law_verdict *v, struct am_buf *out)
+{
     if (v->n)
-        am_law_reason_text(law, &p->facts, &v->reasons[pick], out);
+        am_law_reason_text(law, &p->facts, &v->reasons[am_cli_pick_reason(v)], out);
 }
 
 void am_cli_all_reasons(const struct am_law *law, const struct am_law_person *p,

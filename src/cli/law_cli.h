@@ -16,8 +16,10 @@ struct am_law *am_cli_law_load(const char *path, struct am_err *err);
 int am_cli_as_of(const char *value, const char *usage, int32_t *days, struct am_err *err);
 /* Parses --status's value into an enum am_status; usage error when unknown. */
 int am_cli_status(const char *value, const char *usage, int *status, struct am_err *err);
-/* A person's one-line reason: the first reason (for the default: why the rule that
- * would have decided otherwise does not apply). */
+/* Which reason a one-line report shows: for the default, why the rule that would have
+ * decided otherwise does not apply; for a rule, its most telling condition. */
+int am_cli_pick_reason(const struct am_law_verdict *v);
+/* That reason's text. */
 void am_cli_first_reason(const struct am_law *law, const struct am_law_person *p,
                          const struct am_law_verdict *v, struct am_buf *out);
 /* Every reason, joined with " | " (for CSV). */

@@ -69,7 +69,7 @@ static uint8_t eval_atom(const struct am_law *law, const struct am__law_atom *a,
     }
     case AM__A_STATUS_IN:
         if (f->status != AM_STATUS_UNKNOWN)
-            v = (a->mask >> f->status) & 1 ? T : F;
+            v = f->status < 32 && ((a->mask >> f->status) & 1) ? T : F;
         break;
     case AM__A_CATEGORY_IN:
         if (f->categories)
@@ -81,8 +81,8 @@ static uint8_t eval_atom(const struct am_law *law, const struct am__law_atom *a,
         v = F;
         for (int i = 0; i < f->n_charges && i < AM_LAW_MAX_CHARGES; i++) {
             const struct am_law_charge *c = &f->charges[i];
-            int in = (a->mask >> c->cls) & 1;
-            if (c->cls == AM_CC_UNKNOWN || c->uncertain) {
+            int in = c->cls < 32 && ((a->mask >> c->cls) & 1);
+            if (c->cls >= AM_CC_UNKNOWN || c->uncertain) {
                 if (v == F) {
                     v = U;
                     *charge = (int8_t)i;
@@ -100,8 +100,8 @@ static uint8_t eval_atom(const struct am_law *law, const struct am__law_atom *a,
         v = T;
         for (int i = 0; i < f->n_charges && i < AM_LAW_MAX_CHARGES; i++) {
             const struct am_law_charge *c = &f->charges[i];
-            int in = (a->mask >> c->cls) & 1;
-            if (c->cls == AM_CC_UNKNOWN || c->uncertain) {
+            int in = c->cls < 32 && ((a->mask >> c->cls) & 1);
+            if (c->cls >= AM_CC_UNKNOWN || c->uncertain) {
                 if (v == T) {
                     v = U;
                     *charge = (int8_t)i;

@@ -282,7 +282,8 @@ static void explain_fact(struct am_buf *out, const struct am_law_facts *f, int f
 {
     am_buf_addf(out, "  %-26s ", am_law_fact_name(fact));
     add_value(out, f, fact, -1);
-    add_origin(out, origin_of(f, fact, -1));
+    if (fact != AM_FACT_AGE_AT_ARREST || am__law_age_at_arrest(f) >= 0)
+        add_origin(out, origin_of(f, fact, -1));
     am_buf_addc(out, '\n');
 }
 

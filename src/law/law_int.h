@@ -78,6 +78,8 @@ struct am__law_deadline {
 struct am_law {
     struct am_arena arena;
     const char *id, *title, *source, *note;
+    const char *text; /* the file as parsed, for the law table */
+    size_t text_len;
     int version;
     enum am_law_state state;
     int32_t published, in_force, assumed_in_force, struck_down;

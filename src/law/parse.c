@@ -867,6 +867,10 @@ static void episode_line(struct parser *p)
     }
     if (expect_end(p) != 0)
         return;
+    if (l->n >= 127) {
+        DIAG(p, label, "split the list in two `episodes` blocks", "more than 127 episodes in one list");
+        return;
+    }
     e.src = am_arena_strndup(&p->law->arena, start, (size_t)(end - start));
     if (l->n == 0)
         l->first = (uint16_t)p->episodes.n;
@@ -1428,6 +1432,8 @@ struct am_law *am_law_parse(const char *file, const char *text, size_t len,
         return NULL;
     }
     copy_out(&p);
+    law->text = am_arena_strndup(&law->arena, p.text, p.len);
+    law->text_len = p.len;
     parser_release(&p);
     return law;
 }

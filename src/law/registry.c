@@ -2,8 +2,8 @@
 /*
  * The registry side of laws: loads every person's facts with their provenance (record
  * and source) in a handful of queries, derives each status from events, and records
- * reviewer facts in person_fact (the table law/ owns). It reads the registry's tables
- * but writes only person_fact.
+ * reviewer facts in person_fact and saved verdicts in law and verdict (the tables law/
+ * owns). It reads the registry's tables but writes only its own.
  */
 #include "law_int.h"
 
@@ -11,61 +11,16 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- status from events (local fallback for am_status_derive) --------------------------- */
-
-static const uint8_t event_effect[] = {
-#define AM_X(e, s, effect, rank) effect,
-    AM_EVENT_TABLE(AM_X)
-#undef AM_X
-};
-static const uint8_t event_rank[] = {
-#define AM_X(e, s, effect, rank) rank,
-    AM_EVENT_TABLE(AM_X)
-#undef AM_X
-};
-
+/* One event as loaded, before it is handed to status derivation and deadlines. */
 struct ev_tmp {
     int64_t person_id;
     int type;
     int32_t date;
+    const char *date_text; /* YYYY-MM-DD or NULL, for am_status_derive_event */
     int64_t seq;
     int64_t record_id;
     const char *source;
 };
-
-/*
- * registry.h's rule (am_status_derive is not on main yet): the latest event with an
- * effect wins, by date, then rank, then seq; undated events count only when no event
- * with an effect is dated. Returns the index of the deciding event or -1.
- */
-static long derive_status(const struct ev_tmp *ev, size_t n, int *status, int *incommunicado)
-{
-    long best = -1;
-    int any_dated = 0;
-    for (size_t i = 0; i < n; i++)
-        if (event_effect[ev[i].type] != AM_STATUS_UNKNOWN && ev[i].date != AM_DATE_UNKNOWN)
-            any_dated = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (event_effect[ev[i].type] == AM_STATUS_UNKNOWN)
-            continue;
-        if (any_dated && ev[i].date == AM_DATE_UNKNOWN)
-            continue;
-        if (best < 0) {
-            best = (long)i;
-            continue;
-        }
-        const struct ev_tmp *b = &ev[best], *e = &ev[i];
-        int later = e->date != b->date ? e->date > b->date
-                    : event_rank[e->type] != event_rank[b->type]
-                        ? event_rank[e->type] > event_rank[b->type]
-                        : e->seq > b->seq;
-        if (later)
-            best = (long)i;
-    }
-    *status = best < 0 ? AM_STATUS_UNKNOWN : event_effect[ev[best].type];
-    *incommunicado = best >= 0 && *status == AM_STATUS_DETAINED && ev[best].type == AM_EV_INCOMMUNICADO;
-    return best;
-}
 
 /* ---- loading -------------------------------------------------------------------------------- */
 
@@ -169,8 +124,14 @@ static int load_events(struct am_store *store, struct am_law_population *pop, in
         int type = am__law_event_from_name(am_stmt_text(st, 1));
         if (type < 0)
             continue; /* not ours to judge: an unknown type changes no status */
-        struct ev_tmp e = {am_stmt_int64(st, 0), type, parse_date(am_stmt_text(st, 2)),
-                           am_stmt_int64(st, 5), am_stmt_int64(st, 3),
+        int32_t date = parse_date(am_stmt_text(st, 2));
+        struct ev_tmp e = {am_stmt_int64(st, 0),
+                           type,
+                           date,
+                           date == AM_DATE_UNKNOWN ? NULL
+                                                   : am_arena_strdup(&pop->arena, am_stmt_text(st, 2)),
+                           am_stmt_int64(st, 5),
+                           am_stmt_int64(st, 3),
                            am_arena_strdup(&pop->arena, am_stmt_text(st, 4))};
         if (e.date != AM_DATE_UNKNOWN && e.date > as_of)
             continue;
@@ -201,12 +162,18 @@ static int load_events(struct am_store *store, struct am_law_population *pop, in
                         origin(&pop->arena, ev.v[k].record_id, ev.v[k].source, "arrest event");
                 }
             }
-            int status, inc;
-            long best = derive_status(ev.v + i, j - i, &status, &inc);
+            /* registry/'s derivation (events after as_of were dropped above) */
+            struct am_event_fact *facts = am_arena_alloc(&pop->arena, (j - i) * sizeof(*facts));
+            for (size_t k = i; k < j; k++)
+                facts[k - i] = (struct am_event_fact){(enum am_event_type)ev.v[k].type,
+                                                      ev.v[k].date_text, ev.v[k].seq};
+            int inc = 0;
+            size_t best = (size_t)-1;
+            enum am_status status = am_status_derive_event(facts, j - i, NULL, &inc, &best);
             p->facts.status = (uint8_t)status;
             p->incommunicado = inc;
-            if (best >= 0) {
-                const struct ev_tmp *b = &ev.v[i + (size_t)best];
+            if (best != (size_t)-1) {
+                const struct ev_tmp *b = &ev.v[i + best];
                 p->origin[AM_FACT_STATUS] = origin(
                     &pop->arena, b->record_id, b->source,
                     am_arena_printf(&pop->arena, "derived from the %s event", am__law_event_name(b->type)));
@@ -293,7 +260,9 @@ int am_law_population_load(struct am_store *store, int32_t as_of, struct am_law_
         int cls = am_charge_class_from_name(am_stmt_text(st, 2));
         c->cls = (uint8_t)(cls < 0 ? AM_CC_UNKNOWN : cls);
         const char *cert = am_stmt_text(st, 3);
-        c->uncertain = cert && strcmp(cert, "uncertain") == 0;
+        /* The catalog writes "uncertain" or "uncertain (why)": the first word counts. */
+        c->uncertain = cert && strncmp(cert, "uncertain", 9) == 0 &&
+                       (cert[9] == '\0' || cert[9] == ' ' || cert[9] == '(');
         p->charge_origin[p->facts.n_charges] =
             origin(a, am_stmt_int64(st, 4), am_stmt_text(st, 5),
                    cls < 0 ? am_arena_printf(a, "class '%s' is not a charge class",
@@ -439,4 +408,92 @@ int am_law_fact_set(struct am_store *store, int64_t person_id, const char *fact,
         rc = -1;
     am_stmt_finalize(st);
     return rc;
+}
+
+/* ---- saved verdicts --------------------------------------------------------------------- */
+
+static int save_law(struct am_store *store, const struct am_law *law, int64_t *law_id,
+                    struct am_err *err)
+{
+    uint8_t digest[AM_SHA256_LEN];
+    char hex[2 * AM_SHA256_LEN + 1];
+    am_sha256(law->text, law->text_len, digest);
+    am_hex(digest, sizeof(digest), hex);
+    struct am_stmt *st = am_stmt_prepare(store, "SELECT id FROM law WHERE sha256 = ?", err);
+    int rc = st && am_stmt_bind_text(st, 1, hex, err) == 0 ? am_stmt_step(st, err) : -1;
+    if (rc == 1)
+        *law_id = am_stmt_int64(st, 0);
+    am_stmt_finalize(st);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    st = am_stmt_prepare(store,
+                         "INSERT INTO law (name, version, status, sha256, text) VALUES (?,?,?,?,?)",
+                         err);
+    rc = st && am_stmt_bind_text(st, 1, law->id, err) == 0 &&
+                 am_stmt_bind_int64(st, 2, law->version, err) == 0 &&
+                 am_stmt_bind_text(st, 3, am_law_state_name(law->state), err) == 0 &&
+                 am_stmt_bind_text(st, 4, hex, err) == 0 &&
+                 am_stmt_bind_text(st, 5, law->text, err) == 0
+             ? am_stmt_step(st, err)
+             : -1;
+    am_stmt_finalize(st);
+    if (rc < 0)
+        return -1;
+    *law_id = am_store_last_insert_id(store);
+    return 0;
+}
+
+int am_law_verdicts_save(struct am_store *store, const struct am_law *law,
+                         const struct am_law_population *pop, int32_t as_of, int status_filter,
+                         int64_t *saved, struct am_err *err)
+{
+    *saved = 0;
+    if (am_store_begin(store, err) != 0)
+        return -1;
+    int64_t law_id = 0;
+    struct am_stmt *st = NULL;
+    struct am_buf reasons;
+    am_buf_init(&reasons);
+    char day[11], at[32];
+    am_format_date(as_of, day);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int rc = save_law(store, law, &law_id, err);
+    if (rc == 0)
+        st = am_stmt_prepare(store,
+                             "INSERT OR REPLACE INTO verdict (law_id, person_id, as_of, outcome,"
+                             " rule, article, reasons, at) VALUES (?,?,?,?,?,?,?,?)",
+                             err);
+    if (!st)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < pop->n; i++) {
+        const struct am_law_person *p = &pop->v[i];
+        if (status_filter >= 0 && p->facts.status != status_filter)
+            continue;
+        struct am_law_verdict v;
+        am_law_eval(law, &p->facts, &v);
+        am_buf_reset(&reasons);
+        am_law_verdict_json(law, &p->facts, &v, &reasons);
+        am_stmt_reset(st);
+        if (am_stmt_bind_int64(st, 1, law_id, err) || am_stmt_bind_int64(st, 2, p->id, err) ||
+            am_stmt_bind_text(st, 3, day, err) ||
+            am_stmt_bind_text(st, 4, am_outcome_name(v.outcome), err) ||
+            am_stmt_bind_text(st, 5, am_law_rule_id(law, v.decider), err) ||
+            am_stmt_bind_text(st, 6, am_law_rule_cites(law, v.decider), err) ||
+            am_stmt_bind_text(st, 7, reasons.ptr, err) || am_stmt_bind_text(st, 8, at, err) ||
+            am_stmt_step(st, err) < 0)
+            rc = -1;
+        else
+            (*saved)++;
+    }
+    am_stmt_finalize(st);
+    am_buf_release(&reasons);
+    if (rc != 0 || am_store_commit(store, err) != 0) {
+        am_store_rollback(store);
+        *saved = 0;
+        return -1;
+    }
+    return 0;
 }

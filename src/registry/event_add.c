@@ -5,71 +5,30 @@
  * statuses and deadlines follow from it. Lists enter through import/, not here.
  */
 #include "amnistia/registry.h"
+#include "amnistia/text.h"
 
 #include <string.h>
-
-static const char *const event_names[] = {
-#define AM_X(e, s, effect, rank) s,
-    AM_EVENT_TABLE(AM_X)
-#undef AM_X
-};
-
-/* Strict YYYY-MM-DD (am_date_parse of text/ also takes DD/MM/YYYY; an event added by
- * hand has one spelling). Returns days or -1 with a reason. */
-static int strict_date(const char *s, int32_t *days, const char **why)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    *why = "expected YYYY-MM-DD";
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return -1;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12) {
-        *why = "the month does not exist";
-        return -1;
-    }
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap)) {
-        *why = "the day does not exist in that month";
-        return -1;
-    }
-    if (y < 1900) {
-        *why = "the year is before 1900";
-        return -1;
-    }
-    *days = am_days_from_civil(y, m, d);
-    if (*days > am_today()) {
-        *why = "the date is in the future";
-        return -1;
-    }
-    return 0;
-}
 
 int am_registry_event_add(struct am_store *store, int64_t person_id, const char *type,
                           const char *date, const char *source, const char *detail,
                           int64_t *event_id, int *source_created, struct am_err *err)
 {
-    int known = 0;
-    for (size_t i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
-        if (type && strcmp(type, event_names[i]) == 0)
-            known = 1;
-    if (!known) {
+    if (!type || am_event_from_name(type) < 0) {
         struct am_buf names;
         am_buf_init(&names);
-        for (size_t i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
-            am_buf_addf(&names, "%s%s", i ? ", " : "", event_names[i]);
+        for (int i = 0; i < AM__EVENT_COUNT; i++)
+            am_buf_addf(&names, "%s%s", i ? ", " : "", am_event_name((enum am_event_type)i));
         AM_FAIL(err, AM_EINPUT, "unknown event type '%s'; event types are %s", type ? type : "",
                 names.ptr);
         am_buf_release(&names);
         return -1;
     }
+    /* One spelling for a date typed by hand: YYYY-MM-DD, then text/'s checks (a real
+     * day, not in the future). */
     int32_t days;
-    const char *why;
-    if (strict_date(date, &days, &why) != 0)
+    char why[128] = "expected YYYY-MM-DD";
+    int iso = date && strlen(date) == 10 && date[4] == '-' && date[7] == '-';
+    if (!iso || am_date_parse(date, &days, why, sizeof(why)) != 0)
         return AM_FAIL(err, AM_EINPUT, "bad date '%s': %s", date ? date : "", why);
     if (!source || !*source)
         return AM_FAIL(err, AM_EINPUT, "an event needs its source; give --source NAME");

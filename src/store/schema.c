@@ -115,7 +115,28 @@ static const char *const migrations[] = {
     "  at TEXT NOT NULL,"              /* YYYY-MM-DDTHH:MM:SSZ */
     "  note TEXT NOT NULL"
     ") STRICT;"
-    "CREATE INDEX person_fact_person ON person_fact(person_id, fact);",
+    "CREATE INDEX person_fact_person ON person_fact(person_id, fact);"
+    /* Laws by the SHA-256 of their text, and the verdicts given under them on a date
+     * (`amnistia eligibility --save`), so that a list of verdicts can be cited later. */
+    "CREATE TABLE law ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('draft','enacted','struck_down')),"
+    "  sha256 TEXT NOT NULL UNIQUE,"
+    "  text TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE verdict ("
+    "  law_id INTEGER NOT NULL REFERENCES law(id),"
+    "  person_id INTEGER NOT NULL REFERENCES person(id),"
+    "  as_of TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('covered','excluded','needs_review')),"
+    "  rule TEXT NOT NULL, article TEXT NOT NULL,"
+    "  reasons TEXT NOT NULL,"          /* JSON array, as in eligibility --json */
+    "  at TEXT NOT NULL,"
+    "  PRIMARY KEY (law_id, person_id, as_of)"
+    ") STRICT;"
+    "CREATE INDEX verdict_person ON verdict(person_id);",
 };
 
 int am__store_migration_count(void) { return (int)(sizeof(migrations) / sizeof(migrations[0])); }

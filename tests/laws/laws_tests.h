@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The groups of test_laws: scenarios, parser errors, evaluator units, registry. */
+/*
+ * The groups of test_laws: scenarios, parser errors, evaluator units, registry. Each
+ * group returns the number of failed tests, as cmocka_run_group_tests does.
+ */
 #ifndef AMNISTIA_LAWS_TESTS_H
 #define AMNISTIA_LAWS_TESTS_H
 
@@ -12,5 +15,6 @@ int am_test_scenarios(void);
 int am_test_parse(void);
 int am_test_eval(void);
 int am_test_registry(void);
+int am_test_explain_cmd(void);
 
 #endif

@@ -111,6 +111,24 @@ expect 1 "eligibility without --law" -- "$A" eligibility
 expect 2 "eligibility with a bad law" -- "$A" eligibility --law "$work/bad.law"
 has "$work/err" "bad.law:9:8: error: unknown fact 'act_dat'" "bad law diagnostics"
 
+expect 0 "eligibility --save" -- "$A" eligibility --law "$L/ley-amnistia-2026.law" --save --csv
+has "$work/err" "amnistia: saved 3 verdicts under ley-amnistia-2026" "save message"
+expect 0 "eligibility --save again" -- "$A" eligibility --law "$L/ley-amnistia-2026.law" --save --status exiled
+n=$(sqlite3 "$db" "SELECT count(*) FROM law; SELECT count(*) FROM verdict; SELECT outcome || ' ' || rule FROM verdict WHERE person_id = 2" | tr '\n' ' ')
+[ "$n" = "1 3 excluded default " ] && ok || bad "saved verdicts (got $n)"
+
+# ---- the worked example of docs/laws.md stays true ----------------------------------------
+awk '/^## A worked example/{on=1} on && /^```$/{if (inb) exit; inb=1; next} inb{print}' \
+    "$src/docs/laws.md" >"$work/example.law"
+expect 2 "docs example as printed" -- "$A" laws check "$work/example.law"
+has "$work/err" "error: article 7 is cited but not declared" "docs example error"
+sed 's/^article 9 "Exclusiones"$/article 7 "Procedimiento"\n  > ...\narticle 9 "Exclusiones"/' \
+    "$work/example.law" >"$work/example-fixed.law"
+expect 0 "docs example fixed" -- "$A" laws check "$work/example-fixed.law"
+expect 0 "docs example evaluated" -- "$A" eligibility --law "$work/example-fixed.law" --json
+has "$work/out" '"person_id": 1, "name": "Ana Prueba", "status": "released_with_measures", "outcome": "covered", "rule": "political_in_episode", "article": "1, 8"' "docs example covered"
+has "$work/out" '"person_id": 2, "name": "Beto Ficticio", "status": "detained", "outcome": "excluded", "rule": "default", "article": "1, 8"' "docs example default"
+
 # ---- diff-laws ------------------------------------------------------------------------------
 expect 0 "diff-laws" -- "$A" diff-laws "$L/ley-amnistia-2026.law" "$L/comite-madres-2026.law"
 has "$work/out" "excluded                  1            0            0        1" "crosstab excluded row"
@@ -154,6 +172,28 @@ has "$work/err" "write true, false or uncertain" "bad value message"
 expect 1 "facts set without note" -- "$A" facts set 1 armed_action true --by r
 n=$(sqlite3 "$db" "SELECT count(*) FROM person_fact")
 [ "$n" = "1" ] && ok || bad "one reviewer fact written (got $n)"
+
+# ---- from a list file: import, then the laws ----------------------------------------------
+export AMNISTIA_DB=$work/imported.db
+cat >"$work/lista.csv" <<'CSV'
+full_name,cedula,arrest_date,facility,state,charges,categories,status,status_date
+Ana Sintética,V-11222333,2017-05-03,Ramo Verde,Miranda,Instigación pública,journalist,released_with_measures,2026-01-20
+Beto Ficticio,V-22333444,2015-05-03,Rodeo I,Miranda,Traición a la patria;Robo agravado,protester,detained,2026-01-05
+Carla Inventada,V-33444555,2019-04-30,Ramo Verde,Miranda,Rebelión militar,military,detained,2026-01-05
+Dario Supuesto,V-44555666,,,,delito inventado,,exiled,2020-01-01
+CSV
+expect 0 "import a list" -- "$A" import --source "ONG sintética" --kind ngo --as-of 2026-01-26 "$work/lista.csv"
+expect 0 "eligibility on the imported list" -- "$A" eligibility --law "$L/ley-amnistia-2026.law" --csv
+has "$work/out" "3,Carla Inventada,detained,excluded,military_rebellion_2019,8,charges," "rebellion from the catalog"
+expect 0 "eligibility, announcement" -- "$A" eligibility --law "$L/anuncio-2026-01-30.law" --json
+has "$work/out" '"person_id": 2, "name": "Beto Ficticio", "status": "detained", "outcome": "needs_review"' "uncertain catalog row"
+has "$work/out" '"value": "\"Robo agravado\" (common, catalog row uncertain)"' "catalog row uncertain said"
+has "$work/out" '"value": "\"delito inventado\" (unknown: not in the charge catalog)"' "unmapped said"
+expect 0 "explain-free diff on the imported list" -- "$A" diff-laws "$L/ley-amnistia-2026.law" "$L/comite-madres-2026.law"
+has "$work/out" "1 person (military rebellion in Jan-Apr 2019, excepted by art. 8): excluded by A art. 8 (military_rebellion_2019), covered by B art. 1, 2 (persecuted)" "rebellion group"
+expect 0 "facts set by cedula" -- "$A" facts set V-11.222.333 armed_action uncertain --by revisora --note "prensa"
+expect 0 "event add by cedula" -- "$A" event add V-11.222.333 amnesty_requested 2026-02-21 --source "Tribunal sintetico"
+has "$work/out" "person 1 amnesty_requested 2026-02-21" "event by cedula"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

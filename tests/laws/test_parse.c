@@ -274,6 +274,30 @@ static void test_column_in_characters(void **state)
     am_law_diags_release(&d);
 }
 
+/* An episode list holds at most 127 episodes (explanations index them in a byte). */
+static void test_too_many_episodes(void **state)
+{
+    (void)state;
+    struct am_buf b;
+    am_buf_init(&b);
+    am_buf_adds(&b, HEAD "episodes e\n  cite 1\n");
+    for (int i = 0; i < 128; i++) {
+        char d[11];
+        am_format_date(am_days_from_civil(2000, 1, 1) + i, d);
+        am_buf_addf(&b, "  e%d [%s .. %s]\n", i, d, d);
+    }
+    am_buf_adds(&b, RULE_OK DEFAULT_OK);
+    struct am_law_diags d = {0};
+    struct am_err err = AM_ERR_INIT;
+    assert_null(am_law_parse("t.law", b.ptr, b.len, &d, &err));
+    assert_int_equal(d.v.n, 1);
+    assert_int_equal(d.v.v[0].line, 9 + 127);
+    assert_int_equal(d.v.v[0].col, 3);
+    assert_string_equal(d.v.v[0].msg, "more than 127 episodes in one list");
+    am_law_diags_release(&d);
+    am_buf_release(&b);
+}
+
 static void test_laws_dir_parses(void **state)
 {
     (void)state;
@@ -324,6 +348,7 @@ int am_test_parse(void)
         cmocka_unit_test(test_bad_laws),
         cmocka_unit_test(test_all_errors_collected),
         cmocka_unit_test(test_column_in_characters),
+        cmocka_unit_test(test_too_many_episodes),
         cmocka_unit_test(test_laws_dir_parses),
         cmocka_unit_test(test_header_fields),
     };

@@ -33,9 +33,9 @@ static const char seed_sql[] =
     " (4,'visits_granted','2026-12-01',5);"
     "INSERT INTO charge(person_id,raw,class,certainty,record_id) VALUES"
     " (1,'Instigación pública','political','confirmed',1),"
-    " (2,'Traición a la patria','political','likely',2),"
+    " (2,'Traición a la patria','political','likely (texto tomado de apunte)',2),"
     " (2,'asociación xx','unknown',NULL,2),"
-    " (3,'Conspiración','political','uncertain',4),"
+    " (3,'Conspiración','political','uncertain (número de artículo no visto en fuente)',4),"
     " (4,'Rebelión militar','political','confirmed',5);"
     "INSERT INTO category(person_id,category,record_id) VALUES (1,'journalist',1),(4,'military',5),"
     " (3,'political_leader',4);";
@@ -103,6 +103,7 @@ static void test_load_facts(void **state)
     struct am_law_person *beto = am_law_population_find(&pop, 2);
     assert_int_equal(beto->facts.nationality, AM_NAT_FOREIGN); /* from the cédula E */
     assert_int_equal(beto->facts.charges[1].cls, AM_CC_UNKNOWN);
+    assert_int_equal(beto->facts.charges[0].uncertain, 0); /* "likely (...)" */
     assert_int_equal(beto->facts.status, AM_STATUS_DETAINED);
     struct am_law_person *carla = am_law_population_find(&pop, 3);
     assert_int_equal(carla->facts.status, AM_STATUS_EXILED);
@@ -215,7 +216,7 @@ static void test_events_and_deadlines(void **state)
     am_err_clear(&e2);
     assert_int_equal(am_registry_event_add(s, 1, "release", "2026-02-30", "x", NULL, &id,
                                            &created, &e2), -1);
-    assert_non_null(strstr(e2.msg, "bad date '2026-02-30': the day does not exist"));
+    assert_non_null(strstr(e2.msg, "bad date '2026-02-30': day 30 does not exist in February 2026"));
     am_err_clear(&e2);
     assert_int_equal(am_registry_event_add(s, 1, "release", "2027-01-01", "x", NULL, &id,
                                            &created, &e2), -1);
@@ -310,6 +311,46 @@ static void test_reviewer_facts(void **state)
     drop(s, path);
 }
 
+static void test_save_verdicts(void **state)
+{
+    (void)state;
+    char path[512];
+    struct am_store *s = make_registry(path, sizeof(path), "save");
+    struct am_err err = AM_ERR_INIT;
+    struct am_law_population pop;
+    assert_int_equal(am_law_population_load(s, today_days(), &pop, &err), 0);
+    struct am_law *mothers = law_file("comite-madres-2026");
+    int64_t saved;
+    assert_int_equal(am_law_verdicts_save(s, mothers, &pop, today_days(), -1, &saved, &err), 0);
+    assert_int_equal(saved, 4);
+    assert_int_equal(am_law_verdicts_save(s, mothers, &pop, today_days(), AM_STATUS_EXILED,
+                                          &saved, &err), 0);
+    assert_int_equal(saved, 1);
+    struct am_stmt *st = am_stmt_prepare(
+        s, "SELECT (SELECT count(*) FROM law), (SELECT count(*) FROM verdict),"
+           " (SELECT name || ' ' || status FROM law),"
+           " (SELECT outcome || ' ' || rule || ' ' || article FROM verdict WHERE person_id = 1),"
+           " (SELECT reasons FROM verdict WHERE person_id = 1)", &err);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_int_equal(am_stmt_int64(st, 0), 1);
+    assert_int_equal(am_stmt_int64(st, 1), 4);
+    assert_string_equal(am_stmt_text(st, 2), "comite-madres-2026 draft");
+    assert_string_equal(am_stmt_text(st, 3), "covered persecuted 1, 2");
+    assert_non_null(strstr(am_stmt_text(st, 4), "\"role\": \"decided\", \"rule\": \"persecuted\""));
+    am_stmt_finalize(st);
+    am_store_close(s);
+    /* a registry opened read-only: the save fails and writes nothing */
+    s = am_store_open_readonly(path, &err);
+    assert_non_null(s);
+    struct am_err e2 = AM_ERR_INIT;
+    assert_int_equal(am_law_verdicts_save(s, mothers, &pop, today_days() - 1, -1, &saved, &e2), -1);
+    assert_true(e2.code == AM_EDB || e2.code == AM_EIO);
+    assert_int_equal(saved, 0);
+    am_law_free(mothers);
+    am_law_population_release(&pop);
+    drop(s, path);
+}
+
 int am_test_registry(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +358,7 @@ int am_test_registry(void)
         cmocka_unit_test(test_verdicts_and_diff),
         cmocka_unit_test(test_events_and_deadlines),
         cmocka_unit_test(test_reviewer_facts),
+        cmocka_unit_test(test_save_verdicts),
     };
     return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }
