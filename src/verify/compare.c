@@ -116,7 +116,8 @@ static int record_charges(struct am_stmt *st, const struct side_rec *r, struct a
                           const char **out, int *by_class, struct am_err *err)
 {
     am_stmt_reset(st);
-    if (am_stmt_bind_int64(st, 1, r->record_id, err) < 0)
+    if (am_stmt_bind_int64(st, 1, r->record_id, err) < 0 ||
+        am_stmt_bind_int64(st, 2, r->person_id, err) < 0)
         return -1;
     AM_VEC(char *) items = {0};
     int rc;
@@ -248,7 +249,11 @@ int am_compare_run(struct am_store *store, const struct am_verify_list *a,
         load_side(store, b, &sb, &out->arena, err) < 0)
         goto done;
     ev = am_stmt_prepare(store, "SELECT type, date, id FROM event WHERE record_id = ?", err);
-    ch = am_stmt_prepare(store, "SELECT class FROM charge WHERE record_id = ? ORDER BY class", err);
+    /* By person first: charge is indexed by person, and the record narrows it. */
+    ch = am_stmt_prepare(store,
+                         "SELECT class FROM charge WHERE person_id = ?2 AND record_id = ?1"
+                         " ORDER BY class",
+                         err);
     if (!ev || !ch)
         goto done;
 
