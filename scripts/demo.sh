@@ -33,6 +33,27 @@ step "what the registry holds"
 "$AM" sources
 "$AM" snapshots
 
+# Verification (docs/verification.md). Needs the lists linked first: without linking every
+# record is its own person and the official list's rows come out as unknown_identity.
+# (If the linking step above already ran, running it again changes nothing.)
+step "linking the lists, so that the audit sees persons"
+"$AM" link >/dev/null
+OFFICIAL=$(tail -n +2 "$DIR/lists/manifest.csv" | tr -d '\r' | awk -F, '$3 == "official" { print $2; exit }')
+START=$(tr -d '\r\n' <"$DIR/lists/official_process.txt")
+step "auditing the official list '$OFFICIAL' (process start $START): the count per flag"
+"$AM" audit "$OFFICIAL" --process-start "$START" --csv >"$DIR/audit.csv"
+"$AM" audit "$OFFICIAL" --process-start "$START" | tail -n 11
+echo "(every row with its evidence: $DIR/audit.csv)"
+
+step "the counts side by side"
+"$AM" reconcile --html "$DIR/reconcile.html" >/dev/null
+"$AM" reconcile
+echo "(the same as a page: $DIR/reconcile.html)"
+
+step "the revolving door: arrests and releases per month, all sources (last 12 months)"
+"$AM" flow --by month --csv | tr -d '\r' | awk -F, '$2 == "all"' | tail -n 12 |
+    awk -F, 'BEGIN { print "month    arrests  releases" } { printf "%-8s %7d %9d\n", $1, $3, $4 }'
+
 step "the amnesty laws (laws/*.law)"
 "$AM" laws check laws/anuncio-2026-01-30.law laws/ley-amnistia-2026.law \
     laws/comite-madres-2026.law laws/ley-amnistia-2016.law

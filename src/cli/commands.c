@@ -15,12 +15,20 @@ const struct am_command am_commands[] = {
     {"publish", "publish a redacted, signed list to the transparency log", am_cmd_publish},
     {"verify", "check a publication from its files alone", am_cmd_verify},
     {"log", "list publications; diff two of them", am_cmd_log},
+    {"compare", "compare two lists person by person", am_cmd_compare},
+    {"audit", "audit a list row by row: verified or flagged, with evidence", am_cmd_audit},
+    {"reconcile", "the competing counts side by side", am_cmd_reconcile},
+    {"flow", "new arrests and releases per week or month (the revolving door)", am_cmd_flow},
     {"laws", "check amnesty rule files (laws/*.law)", am_cmd_laws},
     {"eligibility", "each person's verdict under a law, with reasons", am_cmd_eligibility},
     {"diff-laws", "compare two laws or drafts person by person", am_cmd_diff_laws},
     {"deadlines", "obligations a law creates for covered people", am_cmd_deadlines},
     {"event", "add a dated event to a person (event add ...)", am_cmd_event},
     {"facts", "record a reviewer's fact about a person (facts set ...)", am_cmd_facts},
+    {"synth", "write a synthetic population, its lists and the truth", am_cmd_synth},
+    {"link", "decide which records are the same person", am_cmd_link},
+    {"review", "list uncertain pairs; record a human decision", am_cmd_review},
+    {"explain", "explain why two records are or are not the same person", am_cmd_explain_pair},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

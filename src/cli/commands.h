@@ -17,6 +17,10 @@ int am_cmd_keys(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_publish(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_verify(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_log(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_compare(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_audit(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_reconcile(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_flow(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_laws(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_diff_laws(struct am_cli *cli, int argc, char **argv, struct am_err *err);
@@ -25,5 +29,14 @@ int am_cmd_event(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_facts(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 /* `explain PERSON --law FILE`: not in the table; the `explain` command dispatches here. */
 int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_link(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_review(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_explain_pair(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+
+/* link_format.c: a pair's explanation as a terminal waterfall or a JSON object. */
+#include "amnistia/link.h"
+void am_cli_explanation_text(const struct am_link_explanation *e, FILE *out);
+void am_cli_explanation_json(const struct am_link_explanation *e, struct am_buf *b);
 
 #endif

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Blocking: which pairs of records are compared at all. Several rules, each giving every
+ * record up to three keys; records sharing a key are candidates. A pair is compared only
+ * by the first rule (and first key) that generates it, checked by looking at the keys,
+ * so no pair is compared twice and no set of seen pairs is needed. Blocks larger than the
+ * cap are compared by sorted neighbourhood (birth date, surnames, given names) with a
+ * warning that says how many pairs were skipped. Comparing is split across threads.
+ */
+#include "link_int.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEYS 3       /* keys per record per rule */
+#define WINDOW 12    /* sorted-neighbourhood window within a capped block */
+
+typedef void (*key_fn)(const struct am__link_records *r, size_t i, uint64_t out[KEYS]);
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h ? h : 1;
+}
+
+static uint64_t phon(const struct am__link_records *r, uint32_t tok)
+{
+    return tok ? r->tok.phon.v[tok] : 0;
+}
+
+static int birth_year(const struct am__link_records *r, size_t i)
+{
+    if (r->birth[i] == AM__LINK_MISSING_DATE)
+        return 0;
+    int y, m, d;
+    am_civil_from_days(r->birth[i], &y, &m, &d);
+    return y;
+}
+
+static void key_cedula(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    out[0] = r->cedula[i] ? mix(1, r->cedula[i]) : 0;
+}
+
+/* Each surname (married included) with the first given name's sound: tolerates surname
+ * order, a missing second surname and married names. */
+static void surname_given(const struct am__link_records *r, size_t i, uint64_t out[KEYS],
+                          uint64_t salt, int with_year)
+{
+    uint32_t g = r->given[i][0];
+    if (!g)
+        return;
+    int y = 0;
+    if (with_year && !(y = birth_year(r, i)))
+        return;
+    for (int k = 0; k < 3; k++) {
+        uint32_t t = r->sur[i][k];
+        if (!t)
+            continue;
+        uint64_t key = mix(mix(mix(salt, phon(r, t)), phon(r, g)), (uint64_t)y);
+        int dup = 0;
+        for (int j = 0; j < k; j++)
+            dup |= out[j] == key;
+        if (!dup)
+            out[k] = key;
+    }
+}
+
+static void key_surname_given_year(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    surname_given(r, i, out, 2, 1);
+}
+
+static void key_birth_initial(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    if (r->birth[i] == AM__LINK_MISSING_DATE || !r->given[i][0])
+        return;
+    unsigned char c = (unsigned char)r->tok.str.v[r->given[i][0]][0];
+    out[0] = mix(mix(3, (uint64_t)(uint32_t)r->birth[i]), c);
+}
+
+static void key_surnames_year(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    int y;
+    if (r->n_sur[i] < 2 || !(y = birth_year(r, i)))
+        return;
+    uint64_t a = phon(r, r->sur[i][0]), b = phon(r, r->sur[i][1]);
+    if (a > b) {
+        uint64_t t = a;
+        a = b;
+        b = t;
+    }
+    out[0] = mix(mix(mix(4, a), b), (uint64_t)y);
+}
+
+static void key_surname_given(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    surname_given(r, i, out, 5, 0);
+}
+
+static const struct rule {
+    const char *name;
+    key_fn key;
+} rules[] = {
+    {"cedula", key_cedula},
+    {"surname+given+year", key_surname_given_year},
+    {"birth_date+initial", key_birth_initial},
+    {"surnames+year", key_surnames_year},
+    {"surname+given", key_surname_given},
+};
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+struct entry {
+    uint64_t key;
+    uint32_t rec;
+    uint32_t slot;
+};
+
+static void radix_sort(struct entry *v, size_t n)
+{
+    struct entry *tmp = am_malloc((n ? n : 1) * sizeof(*tmp));
+    size_t *count = am_malloc(65536 * sizeof(size_t));
+    for (int pass = 0; pass < 4; pass++) {
+        int sh = pass * 16;
+        memset(count, 0, 65536 * sizeof(size_t));
+        for (size_t i = 0; i < n; i++)
+            count[(v[i].key >> sh) & 0xffff]++;
+        size_t sum = 0;
+        for (size_t k = 0; k < 65536; k++) {
+            size_t c = count[k];
+            count[k] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i].key >> sh) & 0xffff]++] = v[i];
+        struct entry *t = v;
+        v = tmp;
+        tmp = t;
+    }
+    /* Four passes: the result is back in the caller's array. */
+    am_free(tmp);
+    am_free(count);
+}
+
+/* Does rule `rule` generate pair (a, b) through a shared key below `below` (inclusive
+ * bound excluded; UINT64_MAX for any)? A capped block generates only its window. */
+static int generates(const struct am__link_block_out *out, size_t rule, uint32_t a, uint32_t b,
+                     uint64_t below)
+{
+    const uint64_t *ka = out->keys[rule] + (size_t)a * KEYS;
+    const uint64_t *kb = out->keys[rule] + (size_t)b * KEYS;
+    for (int i = 0; i < KEYS; i++) {
+        if (!ka[i] || ka[i] >= below)
+            continue;
+        for (int j = 0; j < KEYS; j++) {
+            if (ka[i] != kb[j])
+                continue;
+            int32_t pa = out->pos[rule][(size_t)a * KEYS + i];
+            int32_t pb = out->pos[rule][(size_t)b * KEYS + j];
+            if (pa < 0 || (pa > pb ? pa - pb : pb - pa) <= WINDOW)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+const char *am__link_block_rule_of(const struct am__link_block_out *out, uint32_t a, uint32_t b)
+{
+    for (size_t r = 0; r < out->n_rules; r++)
+        if (generates(out, r, a, b, UINT64_MAX))
+            return rules[r].name;
+    return NULL;
+}
+
+struct group {
+    size_t start, len;
+};
+
+struct job {
+    const struct am__link_records *rec;
+    struct am__link_block_out *out;
+    size_t rule;
+    const struct entry *e;
+    const struct group *groups;
+    size_t n_groups;
+    atomic_size_t next;
+};
+
+struct worker {
+    struct job *job;
+    struct am__link_pairs pairs;
+    uint64_t *pattern_count;
+    uint64_t pairs_rule;
+};
+
+static void emit(struct worker *w, uint32_t a, uint32_t b, uint64_t key)
+{
+    struct job *j = w->job;
+    if (a == b)
+        return;
+    if (a > b) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t r = 0; r < j->rule; r++)
+        if (generates(j->out, r, a, b, UINT64_MAX))
+            return;
+    if (generates(j->out, j->rule, a, b, key))
+        return;
+    if (w->pairs.n == w->pairs.cap) {
+        w->pairs.cap = w->pairs.cap ? w->pairs.cap * 2 : 65536;
+        w->pairs.v = am_realloc(w->pairs.v, w->pairs.cap * sizeof(*w->pairs.v));
+    }
+    am__link_pattern p = am__link_compare(j->rec, a, b);
+    w->pairs.v[w->pairs.n++] = (struct am__link_pair){a, b, p, 0};
+    w->pattern_count[p]++;
+    w->pairs_rule++;
+}
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    struct job *j = w->job;
+    size_t cap_window = 0;
+    (void)cap_window;
+    for (;;) {
+        size_t g = atomic_fetch_add(&j->next, 1);
+        if (g >= j->n_groups)
+            break;
+        const struct entry *e = j->e + j->groups[g].start;
+        size_t len = j->groups[g].len;
+        uint64_t key = e[0].key;
+        int capped = j->out->pos[j->rule][(size_t)e[0].rec * KEYS + e[0].slot] >= 0;
+        for (size_t x = 0; x < len; x++) {
+            size_t end = capped ? (x + WINDOW + 1 < len ? x + WINDOW + 1 : len) : len;
+            for (size_t y = x + 1; y < end; y++)
+                emit(w, e[x].rec, e[y].rec, key);
+        }
+    }
+    return NULL;
+}
+
+/* Secondary order inside a capped block: records likely to be the same person end up
+ * near each other. */
+static const struct am__link_records *sort_rec;
+static int cmp_neighbour(const void *pa, const void *pb)
+{
+    const struct entry *a = pa, *b = pb;
+    const struct am__link_records *r = sort_rec;
+    if (r->birth[a->rec] != r->birth[b->rec])
+        return r->birth[a->rec] < r->birth[b->rec] ? -1 : 1;
+    if (r->sur_key[a->rec] != r->sur_key[b->rec])
+        return r->sur_key[a->rec] < r->sur_key[b->rec] ? -1 : 1;
+    if (r->given_key[a->rec] != r->given_key[b->rec])
+        return r->given_key[a->rec] < r->given_key[b->rec] ? -1 : 1;
+    return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+static const char *describe_key(const struct am__link_records *r, size_t rule, uint32_t rec,
+                                char *buf, size_t n)
+{
+    const char *g = r->tok.str.v[r->given[rec][0]];
+    const char *s = r->tok.str.v[r->sur[rec][0]];
+    char date[11] = "";
+    if (r->birth[rec] != AM__LINK_MISSING_DATE)
+        am_format_date(r->birth[rec], date);
+    switch (rule) {
+    case 0:
+        snprintf(buf, n, "cedula %u", r->cedula[rec]);
+        break;
+    case 2:
+        snprintf(buf, n, "born %s, given name %c...", date, g[0]);
+        break;
+    default:
+        snprintf(buf, n, "like '%s %s'%s%.4s", g, s, date[0] ? " born " : "", date);
+    }
+    return buf;
+}
+
+int am__link_block(const struct am__link_records *r, const struct am_link_options *opt,
+                   struct am__link_block_out *out, struct am_err *err)
+{
+    (void)err;
+    memset(out, 0, sizeof(*out));
+    size_t n = r->n;
+    size_t cap = opt && opt->block_cap ? opt->block_cap : 1000;
+    int nthreads = opt && opt->threads > 0 ? opt->threads : 2;
+    FILE *log = opt ? opt->log : NULL;
+    out->n_rules = NRULES;
+    out->keys = am_calloc(NRULES, sizeof(*out->keys));
+    out->pos = am_calloc(NRULES, sizeof(*out->pos));
+    out->pattern_count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    for (size_t k = 0; k < NRULES; k++) {
+        out->keys[k] = am_calloc(n * KEYS + 1, sizeof(uint64_t));
+        out->pos[k] = am_malloc((n * KEYS + 1) * sizeof(int32_t));
+        memset(out->pos[k], 0xff, (n * KEYS + 1) * sizeof(int32_t));
+        for (size_t i = 0; i < n; i++)
+            rules[k].key(r, i, out->keys[k] + i * KEYS);
+        out->rules[k].name = rules[k].name;
+    }
+
+    struct worker *workers = am_calloc((size_t)nthreads, sizeof(*workers));
+    for (int t = 0; t < nthreads; t++)
+        workers[t].pattern_count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+
+    for (size_t k = 0; k < NRULES; k++) {
+        /* Entries (key, record, slot), sorted by key. */
+        size_t ne = 0;
+        struct entry *e = am_malloc((n * KEYS + 1) * sizeof(*e));
+        for (size_t i = 0; i < n; i++)
+            for (int s = 0; s < KEYS; s++)
+                if (out->keys[k][i * KEYS + s])
+                    e[ne++] = (struct entry){out->keys[k][i * KEYS + s], (uint32_t)i,
+                                             (uint32_t)s};
+        radix_sort(e, ne);
+        AM_VEC(struct group) groups = {0};
+        for (size_t i = 0; i < ne;) {
+            size_t j = i + 1;
+            while (j < ne && e[j].key == e[i].key)
+                j++;
+            if (j - i >= 2) {
+                AM_VEC_PUSH(&groups, ((struct group){i, j - i}));
+                out->rules[k].blocks++;
+                if (j - i > cap) {
+                    /* Capped: sorted neighbourhood; positions let later checks know
+                     * which of its pairs were compared. */
+                    sort_rec = r;
+                    qsort(e + i, j - i, sizeof(*e), cmp_neighbour);
+                    for (size_t x = i; x < j; x++)
+                        out->pos[k][(size_t)e[x].rec * KEYS + e[x].slot] = (int32_t)(x - i);
+                    uint64_t len = j - i, all = len * (len - 1) / 2;
+                    uint64_t done = 0;
+                    for (uint64_t x = 0; x < len; x++)
+                        done += (len - 1 - x) < WINDOW ? (len - 1 - x) : WINDOW;
+                    out->rules[k].capped_blocks++;
+                    out->rules[k].skipped += all - done;
+                    if (log && out->rules[k].capped_blocks <= 5) {
+                        char what[160];
+                        fprintf(log,
+                                "amnistia: link: warning: block %s (%s) has %llu records; "
+                                "compared %llu pairs by sorted neighbourhood, skipped %llu\n",
+                                rules[k].name, describe_key(r, k, e[i].rec, what, sizeof(what)),
+                                (unsigned long long)len, (unsigned long long)done,
+                                (unsigned long long)(all - done));
+                    }
+                }
+            }
+            i = j;
+        }
+        if (log && out->rules[k].capped_blocks > 5)
+            fprintf(log,
+                    "amnistia: link: warning: rule %s capped %llu blocks in all, skipping %llu "
+                    "pairs (see `amnistia link` summary)\n",
+                    rules[k].name, (unsigned long long)out->rules[k].capped_blocks,
+                    (unsigned long long)out->rules[k].skipped);
+        struct job job = {r, out, k, e, groups.v, groups.n, 0};
+        pthread_t tid[16];
+        int started = 0;
+        for (int t = 0; t < nthreads && t < 16; t++) {
+            workers[t].job = &job;
+            workers[t].pairs_rule = 0;
+            if (t > 0 && pthread_create(&tid[t], NULL, work, &workers[t]) == 0)
+                started |= 1 << t;
+        }
+        work(&workers[0]);
+        for (int t = 1; t < nthreads && t < 16; t++)
+            if (started & (1 << t))
+                pthread_join(tid[t], NULL);
+            else
+                work(&workers[t]); /* could not start a thread: do its share here */
+        for (int t = 0; t < nthreads; t++)
+            out->rules[k].pairs += workers[t].pairs_rule;
+        AM_VEC_FREE(&groups);
+        am_free(e);
+        if (log && opt->progress)
+            fprintf(log, "\ramnistia: link: blocking rule %zu/%zu (%s): %llu pairs   ", k + 1,
+                    (size_t)NRULES, rules[k].name, (unsigned long long)out->rules[k].pairs);
+    }
+    if (log && opt->progress)
+        fputc('\n', log);
+
+    size_t total = 0;
+    for (int t = 0; t < nthreads; t++)
+        total += workers[t].pairs.n;
+    out->pairs.v = am_malloc((total ? total : 1) * sizeof(*out->pairs.v));
+    out->pairs.cap = total;
+    for (int t = 0; t < nthreads; t++) {
+        if (workers[t].pairs.n)
+            memcpy(out->pairs.v + out->pairs.n, workers[t].pairs.v,
+                   workers[t].pairs.n * sizeof(*out->pairs.v));
+        out->pairs.n += workers[t].pairs.n;
+        for (size_t p = 0; p < AM__LINK_NPATTERNS; p++)
+            out->pattern_count[p] += workers[t].pattern_count[p];
+        am_free(workers[t].pairs.v);
+        am_free(workers[t].pattern_count);
+    }
+    am_free(workers);
+    return 0;
+}
+
+void am__link_block_release(struct am__link_block_out *out)
+{
+    for (size_t k = 0; k < out->n_rules; k++) {
+        am_free(out->keys[k]);
+        am_free(out->pos[k]);
+    }
+    am_free(out->keys);
+    am_free(out->pos);
+    am_free(out->pairs.v);
+    am_free(out->pattern_count);
+    memset(out, 0, sizeof(*out));
+}

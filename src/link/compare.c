@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Field comparisons: two loaded records to one comparison level per field, packed in a
+ * pattern. Token equality is an integer compare; edit distances and Jaro-Winkler (text/)
+ * run only when interned tokens differ. The weights of the levels are not here (model.c).
+ */
+#include "link_int.h"
+
+#include <string.h>
+
+#include "amnistia/text.h"
+
+static const char *const field_names[AM_LF__COUNT] = {
+    "given_names", "surnames", "cedula", "birth_date", "sex", "place",
+};
+static const char *const level_names[AM_LL__COUNT] = {
+    "exact", "close", "far", "different", "missing",
+};
+
+/* Which levels each field uses, and what they mean. NULL: the level never occurs. */
+static const char *const meanings[AM_LF__COUNT][AM_LL__COUNT] = {
+    [AM_LF_GIVEN] = {"the same given names",
+                     "one list gives fewer given names, or a typo (one edit)",
+                     "the first names sound alike or one is the other's second name",
+                     "different given names", "a list gives no given name"},
+    [AM_LF_SURNAMES] = {"the same surnames (in any order)",
+                        "one list gives fewer surnames or the married name, or a typo",
+                        "one surname in common, another different",
+                        "no surname in common", "a list gives no surname"},
+    [AM_LF_CEDULA] = {"the same cédula number", "one digit off or two digits swapped", NULL,
+                      "different cédula numbers", "a list gives no cédula"},
+    [AM_LF_BIRTH] = {"the same birth date",
+                     "day and month swapped, or one of day, month, year different", NULL,
+                     "different birth dates", "a list gives no birth date"},
+    [AM_LF_SEX] = {"the same sex", NULL, NULL, "different sex", "a list gives no sex"},
+    [AM_LF_PLACE] = {"the same facility", "the same state, not the same facility", NULL,
+                     "different state", "a list gives no place"},
+};
+
+const char *am_link_field_name(enum am_link_field f)
+{
+    return (unsigned)f < AM_LF__COUNT ? field_names[f] : "?";
+}
+
+const char *am_link_level_name(enum am_link_level l)
+{
+    return (unsigned)l < AM_LL__COUNT ? level_names[l] : "?";
+}
+
+const char *am_link_level_meaning(enum am_link_field f, enum am_link_level l)
+{
+    if ((unsigned)f >= AM_LF__COUNT || (unsigned)l >= AM_LL__COUNT || !meanings[f][l])
+        return "";
+    return meanings[f][l];
+}
+
+int am__link_level_used(int field, int level)
+{
+    return field >= 0 && field < AM_LF__COUNT && level >= 0 && level < AM_LL__COUNT &&
+           meanings[field][level] != NULL;
+}
+
+/* Two tokens: 2 the same, 1 alike (one edit on a word of four letters or more, or the
+ * same Spanish phonetic key), 0 different. */
+static int token_match(const struct am__link_records *r, uint32_t a, uint32_t b)
+{
+    if (!a || !b)
+        return 0;
+    if (a == b)
+        return 2;
+    if (r->tok.phon.v[a] == r->tok.phon.v[b])
+        return 1;
+    const char *sa = r->tok.str.v[a], *sb = r->tok.str.v[b];
+    size_t la = strlen(sa), lb = strlen(sb);
+    if (la < 4 || lb < 4 || (la > lb ? la - lb : lb - la) > 1)
+        return 0;
+    return am_damerau_levenshtein(sa, sb) <= 1;
+}
+
+/* One reading of a record's name: given names, surnames and the married name. A name
+ * like "GUSTAVO LANDAETA AZUAJE" (three words, no comma, no case hint) has two readings:
+ * two given names and one surname, or one given name and two surnames. */
+struct view {
+    uint32_t g[AM__LINK_NGIVEN];
+    int ng;
+    uint32_t s[2];
+    int ns;
+    uint32_t married;
+};
+
+static void view_of(const struct am__link_records *r, uint32_t i, int alt, struct view *v)
+{
+    memset(v, 0, sizeof(*v));
+    if (!alt) {
+        v->ng = r->n_given[i];
+        memcpy(v->g, r->given[i], sizeof(v->g));
+        v->ns = r->n_sur[i];
+        v->s[0] = r->sur[i][0];
+        v->s[1] = r->sur[i][1];
+        v->married = r->sur[i][2];
+        return;
+    }
+    v->ng = 1;
+    v->g[0] = r->given[i][0];
+    v->ns = 2;
+    v->s[0] = r->given[i][1];
+    v->s[1] = r->sur[i][0];
+}
+
+/* Same tokens, in any order (at most three). */
+static int same_set(const uint32_t *a, int na, const uint32_t *b, int nb)
+{
+    if (na != nb || !na)
+        return 0;
+    uint32_t x[3], y[3];
+    memcpy(x, a, (size_t)na * sizeof(uint32_t));
+    memcpy(y, b, (size_t)nb * sizeof(uint32_t));
+    for (int i = 1; i < na; i++)
+        for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            uint32_t t = x[j];
+            x[j] = x[j - 1];
+            x[j - 1] = t;
+        }
+    for (int i = 1; i < nb; i++)
+        for (int j = i; j > 0 && y[j - 1] > y[j]; j--) {
+            uint32_t t = y[j];
+            y[j] = y[j - 1];
+            y[j - 1] = t;
+        }
+    return memcmp(x, y, (size_t)na * sizeof(uint32_t)) == 0;
+}
+
+static int cmp_given(const struct am__link_records *r, const struct view *va,
+                     const struct view *vb)
+{
+    int na = va->ng, nb = vb->ng;
+    if (!na || !nb)
+        return AM_LL_MISSING;
+    if (same_set(va->g, na, vb->g, nb))
+        return AM_LL_EXACT;
+    const uint32_t *ga = va->g, *gb = vb->g;
+    /* Every name of the shorter side found in the other (exactly or by one typo). */
+    const uint32_t *s = na <= nb ? ga : gb, *l = na <= nb ? gb : ga;
+    int ns = na <= nb ? na : nb, nl = na <= nb ? nb : na;
+    int all = 1, any = 0;
+    for (int i = 0; i < ns; i++) {
+        int best = 0;
+        for (int j = 0; j < nl && best < 2; j++) {
+            int t = token_match(r, s[i], l[j]);
+            if (t > best)
+                best = t;
+        }
+        if (best)
+            any = 1;
+        else
+            all = 0;
+    }
+    if (all && token_match(r, ga[0], gb[0]))
+        return AM_LL_CLOSE;
+    if (any)
+        return AM_LL_FAR;
+    /* An initial written for a name ("J." for José). */
+    const char *fa = r->tok.str.v[ga[0]], *fb = r->tok.str.v[gb[0]];
+    if ((fa[1] == 0 || fb[1] == 0) && fa[0] == fb[0])
+        return AM_LL_FAR;
+    return AM_LL_DIFFERENT;
+}
+
+static int cmp_surnames(const struct am__link_records *r, const struct view *va,
+                        const struct view *vb)
+{
+    int na = va->ns, nb = vb->ns;
+    int ma = va->married != 0, mb = vb->married != 0;
+    if ((!na && !ma) || (!nb && !mb))
+        return AM_LL_MISSING;
+    if (same_set(va->s, na, vb->s, nb) && (!ma || !mb || va->married == vb->married))
+        return AM_LL_EXACT;
+    /* The side with fewer surnames (married name included on the other side). */
+    int a_short = (na + ma) <= (nb + mb);
+    const struct view *sv = a_short ? va : vb, *lv = a_short ? vb : va;
+    int ns = sv->ns, nl = lv->ns;
+    uint32_t st[3];
+    int k = 0;
+    for (int i = 0; i < ns; i++)
+        st[k++] = sv->s[i];
+    if (sv->married)
+        st[k++] = sv->married;
+    int exact = 0, alike = 0, unmatched = 0;
+    for (int i = 0; i < k; i++) {
+        int best = 0;
+        for (int j = 0; j < nl && best < 2; j++) {
+            int t = token_match(r, st[i], lv->s[j]);
+            if (t > best)
+                best = t;
+        }
+        if (best < 2 && lv->married) {
+            int t = token_match(r, st[i], lv->married);
+            if (t > best)
+                best = t;
+        }
+        if (best == 2)
+            exact++;
+        else if (best == 1)
+            alike++;
+        else
+            unmatched++;
+    }
+    if (!unmatched)
+        return AM_LL_CLOSE;
+    if (sv->married && unmatched == 1 && ns >= 1 && nl <= 1) {
+        /* "perez de gonzalez" vs "perez": the maiden surname matched, married absent. */
+        for (int j = 0; j < nl; j++)
+            if (token_match(r, sv->s[0], lv->s[j]))
+                return AM_LL_CLOSE;
+    }
+    if (exact + alike >= 1)
+        return AM_LL_FAR;
+    return AM_LL_DIFFERENT;
+}
+
+/* Lower is better: how strongly a level says "same". */
+static const int level_rank[AM_LL__COUNT] = {0, 1, 2, 4, 3};
+
+/* Names under each reading of the two records; the best agreement wins (a list's
+ * ambiguous word order must not count against the pair). */
+static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg, int *ls)
+{
+    struct view va[2], vb[2];
+    int na = 1 + r->ambiguous[a], nb = 1 + r->ambiguous[b];
+    for (int x = 0; x < na; x++)
+        view_of(r, a, x, &va[x]);
+    for (int y = 0; y < nb; y++)
+        view_of(r, b, y, &vb[y]);
+    int best = 99;
+    for (int x = 0; x < na; x++)
+        for (int y = 0; y < nb; y++) {
+            int g = cmp_given(r, &va[x], &vb[y]), s = cmp_surnames(r, &va[x], &vb[y]);
+            int score = level_rank[g] + level_rank[s];
+            if (score < best) {
+                best = score;
+                *lg = g;
+                *ls = s;
+            }
+            if (best == 0)
+                return;
+        }
+}
+
+int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen)
+{
+    if (!a || !b)
+        return AM_LL_MISSING;
+    if (a == b)
+        return AM_LL_EXACT;
+    char da[12], db[12];
+    int la = 0, lb = 0;
+    for (uint32_t v = a; v; v /= 10)
+        da[la++] = (char)('0' + v % 10);
+    for (uint32_t v = b; v; v /= 10)
+        db[lb++] = (char)('0' + v % 10);
+    (void)alen;
+    (void)blen;
+    if (la == lb) {
+        int diff[3], nd = 0;
+        for (int i = 0; i < la; i++)
+            if (da[i] != db[i]) {
+                if (nd == 2)
+                    return AM_LL_DIFFERENT;
+                diff[nd++] = i;
+            }
+        if (nd == 1)
+            return AM_LL_CLOSE;
+        /* Two adjacent digits swapped. */
+        if (nd == 2 && diff[1] == diff[0] + 1 && da[diff[0]] == db[diff[1]] &&
+            da[diff[1]] == db[diff[0]])
+            return AM_LL_CLOSE;
+        return AM_LL_DIFFERENT;
+    }
+    /* One digit dropped or added. */
+    if (la - lb == 1 || lb - la == 1) {
+        const char *lo = la > lb ? da : db, *sh = la > lb ? db : da;
+        int nl = la > lb ? la : lb;
+        int i = 0, j = 0, skipped = 0;
+        while (i < nl) {
+            if (j < nl - 1 && lo[i] == sh[j]) {
+                i++;
+                j++;
+            } else if (!skipped) {
+                skipped = 1;
+                i++;
+            } else
+                return AM_LL_DIFFERENT;
+        }
+        return AM_LL_CLOSE;
+    }
+    return AM_LL_DIFFERENT;
+}
+
+int am__link_cmp_birth(int32_t a, int32_t b)
+{
+    if (a == AM__LINK_MISSING_DATE || b == AM__LINK_MISSING_DATE)
+        return AM_LL_MISSING;
+    if (a == b)
+        return AM_LL_EXACT;
+    int ya, ma, da, yb, mb, db;
+    am_civil_from_days(a, &ya, &ma, &da);
+    am_civil_from_days(b, &yb, &mb, &db);
+    if (ya == yb && ma == db && da == mb)
+        return AM_LL_CLOSE;
+    int off = (ya != yb) + (ma != mb) + (da != db);
+    return off == 1 ? AM_LL_CLOSE : AM_LL_DIFFERENT;
+}
+
+static int cmp_place(const struct am__link_records *r, uint32_t a, uint32_t b)
+{
+    uint32_t fa = r->facility[a], fb = r->facility[b], sa = r->state[a], sb = r->state[b];
+    if (fa && fb && fa == fb)
+        return AM_LL_EXACT;
+    if (sa && sb)
+        return sa == sb ? AM_LL_CLOSE : AM_LL_DIFFERENT;
+    /* Two facilities named and no states: different places. */
+    return (fa && fb) ? AM_LL_DIFFERENT : AM_LL_MISSING;
+}
+
+am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b)
+{
+    int lv[AM_LF__COUNT];
+    cmp_names(r, a, b, &lv[AM_LF_GIVEN], &lv[AM_LF_SURNAMES]);
+    lv[AM_LF_CEDULA] = am__link_cmp_cedula(r->cedula[a], r->cedula_len[a], r->cedula[b],
+                                           r->cedula_len[b]);
+    lv[AM_LF_BIRTH] = am__link_cmp_birth(r->birth[a], r->birth[b]);
+    lv[AM_LF_SEX] = (!r->sex[a] || !r->sex[b]) ? AM_LL_MISSING
+                    : r->sex[a] == r->sex[b]   ? AM_LL_EXACT
+                                               : AM_LL_DIFFERENT;
+    lv[AM_LF_PLACE] = cmp_place(r, a, b);
+    am__link_pattern p = 0;
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        p |= (am__link_pattern)lv[f] << (AM__LINK_PATTERN_BITS * f);
+    return p;
+}

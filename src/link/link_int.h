@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Internal to link/: the records as struct-of-arrays with interned tokens, the field
+ * comparisons, blocking, the Fellegi-Sunter model and clustering. Shared by the files of
+ * src/link/ and by tests/link/; nothing else should include it.
+ */
+#ifndef AMNISTIA_LINK_INT_H
+#define AMNISTIA_LINK_INT_H
+
+#include "amnistia/link.h"
+
+#define AM__LINK_MISSING_DATE INT32_MIN
+#define AM__LINK_NGIVEN 3
+#define AM__LINK_NSUR 3 /* two surnames and the married one */
+
+/* Interned normalised tokens: id 0 means none. */
+struct am__link_tokens {
+    struct am_strmap map; /* token -> id */
+    AM_VEC(const char *) str; /* id -> token (in map's key arena) */
+    AM_VEC(uint32_t) phon;    /* id -> phonetic key id (in phon_map) */
+    AM_VEC(uint32_t) count;   /* id -> records using it */
+    struct am_strmap phon_map;
+    uint32_t n_phon;
+};
+
+/* Whole-name keys (sorted tokens joined) with the number of records using each. */
+struct am__link_keytab {
+    struct am_strmap map;
+    AM_VEC(uint32_t) count; /* id -> records; id 0 is "none" */
+    AM_VEC(const char *) str;
+    uint64_t known;         /* records with a key */
+};
+
+/* Records as parallel arrays (index = position in load order, ascending record id). */
+struct am__link_records {
+    size_t n, cap;
+    struct am_arena strs;  /* interned strings (tokens, keys, places) */
+    int64_t *id;
+    int64_t *old_person;   /* 0 when not linked yet */
+    uint8_t *reviewed;     /* record_person.decided_by = 'review' */
+    uint32_t *source;      /* source id */
+    uint32_t (*given)[AM__LINK_NGIVEN];
+    uint8_t *n_given;
+    uint32_t (*sur)[AM__LINK_NSUR]; /* [0],[1] surnames, [2] married name */
+    uint8_t *n_sur;                 /* surnames without the married one */
+    uint8_t *ambiguous;    /* three words, order guessed: also read as 1 given + 2 surnames */
+    uint32_t *given_key;   /* interned given names joined, for term frequency */
+    uint32_t *sur_key;     /* interned surnames sorted and joined */
+    uint32_t *cedula;      /* number, 0 when none */
+    char *cedula_kind;     /* 'V', 'E', 0 */
+    uint32_t *nationality; /* interned in `nats` as written, 0 when none */
+    uint8_t *cedula_len;   /* digits */
+    int32_t *birth;        /* days since 1970, AM__LINK_MISSING_DATE when none */
+    char *sex;             /* 'F', 'M', 0 */
+    uint32_t *state;       /* interned in `places`, 0 when none */
+    uint32_t *facility;
+    uint8_t *sensitivity;  /* 0 public, 1 restricted, 2 sealed */
+    uint32_t *name_off;    /* offset of the display name in names */
+    struct am_buf names;   /* display names, NUL-separated */
+    struct am__link_tokens tok;
+    struct am__link_keytab gkeys, skeys; /* given_key, sur_key */
+    struct am_strmap places, nats;
+    AM_VEC(const char *) nat_str;
+    AM_VEC(const char *) place_str;
+};
+
+void am__link_records_init(struct am__link_records *r);
+void am__link_records_release(struct am__link_records *r);
+/* Loads every record of the registry (ascending id). */
+int am__link_records_load(struct am__link_records *r, struct am_store *store, struct am_err *err);
+
+/* Adds one record from its raw fields (used by the loader and by tests). Strings may be
+ * NULL. name_order is "given_first", "surnames_first", "split" or NULL. */
+void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t source,
+                          int64_t old_person, int reviewed, const char *given_names,
+                          const char *surnames, const char *full_name, const char *name_order,
+                          const char *cedula_kind, const char *cedula, const char *sex,
+                          const char *birth_date, const char *nationality, const char *state, const char *facility, const char *sensitivity,
+                          struct am_arena *scratch);
+/* Index of record id, or -1. Records are sorted by id. */
+long am__link_records_find(const struct am__link_records *r, int64_t id);
+
+/* ---- comparison ------------------------------------------------------------------- */
+
+/* A comparison vector packed 3 bits per field. */
+typedef uint32_t am__link_pattern;
+#define AM__LINK_PATTERN_BITS 3
+#define AM__LINK_NPATTERNS (1u << (AM__LINK_PATTERN_BITS * AM_LF__COUNT))
+static inline int am__link_level_of(am__link_pattern p, int f)
+{
+    return (int)((p >> (AM__LINK_PATTERN_BITS * f)) & 7u);
+}
+
+am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b);
+/* Levels a field can take (others never occur). */
+int am__link_level_used(int field, int level);
+
+/* Comparison of the parts, exposed for unit tests. */
+int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen);
+int am__link_cmp_birth(int32_t a, int32_t b);
+
+/* ---- blocking --------------------------------------------------------------------- */
+
+struct am__link_pair {
+    uint32_t a, b;
+    am__link_pattern pattern;
+    float weight; /* bits, filled by scoring */
+};
+
+struct am__link_pairs {
+    struct am__link_pair *v;
+    size_t n, cap;
+};
+
+struct am__link_block_out {
+    struct am__link_pairs pairs;    /* every compared pair, a < b */
+    uint64_t *pattern_count;        /* AM__LINK_NPATTERNS counts */
+    size_t n_rules;
+    struct am_link_rule_stats rules[AM_LINK_MAX_RULES];
+    uint64_t **keys;                /* per rule, per record: 0 = no key */
+    int32_t **pos;                  /* per rule: position within a capped block, -1 */
+};
+
+int am__link_block(const struct am__link_records *r, const struct am_link_options *opt,
+                   struct am__link_block_out *out, struct am_err *err);
+void am__link_block_release(struct am__link_block_out *out);
+/* Name of the first rule pairing a and b, or NULL. */
+const char *am__link_block_rule_of(const struct am__link_block_out *out, uint32_t a, uint32_t b);
+
+/* ---- model ------------------------------------------------------------------------ */
+
+struct am__link_model {
+    double m[AM_LF__COUNT][AM_LL__COUNT];
+    double u[AM_LF__COUNT][AM_LL__COUNT];
+    double w[AM_LF__COUNT][AM_LL__COUNT];
+    double lambda;
+    double prior;          /* log2 prior odds */
+    int iterations, converged;
+    double u_given_exact, u_sur_exact; /* for term-frequency adjustment */
+};
+
+/* u from random pairs (and exact levels from value frequencies). */
+void am__link_model_u(struct am__link_model *model, const struct am__link_records *r,
+                      uint64_t seed);
+/* m and lambda by EM over the pattern counts of the compared pairs; then weights and the
+ * prior (n_pairs compared out of all pairs of n records). */
+void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
+                       uint64_t n_pairs, uint64_t n_records);
+/* Term-frequency adjustment in bits for the field (0 unless names agree exactly). */
+double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
+                          int field, int level, uint32_t a, uint32_t b);
+/* Total weight in bits of a pair: prior + field weights + adjustments. */
+double am__link_pair_weight(const struct am__link_model *model, const struct am__link_records *r,
+                            uint32_t a, uint32_t b, am__link_pattern p);
+double am__link_probability(double weight_bits);
+double am__link_weight_of_probability(double p);
+
+/* ---- clustering ------------------------------------------------------------------- */
+
+/* Set in a compared pair's pattern by the driver when the pair is clearly two people. */
+#define AM__LINK_CONFLICT_BIT (1u << 31)
+#define AM__LINK_CHECK_SIZE 128
+
+struct am__link_cluster_in {
+    size_t n;                          /* records */
+    const struct am__link_pair *pairs; /* compared pairs with weights and conflict bits */
+    size_t n_pairs;
+    double threshold_weight;           /* a pair at or above this is a link */
+    const uint32_t (*must)[2];         /* human "same" */
+    size_t n_must;
+    const uint32_t (*cannot)[2];       /* human "different" */
+    size_t n_cannot;
+    /* Is the pair (never compared by blocking) clearly two people? Asked for the pairs
+     * of components of up to AM__LINK_CHECK_SIZE records. */
+    int (*conflict)(void *ctx, uint32_t a, uint32_t b);
+    void *ctx;
+};
+
+struct am__link_cluster_out {
+    uint32_t *label;      /* per record: smallest record index of its cluster */
+    float *best;          /* per record: weight of its strongest kept link, NAN if none */
+    uint64_t links;       /* pairs at or above the threshold */
+    uint64_t dropped;     /* links dropped to keep clearly different records apart */
+};
+
+/* Fills out (arrays allocated here; free with am__link_cluster_release). */
+void am__link_cluster(const struct am__link_cluster_in *in, struct am__link_cluster_out *out);
+void am__link_cluster_release(struct am__link_cluster_out *out);
+
+/* ---- persisting ------------------------------------------------------------------- */
+
+/* Writes record_person, person, and moves event/charge/measure/category rows, in one
+ * transaction. by_review[i] marks records whose cluster a human decision shaped. */
+int am__link_write(struct am_store *store, const struct am__link_records *r,
+                   const struct am__link_cluster_out *c, const uint8_t *by_review,
+                   struct am_link_summary *summary, struct am_err *err);
+
+double am__link_now(void);
+
+#endif

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The Fellegi-Sunter model: u-probabilities from random pairs (exact levels from value
+ * frequencies), m-probabilities and the share of matches by EM over the comparison
+ * patterns of the compared pairs (no labels), weights log2(m/u), the prior, and the
+ * term-frequency adjustment that makes agreeing on a common name count for less.
+ */
+#include "link_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define U_SAMPLES 1000000ull
+#define FLOOR 1e-9
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* P(two random records with known values agree exactly) = sum c(c-1) / (K(K-1)). */
+static double agree_share_u32(const uint32_t *v, size_t n)
+{
+    uint32_t *s = am_malloc((n ? n : 1) * sizeof(*s));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i])
+            s[k++] = v[i];
+    double same = 0;
+    if (k >= 2) {
+        /* Radix by 16 bits twice. */
+        uint32_t *t = am_malloc(k * sizeof(*t));
+        size_t *cnt = am_malloc(65536 * sizeof(size_t));
+        for (int pass = 0; pass < 2; pass++) {
+            memset(cnt, 0, 65536 * sizeof(size_t));
+            for (size_t i = 0; i < k; i++)
+                cnt[(s[i] >> (16 * pass)) & 0xffff]++;
+            size_t sum = 0;
+            for (size_t i = 0; i < 65536; i++) {
+                size_t c = cnt[i];
+                cnt[i] = sum;
+                sum += c;
+            }
+            for (size_t i = 0; i < k; i++)
+                t[cnt[(s[i] >> (16 * pass)) & 0xffff]++] = s[i];
+            uint32_t *x = s;
+            s = t;
+            t = x;
+        }
+        am_free(t);
+        am_free(cnt);
+        for (size_t i = 0; i < k;) {
+            size_t j = i;
+            while (j < k && s[j] == s[i])
+                j++;
+            double c = (double)(j - i);
+            same += c * (c - 1);
+            i = j;
+        }
+        same /= (double)k * (double)(k - 1);
+    }
+    am_free(s);
+    return same;
+}
+
+static double key_agree_share(const struct am__link_keytab *k)
+{
+    double same = 0;
+    for (size_t i = 1; i < k->count.n; i++)
+        same += (double)k->count.v[i] * ((double)k->count.v[i] - 1);
+    return k->known >= 2 ? same / ((double)k->known * (double)(k->known - 1)) : 0;
+}
+
+void am__link_model_u(struct am__link_model *model, const struct am__link_records *r,
+                      uint64_t seed)
+{
+    uint64_t cnt[AM_LF__COUNT][AM_LL__COUNT];
+    memset(cnt, 0, sizeof(cnt));
+    size_t n = r->n;
+    uint64_t all = n >= 2 ? (uint64_t)n * (n - 1) / 2 : 0;
+    if (all <= U_SAMPLES) {
+        for (uint32_t a = 0; a < n; a++)
+            for (uint32_t b = a + 1; b < n; b++) {
+                am__link_pattern p = am__link_compare(r, a, b);
+                for (int f = 0; f < AM_LF__COUNT; f++)
+                    cnt[f][am__link_level_of(p, f)]++;
+            }
+    } else {
+        uint64_t s = seed;
+        for (uint64_t k = 0; k < U_SAMPLES; k++) {
+            uint32_t a = (uint32_t)(splitmix(&s) % n), b = (uint32_t)(splitmix(&s) % n);
+            if (a == b) {
+                k--;
+                continue;
+            }
+            am__link_pattern p = am__link_compare(r, a, b);
+            for (int f = 0; f < AM_LF__COUNT; f++)
+                cnt[f][am__link_level_of(p, f)]++;
+        }
+    }
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        uint64_t known = 0;
+        int used = 0;
+        for (int l = 0; l < AM_LL_MISSING; l++)
+            if (am__link_level_used(f, l)) {
+                known += cnt[f][l];
+                used++;
+            }
+        for (int l = 0; l < AM_LL__COUNT; l++)
+            model->u[f][l] = 0;
+        for (int l = 0; l < AM_LL_MISSING; l++)
+            if (am__link_level_used(f, l))
+                model->u[f][l] = ((double)cnt[f][l] + 0.5) / ((double)known + 0.5 * used);
+        model->u[f][AM_LL_MISSING] = 1;
+    }
+    /* Exact agreement from the frequencies of the values: random sampling cannot see
+     * probabilities of one in a million. */
+    double ex[AM_LF__COUNT] = {-1, -1, -1, -1, -1, -1};
+    ex[AM_LF_GIVEN] = key_agree_share(&r->gkeys);
+    ex[AM_LF_SURNAMES] = key_agree_share(&r->skeys);
+    ex[AM_LF_CEDULA] = agree_share_u32(r->cedula, n);
+    {
+        uint32_t *b = am_malloc((n ? n : 1) * sizeof(*b));
+        for (size_t i = 0; i < n; i++)
+            b[i] = r->birth[i] == AM__LINK_MISSING_DATE ? 0 : (uint32_t)(r->birth[i] + 1000000);
+        ex[AM_LF_BIRTH] = agree_share_u32(b, n);
+        am_free(b);
+    }
+    for (int f = 0; f < AM_LF_SEX; f++) {
+        double e = ex[f] > FLOOR ? ex[f] : FLOOR;
+        double old = model->u[f][AM_LL_EXACT];
+        double scale = old < 1 ? (1 - e) / (1 - old) : 1;
+        for (int l = 0; l < AM_LL_MISSING; l++)
+            if (am__link_level_used(f, l) && l != AM_LL_EXACT)
+                model->u[f][l] *= scale;
+        model->u[f][AM_LL_EXACT] = e;
+    }
+    model->u_given_exact = model->u[AM_LF_GIVEN][AM_LL_EXACT];
+    model->u_sur_exact = model->u[AM_LF_SURNAMES][AM_LL_EXACT];
+}
+
+/* Starting m: agreement likely for a match. */
+static const double m_start[AM_LL_MISSING] = {0.85, 0.08, 0.04, 0.03};
+
+void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
+                       uint64_t n_pairs, uint64_t n_records)
+{
+    /* The distinct patterns seen. */
+    AM_VEC(uint32_t) pats = {0};
+    for (uint32_t p = 0; p < AM__LINK_NPATTERNS; p++)
+        if (pattern_count[p])
+            AM_VEC_PUSH(&pats, p);
+    double m[AM_LF__COUNT][AM_LL__COUNT], ub[AM_LF__COUNT][AM_LL__COUNT];
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        double s = 0;
+        for (int l = 0; l < AM_LL_MISSING; l++)
+            if (am__link_level_used(f, l))
+                s += m_start[l];
+        for (int l = 0; l < AM_LL__COUNT; l++) {
+            m[f][l] = l < AM_LL_MISSING && am__link_level_used(f, l) ? m_start[l] / s : 1;
+            ub[f][l] = model->u[f][l];
+        }
+    }
+    double lambda = 0.1;
+    int it, converged = 0;
+    double total = (double)n_pairs;
+    for (it = 0; it < 500 && pats.n; it++) {
+        double sm[AM_LF__COUNT][AM_LL__COUNT] = {{0}}, su[AM_LF__COUNT][AM_LL__COUNT] = {{0}};
+        double sg = 0;
+        for (size_t k = 0; k < pats.n; k++) {
+            uint32_t p = pats.v[k];
+            double c = (double)pattern_count[p];
+            double lm = lambda, lu = 1 - lambda;
+            for (int f = 0; f < AM_LF__COUNT; f++) {
+                int l = am__link_level_of(p, f);
+                lm *= m[f][l];
+                lu *= ub[f][l];
+            }
+            double g = lm + lu > 0 ? lm / (lm + lu) : 0;
+            sg += c * g;
+            for (int f = 0; f < AM_LF__COUNT; f++) {
+                int l = am__link_level_of(p, f);
+                sm[f][l] += c * g;
+                su[f][l] += c * (1 - g);
+            }
+        }
+        double delta = fabs(sg / total - lambda);
+        lambda = sg / total;
+        if (lambda < 1e-9)
+            lambda = 1e-9;
+        if (lambda > 1 - 1e-9)
+            lambda = 1 - 1e-9;
+        for (int f = 0; f < AM_LF__COUNT; f++) {
+            double tm = 0, tu = 0;
+            int used = 0;
+            for (int l = 0; l < AM_LL_MISSING; l++)
+                if (am__link_level_used(f, l)) {
+                    tm += sm[f][l];
+                    tu += su[f][l];
+                    used++;
+                }
+            for (int l = 0; l < AM_LL_MISSING; l++) {
+                if (!am__link_level_used(f, l))
+                    continue;
+                /* A small pseudo-count keeps a level never seen among matches finite. */
+                double nm = (sm[f][l] + 1e-3) / (tm + 1e-3 * used);
+                double nu = (su[f][l] + 1e-3) / (tu + 1e-3 * used);
+                double d = fabs(nm - m[f][l]);
+                if (d > delta)
+                    delta = d;
+                m[f][l] = nm;
+                ub[f][l] = nu;
+            }
+        }
+        if (delta < 1e-7) {
+            converged = 1;
+            it++;
+            break;
+        }
+    }
+    AM_VEC_FREE(&pats);
+    model->iterations = it;
+    model->converged = converged;
+    model->lambda = lambda;
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        for (int l = 0; l < AM_LL__COUNT; l++) {
+            model->m[f][l] = m[f][l];
+            if (l == AM_LL_MISSING || !am__link_level_used(f, l))
+                model->w[f][l] = 0;
+            else
+                model->w[f][l] = log2((m[f][l] > FLOOR ? m[f][l] : FLOOR) /
+                                      (model->u[f][l] > FLOOR ? model->u[f][l] : FLOOR));
+        }
+    /* Prior: the expected matches among compared pairs, out of all pairs. */
+    double all = n_records >= 2 ? (double)n_records * ((double)n_records - 1) / 2 : 1;
+    double matches = lambda * (double)n_pairs;
+    if (matches < 1)
+        matches = 1;
+    if (matches > all / 2)
+        matches = all / 2;
+    model->prior = log2(matches / (all - matches));
+}
+
+double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
+                          int field, int level, uint32_t a, uint32_t b)
+{
+    if (level != AM_LL_EXACT)
+        return 0;
+    /* The key of a record whose name was read without guessing. */
+    if (r->ambiguous[a] && !r->ambiguous[b])
+        a = b;
+    uint32_t key;
+    const struct am__link_keytab *k;
+    double u;
+    if (field == AM_LF_GIVEN) {
+        key = r->given_key[a];
+        k = &r->gkeys;
+        u = model->u_given_exact;
+    } else if (field == AM_LF_SURNAMES) {
+        key = r->sur_key[a];
+        k = &r->skeys;
+        u = model->u_sur_exact;
+    } else
+        return 0;
+    uint64_t known = k->known;
+    if (!key || !known || u <= 0)
+        return 0;
+    double tf = (double)k->count.v[key] / (double)known;
+    double floor_tf = 1.0 / (double)known;
+    if (tf < floor_tf)
+        tf = floor_tf;
+    return log2(u / tf);
+}
+
+double am__link_pair_weight(const struct am__link_model *model, const struct am__link_records *r,
+                            uint32_t a, uint32_t b, am__link_pattern p)
+{
+    double w = model->prior;
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        int l = am__link_level_of(p, f);
+        w += model->w[f][l];
+    }
+    int lg = am__link_level_of(p, AM_LF_GIVEN), ls = am__link_level_of(p, AM_LF_SURNAMES);
+    if (lg == AM_LL_EXACT)
+        w += am__link_tf_adjust(model, r, AM_LF_GIVEN, lg, a, b);
+    if (ls == AM_LL_EXACT)
+        w += am__link_tf_adjust(model, r, AM_LF_SURNAMES, ls, a, b);
+    return w;
+}
+
+double am__link_probability(double w)
+{
+    if (w > 60)
+        return 1.0;
+    if (w < -60)
+        return 0.0;
+    double o = exp2(w);
+    return o / (1 + o);
+}
+
+double am__link_weight_of_probability(double p)
+{
+    if (p <= 0)
+        return -60;
+    if (p >= 1)
+        return 60;
+    return log2(p / (1 - p));
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Writing a linkage: which person id each cluster gets (an earlier person keeps its id
+ * in the cluster holding most of its records), what changed (merged, split, new,
+ * unchanged), and the rows: record_person, person, and the events, charges, measures and
+ * categories that follow their record. One transaction; nothing is written on error.
+ */
+#include "link_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct op { /* one record's earlier person and new cluster */
+    int64_t old;
+    uint32_t label;
+    uint32_t rec;
+};
+
+static int cmp_op(const void *x, const void *y)
+{
+    const struct op *a = x, *b = y;
+    if (a->old != b->old)
+        return a->old < b->old ? -1 : 1;
+    if (a->label != b->label)
+        return a->label < b->label ? -1 : 1;
+    return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+static void now_iso(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The most frequent non-zero value among the members (first seen wins ties). */
+#define MODE(type, arr, members, k, out)                                      \
+    do {                                                                      \
+        int best_ = 0;                                                        \
+        (out) = 0;                                                            \
+        size_t lim_ = (k) < 256 ? (k) : 256;                                  \
+        for (size_t x_ = 0; x_ < lim_; x_++) {                                \
+            type v_ = (arr)[(members)[x_]];                                   \
+            if (!v_)                                                          \
+                continue;                                                     \
+            int c_ = 0;                                                       \
+            for (size_t y_ = 0; y_ < lim_; y_++)                              \
+                c_ += (arr)[(members)[y_]] == v_;                             \
+            if (c_ > best_) {                                                 \
+                best_ = c_;                                                   \
+                (out) = v_;                                                   \
+            }                                                                 \
+        }                                                                     \
+    } while (0)
+
+static const char *const sens_name[3] = {"public", "restricted", "sealed"};
+
+int am__link_write(struct am_store *store, const struct am__link_records *r,
+                   const struct am__link_cluster_out *c, const uint8_t *by_review,
+                   struct am_link_summary *sum, struct am_err *err)
+{
+    size_t n = r->n;
+    const uint32_t *label = c->label;
+    /* Members of each cluster, contiguous (counting sort by label). */
+    uint32_t *start = am_calloc(n + 1, sizeof(uint32_t));
+    uint32_t *members = am_malloc((n ? n : 1) * sizeof(uint32_t));
+    for (size_t i = 0; i < n; i++)
+        start[label[i] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    {
+        uint32_t *fill = am_calloc(n ? n : 1, sizeof(uint32_t));
+        for (size_t i = 0; i < n; i++)
+            members[start[label[i]] + fill[label[i]]++] = (uint32_t)i;
+        am_free(fill);
+    }
+
+    /* Earlier persons: (old, label) runs give, per old person, where its records went. */
+    struct op *ops = am_malloc((n ? n : 1) * sizeof(*ops));
+    size_t nops = 0;
+    for (size_t i = 0; i < n; i++)
+        if (r->old_person[i])
+            ops[nops++] = (struct op){r->old_person[i], label[i], (uint32_t)i};
+    qsort(ops, nops, sizeof(*ops), cmp_op);
+    int64_t *person = am_calloc(n ? n : 1, sizeof(int64_t)); /* per cluster label */
+    uint32_t *person_count = am_calloc(n ? n : 1, sizeof(uint32_t));
+    uint32_t *n_old = am_calloc(n ? n : 1, sizeof(uint32_t)); /* earlier persons per cluster */
+    AM_VEC(int64_t) removed = {0};
+    AM_VEC(uint32_t) removed_home = {0};
+    uint64_t split = 0;
+    for (size_t i = 0; i < nops;) {
+        size_t j = i;
+        uint32_t home = ops[i].label, home_n = 0, clusters = 0, total = 0;
+        while (j < nops && ops[j].old == ops[i].old) {
+            size_t k = j;
+            while (k < nops && ops[k].old == ops[i].old && ops[k].label == ops[j].label)
+                k++;
+            uint32_t cnt = (uint32_t)(k - j);
+            clusters++;
+            total += cnt;
+            n_old[ops[j].label]++;
+            if (cnt > home_n) {
+                home_n = cnt;
+                home = ops[j].label;
+            }
+            j = k;
+        }
+        if (clusters > 1)
+            split++;
+        /* The cluster keeps the earlier person holding most of its records there. */
+        if (!person[home] || home_n > person_count[home]) {
+            if (person[home]) {
+                AM_VEC_PUSH(&removed, person[home]);
+                AM_VEC_PUSH(&removed_home, home);
+            }
+            person[home] = ops[i].old;
+            person_count[home] = home_n;
+        } else {
+            AM_VEC_PUSH(&removed, ops[i].old);
+            AM_VEC_PUSH(&removed_home, home);
+        }
+        (void)total;
+        i = j;
+    }
+    am_free(ops);
+
+    char at[32];
+    now_iso(at);
+    int rc = -1;
+    struct am_stmt *ins_person = NULL, *upd_person = NULL, *ins_rp = NULL, *move_hand[4] = {0},
+                   *del_person = NULL;
+    static const char *const move_sql[4] = {
+        "UPDATE event SET person_id = ?1 WHERE person_id = ?2 AND record_id IS NULL",
+        "UPDATE charge SET person_id = ?1 WHERE person_id = ?2 AND record_id IS NULL",
+        "UPDATE measure SET person_id = ?1 WHERE person_id = ?2 AND record_id IS NULL",
+        "UPDATE category SET person_id = ?1 WHERE person_id = ?2 AND record_id IS NULL",
+    };
+    if (am_store_begin(store, err) < 0)
+        goto out;
+    ins_person = am_stmt_prepare(store,
+                                 "INSERT INTO person(display_name, cedula_kind, cedula, birth_date,"
+                                 " sex, nationality, sensitivity) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+                                 err);
+    upd_person = am_stmt_prepare(store,
+                                 "UPDATE person SET display_name = ?1, cedula_kind = ?2,"
+                                 " cedula = ?3, birth_date = ?4, sex = ?5, nationality = ?6,"
+                                 " sensitivity = ?7 WHERE id = ?8",
+                                 err);
+    ins_rp = am_stmt_prepare(store,
+                             "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
+                             " decided_at) VALUES (?1,?2,?3,?4,?5)",
+                             err);
+    del_person = am_stmt_prepare(store, "DELETE FROM person WHERE id = ?1", err);
+    for (int k = 0; k < 4; k++)
+        move_hand[k] = am_stmt_prepare(store, move_sql[k], err);
+    if (!ins_person || !upd_person || !ins_rp || !del_person || !move_hand[3])
+        goto rollback;
+    if (am_store_exec(store, "DELETE FROM record_person", err) < 0)
+        goto rollback;
+
+    for (size_t lab = 0; lab < n; lab++) {
+        size_t k = start[lab + 1] - start[lab];
+        if (!k)
+            continue;
+        const uint32_t *m = members + start[lab];
+        /* Facts: the most frequent value among the records; the most restrictive
+         * sensitivity; the fullest name. */
+        uint32_t ced = 0, nat = 0;
+        char sex = 0, kind = 0;
+        int32_t birth = AM__LINK_MISSING_DATE;
+        MODE(uint32_t, r->cedula, m, k, ced);
+        MODE(uint32_t, r->nationality, m, k, nat);
+        MODE(char, r->sex, m, k, sex);
+        {
+            int best = 0;
+            for (size_t x = 0; x < k && x < 256; x++) {
+                int32_t v = r->birth[m[x]];
+                if (v == AM__LINK_MISSING_DATE)
+                    continue;
+                int cnt = 0;
+                for (size_t y = 0; y < k && y < 256; y++)
+                    cnt += r->birth[m[y]] == v;
+                if (cnt > best) {
+                    best = cnt;
+                    birth = v;
+                }
+            }
+        }
+        uint8_t sens = 0;
+        uint32_t name_rec = m[0];
+        int name_len = -1;
+        for (size_t x = 0; x < k; x++) {
+            uint32_t i = m[x];
+            if (r->sensitivity[i] > sens)
+                sens = r->sensitivity[i];
+            if (ced && r->cedula[i] == ced && r->cedula_kind[i] && !kind)
+                kind = r->cedula_kind[i];
+            int len = r->n_given[i] + r->n_sur[i] + (r->sur[i][2] != 0);
+            if (len > name_len) {
+                name_len = len;
+                name_rec = i;
+            }
+        }
+        char ced_s[16] = "", kind_s[2] = {kind, 0}, sex_s[2] = {sex, 0}, birth_s[11] = "";
+        if (ced)
+            snprintf(ced_s, sizeof(ced_s), "%u", ced);
+        if (birth != AM__LINK_MISSING_DATE)
+            am_format_date(birth, birth_s);
+        struct am_stmt *st = person[lab] ? upd_person : ins_person;
+        am_stmt_reset(st);
+        am_stmt_bind_text(st, 1, r->names.ptr + r->name_off[name_rec], err);
+        am_stmt_bind_text(st, 2, kind ? kind_s : NULL, err);
+        am_stmt_bind_text(st, 3, ced ? ced_s : NULL, err);
+        am_stmt_bind_text(st, 4, birth_s[0] ? birth_s : NULL, err);
+        am_stmt_bind_text(st, 5, sex ? sex_s : NULL, err);
+        am_stmt_bind_text(st, 6, nat ? r->nat_str.v[nat] : NULL, err);
+        am_stmt_bind_text(st, 7, sens_name[sens], err);
+        if (person[lab])
+            am_stmt_bind_int64(st, 8, person[lab], err);
+        if (am_stmt_step(st, err) < 0)
+            goto rollback;
+        if (!person[lab]) {
+            person[lab] = am_store_last_insert_id(store);
+            sum->persons_new++;
+        } else if (n_old[lab] >= 2) {
+            sum->persons_merged++;
+        } else {
+            /* One earlier person: unchanged when it had exactly these records. */
+            uint32_t with_old = 0;
+            for (size_t x = 0; x < k; x++)
+                with_old += r->old_person[m[x]] == person[lab];
+            if (with_old == k && person_count[lab] == k)
+                sum->persons_unchanged++;
+            else
+                sum->persons_grown++;
+        }
+        sum->persons++;
+        for (size_t x = 0; x < k; x++) {
+            uint32_t i = m[x];
+            am_stmt_reset(ins_rp);
+            am_stmt_bind_int64(ins_rp, 1, r->id[i], err);
+            am_stmt_bind_int64(ins_rp, 2, person[lab], err);
+            if (isnan(c->best[i]))
+                am_stmt_bind_null(ins_rp, 3, err);
+            else
+                am_stmt_bind_double(ins_rp, 3, c->best[i], err);
+            am_stmt_bind_text(ins_rp, 4, by_review && by_review[i] ? "review" : "auto", err);
+            am_stmt_bind_text(ins_rp, 5, at, err);
+            if (am_stmt_step(ins_rp, err) < 0)
+                goto rollback;
+        }
+    }
+    /* Rows that came from a record follow it; rows added by hand follow their person. */
+    if (am_store_exec(store,
+                      "UPDATE event SET person_id = (SELECT rp.person_id FROM record_person rp"
+                      " WHERE rp.record_id = event.record_id) WHERE record_id IS NOT NULL;"
+                      "UPDATE charge SET person_id = (SELECT rp.person_id FROM record_person rp"
+                      " WHERE rp.record_id = charge.record_id) WHERE record_id IS NOT NULL;"
+                      "UPDATE measure SET person_id = (SELECT rp.person_id FROM record_person rp"
+                      " WHERE rp.record_id = measure.record_id) WHERE record_id IS NOT NULL;"
+                      "UPDATE category SET person_id = (SELECT rp.person_id FROM record_person rp"
+                      " WHERE rp.record_id = category.record_id) WHERE record_id IS NOT NULL;",
+                      err) < 0)
+        goto rollback;
+    for (size_t k = 0; k < removed.n; k++) {
+        for (int t = 0; t < 4; t++) {
+            am_stmt_reset(move_hand[t]);
+            am_stmt_bind_int64(move_hand[t], 1, person[removed_home.v[k]], err);
+            am_stmt_bind_int64(move_hand[t], 2, removed.v[k], err);
+            if (am_stmt_step(move_hand[t], err) < 0)
+                goto rollback;
+        }
+        am_stmt_reset(del_person);
+        am_stmt_bind_int64(del_person, 1, removed.v[k], err);
+        if (am_stmt_step(del_person, err) < 0)
+            goto rollback;
+    }
+    sum->persons_removed = removed.n;
+    sum->persons_split = split;
+    /* Persons that had no records at all before (created by hand) are left alone. */
+    if (am_store_commit(store, err) < 0)
+        goto rollback;
+    rc = 0;
+    goto out;
+rollback:
+    am_store_rollback(store);
+    sum->persons = sum->persons_new = sum->persons_merged = sum->persons_unchanged = 0;
+    sum->persons_grown = sum->persons_removed = sum->persons_split = 0;
+out:
+    am_stmt_finalize(ins_person);
+    am_stmt_finalize(upd_person);
+    am_stmt_finalize(ins_rp);
+    am_stmt_finalize(del_person);
+    for (int k = 0; k < 4; k++)
+        am_stmt_finalize(move_hand[k]);
+    AM_VEC_FREE(&removed);
+    AM_VEC_FREE(&removed_home);
+    am_free(person);
+    am_free(person_count);
+    am_free(n_old);
+    am_free(start);
+    am_free(members);
+    return rc;
+}

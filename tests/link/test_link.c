@@ -1,0 +1,594 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * link: comparison levels, the regression set of tricky pairs (tests/link/tricky_pairs.csv),
+ * EM on a synthetic population, clustering constraints, incremental re-linking, review
+ * decisions and explanations.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amnistia/link.h"
+#include "fixture.h"
+#include "link/link_int.h"
+
+/* ---- comparison levels ------------------------------------------------------------ */
+
+struct lv_case {
+    const char *a_given, *a_sur, *a_full;
+    const char *b_given, *b_sur, *b_full;
+    int field, level;
+    const char *why;
+};
+
+static void add(struct am__link_records *r, struct am_arena *ar, int64_t id, const char *given,
+                const char *sur, const char *full, const char *ced, const char *birth,
+                const char *sex, const char *state, const char *facility)
+{
+    am__link_records_add(r, id, 1, 0, 0, given, sur, full, full ? NULL : "split", ced ? "V" : NULL,
+                         ced, sex, birth, NULL, state, facility, NULL, ar);
+}
+
+static const struct lv_case name_cases[] = {
+    {"María José", "Pérez González", NULL, NULL, NULL, "PEREZ GONZALEZ, MARIA JOSE", AM_LF_GIVEN,
+     AM_LL_EXACT, "accents and case"},
+    {"María José", "Pérez González", NULL, NULL, NULL, "PEREZ GONZALEZ, MARIA JOSE",
+     AM_LF_SURNAMES, AM_LL_EXACT, "surnames first with a comma"},
+    {"Luis", "González Pérez", NULL, "Luis", "Pérez González", NULL, AM_LF_SURNAMES, AM_LL_EXACT,
+     "surnames swapped"},
+    {"Luis", "González Pérez", NULL, "Luis", "González", NULL, AM_LF_SURNAMES, AM_LL_CLOSE,
+     "second surname missing"},
+    {"Luis", "González Pérez", NULL, "Luis", "Gonzales Pérez", NULL, AM_LF_SURNAMES, AM_LL_CLOSE,
+     "z/s typo"},
+    {"Luis", "Uzcátegui Pérez", NULL, "Luis", "Uzcátegiu Pérez", NULL, AM_LF_SURNAMES,
+     AM_LL_CLOSE, "swapped letters"},
+    {"Luis", "González Pérez", NULL, "Luis", "González Rojas", NULL, AM_LF_SURNAMES, AM_LL_FAR,
+     "one surname in common"},
+    {"Luis", "González Pérez", NULL, "Luis", "Medina Rojas", NULL, AM_LF_SURNAMES,
+     AM_LL_DIFFERENT, "no surname in common"},
+    {"Ana", "De La Cruz Silva", NULL, NULL, NULL, "DE LA CRUZ SILVA, ANA", AM_LF_SURNAMES,
+     AM_LL_EXACT, "particle kept with its surname"},
+    {NULL, NULL, "María Pérez de González", "María", "González", NULL, AM_LF_SURNAMES,
+     AM_LL_CLOSE, "married name against the husband's surname"},
+    {NULL, NULL, "María Pérez de González", "María", "Pérez", NULL, AM_LF_SURNAMES, AM_LL_EXACT,
+     "married name against the maiden surname (the married name is extra)"},
+    {NULL, NULL, "María Pérez de González", "María", "Pérez Rojas de González", NULL,
+     AM_LF_SURNAMES, AM_LL_CLOSE, "married name on both sides, one gives a second surname"},
+    {"María José", "Pérez", NULL, "María", "Pérez", NULL, AM_LF_GIVEN, AM_LL_CLOSE,
+     "second given name missing"},
+    {"José", "Pérez", NULL, "Pepe", "Pérez", NULL, AM_LF_GIVEN, AM_LL_EXACT,
+     "nickname as the name it stands for"},
+    {"Yelitza", "Pérez", NULL, "Yelitsa", "Pérez", NULL, AM_LF_GIVEN, AM_LL_CLOSE,
+     "phonetic variant"},
+    {"Juan Carlos", "Pérez", NULL, "Carlos", "Pérez", NULL, AM_LF_GIVEN, AM_LL_FAR,
+     "second name used as first"},
+    {"Juan", "Pérez", NULL, "Pedro", "Pérez", NULL, AM_LF_GIVEN, AM_LL_DIFFERENT,
+     "different given names"},
+    {"Juan", "Pérez", NULL, NULL, NULL, "PEREZ", AM_LF_GIVEN, AM_LL_MISSING, "no given name"},
+};
+
+static void test_name_levels(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(name_cases) / sizeof(name_cases[0]); k++) {
+        const struct lv_case *c = &name_cases[k];
+        struct am__link_records r;
+        struct am_arena ar;
+        am__link_records_init(&r);
+        am_arena_init(&ar);
+        add(&r, &ar, 1, c->a_given, c->a_sur, c->a_full, NULL, NULL, NULL, NULL, NULL);
+        add(&r, &ar, 2, c->b_given, c->b_sur, c->b_full, NULL, NULL, NULL, NULL, NULL);
+        am__link_pattern p = am__link_compare(&r, 0, 1);
+        int got = am__link_level_of(p, c->field);
+        if (got != c->level)
+            fail_msg("%s: %s level %s, expected %s", c->why, am_link_field_name(c->field),
+                     am_link_level_name(got), am_link_level_name(c->level));
+        /* Symmetric. */
+        assert_int_equal(am__link_level_of(am__link_compare(&r, 1, 0), c->field), c->level);
+        am__link_records_release(&r);
+        am_arena_release(&ar);
+    }
+}
+
+static void test_cedula_levels(void **state)
+{
+    (void)state;
+    assert_int_equal(am__link_cmp_cedula(12345678, 8, 12345678, 8), AM_LL_EXACT);
+    assert_int_equal(am__link_cmp_cedula(12345678, 8, 12354678, 8), AM_LL_CLOSE); /* swap */
+    assert_int_equal(am__link_cmp_cedula(12345678, 8, 12345679, 8), AM_LL_CLOSE); /* digit */
+    assert_int_equal(am__link_cmp_cedula(12345678, 8, 1234578, 7), AM_LL_CLOSE);  /* dropped */
+    assert_int_equal(am__link_cmp_cedula(12345678, 8, 123456789, 9), AM_LL_CLOSE); /* added */
+    assert_int_equal(am__link_cmp_cedula(12345678, 8, 12346587, 8), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_cedula(12345678, 8, 87654321, 8), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_cedula(12345678, 8, 1234, 4), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_cedula(0, 0, 12345678, 8), AM_LL_MISSING);
+}
+
+static void test_birth_levels(void **state)
+{
+    (void)state;
+    int32_t d = am_days_from_civil(1980, 3, 7);
+    assert_int_equal(am__link_cmp_birth(d, d), AM_LL_EXACT);
+    assert_int_equal(am__link_cmp_birth(d, am_days_from_civil(1980, 7, 3)), AM_LL_CLOSE);
+    assert_int_equal(am__link_cmp_birth(d, am_days_from_civil(1981, 3, 7)), AM_LL_CLOSE);
+    assert_int_equal(am__link_cmp_birth(d, am_days_from_civil(1980, 3, 17)), AM_LL_CLOSE);
+    assert_int_equal(am__link_cmp_birth(d, am_days_from_civil(1980, 4, 8)), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_birth(d, am_days_from_civil(1975, 11, 20)), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_birth(d, AM__LINK_MISSING_DATE), AM_LL_MISSING);
+}
+
+static void test_sex_place_levels(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Ana", "Pérez", NULL, NULL, NULL, "F", "Zulia", "Rodeo I");
+    add(&r, &ar, 2, "Ana", "Pérez", NULL, NULL, NULL, "F", "ZULIA", "RODEO I");
+    add(&r, &ar, 3, "Ana", "Pérez", NULL, NULL, NULL, "M", "Zulia", "Tocorón");
+    add(&r, &ar, 4, "Ana", "Pérez", NULL, NULL, NULL, NULL, "Lara", NULL);
+    add(&r, &ar, 5, "Ana", "Pérez", NULL, NULL, NULL, NULL, NULL, NULL);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 1), AM_LF_SEX), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 2), AM_LF_SEX), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 3), AM_LF_SEX), AM_LL_MISSING);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 1), AM_LF_PLACE), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 2), AM_LF_PLACE), AM_LL_CLOSE);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 3), AM_LF_PLACE),
+                     AM_LL_DIFFERENT);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 4), AM_LF_PLACE), AM_LL_MISSING);
+    /* Every level a field produces is one it declares. */
+    for (uint32_t a = 0; a < 5; a++)
+        for (uint32_t b = 0; b < 5; b++) {
+            am__link_pattern p = am__link_compare(&r, a, b);
+            for (int f = 0; f < AM_LF__COUNT; f++)
+                assert_true(am__link_level_used(f, am__link_level_of(p, f)));
+        }
+    assert_string_equal(am_link_field_name(AM_LF_CEDULA), "cedula");
+    assert_string_equal(am_link_level_name(AM_LL_FAR), "far");
+    assert_string_equal(am_link_level_meaning(AM_LF_CEDULA, AM_LL_FAR), "");
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
+/* ---- clustering -------------------------------------------------------------------- */
+
+static int no_conflict(void *ctx, uint32_t a, uint32_t b)
+{
+    (void)ctx;
+    (void)a;
+    (void)b;
+    return 0;
+}
+
+static int conflict_0_2(void *ctx, uint32_t a, uint32_t b)
+{
+    (void)ctx;
+    return (a == 0 && b == 2) || (a == 2 && b == 0);
+}
+
+static void test_cluster_constraints(void **state)
+{
+    (void)state;
+    /* 0-1 strong, 1-2 weak but above threshold, 3-4 strong, 5 alone. */
+    struct am__link_pair pairs[] = {
+        {0, 1, 0, 20.0f}, {1, 2, 0, 4.0f}, {3, 4, 0, 15.0f}, {4, 5, 0, -10.0f}};
+    struct am__link_cluster_in in = {.n = 6, .pairs = pairs, .n_pairs = 4,
+                                     .threshold_weight = 3.17, .conflict = no_conflict};
+    struct am__link_cluster_out out;
+    am__link_cluster(&in, &out);
+    assert_int_equal(out.links, 3);
+    assert_int_equal(out.label[0], 0);
+    assert_int_equal(out.label[1], 0);
+    assert_int_equal(out.label[2], 0);
+    assert_int_equal(out.label[3], 3);
+    assert_int_equal(out.label[4], 3);
+    assert_int_equal(out.label[5], 5);
+    assert_float_equal(out.best[0], 20.0f, 1e-6);
+    assert_true(isnan(out.best[5]));
+    am__link_cluster_release(&out);
+
+    /* Weak middle: 0 and 2 are clearly different people (found by the all-pairs check of
+     * a small component): the weakest edge (1-2) goes. */
+    in.conflict = conflict_0_2;
+    am__link_cluster(&in, &out);
+    assert_int_equal(out.dropped, 1);
+    assert_int_equal(out.label[1], 0);
+    assert_int_equal(out.label[2], 2);
+    am__link_cluster_release(&out);
+
+    /* The same through a compared pair flagged as a conflict. */
+    struct am__link_pair pairs2[] = {{0, 1, 0, 20.0f},
+                                     {1, 2, 0, 4.0f},
+                                     {0, 2, AM__LINK_CONFLICT_BIT, -30.0f}};
+    struct am__link_cluster_in in2 = {.n = 3, .pairs = pairs2, .n_pairs = 3,
+                                      .threshold_weight = 3.17, .conflict = NULL};
+    am__link_cluster(&in2, &out);
+    assert_int_equal(out.dropped, 1);
+    assert_int_equal(out.label[2], 2);
+    am__link_cluster_release(&out);
+
+    /* A human "different" between 3 and 4 splits a strong link; "same" joins 4 and 5. */
+    const uint32_t cannot[][2] = {{3, 4}};
+    const uint32_t must[][2] = {{4, 5}};
+    in.conflict = no_conflict;
+    in.cannot = cannot;
+    in.n_cannot = 1;
+    in.must = must;
+    in.n_must = 1;
+    am__link_cluster(&in, &out);
+    assert_int_not_equal(out.label[3], out.label[4]);
+    assert_int_equal(out.label[4], out.label[5]);
+    assert_int_equal(out.dropped, 1);
+    am__link_cluster_release(&out);
+
+    /* A human "same" wins over a conflict found by comparison, and the component it is
+     * in is not split by comparison conflicts. */
+    const uint32_t must02[][2] = {{0, 2}};
+    struct am__link_cluster_in in3 = {.n = 3, .pairs = pairs2, .n_pairs = 3,
+                                      .threshold_weight = 3.17, .must = must02, .n_must = 1};
+    am__link_cluster(&in3, &out);
+    assert_int_equal(out.label[0], out.label[2]);
+    assert_int_equal(out.label[1], 0);
+    am__link_cluster_release(&out);
+}
+
+/* ---- a synthetic population -------------------------------------------------------- */
+
+static void test_population_em_and_accuracy(void **state)
+{
+    (void)state;
+    char path[512];
+    struct am_store *s = fx_open(path, sizeof(path), "pop");
+    assert_non_null(s);
+    struct fx_population pop;
+    fx_population(&pop, 1500, 42);
+    assert_int_equal(fx_list(&pop, s, "Lista A", 0.8, 0.04, 1), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista B", 0.7, 0.08, 2), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista C", 0.5, 0.04, 3), 0);
+    struct am_err err = AM_ERR_INIT;
+    struct am_link_summary sum;
+    struct am_link_options opt = {0};
+    assert_int_equal(am_link_run(s, &opt, &sum, &err), 0);
+    assert_int_equal(sum.records, pop.n_listed);
+    assert_true(sum.model.em_converged);
+    /* The model found what a person's records look like. */
+    assert_true(sum.model.m[AM_LF_CEDULA][AM_LL_EXACT] > 0.8);
+    assert_true(sum.model.u[AM_LF_CEDULA][AM_LL_EXACT] < 1e-3);
+    assert_true(sum.model.weight[AM_LF_BIRTH][AM_LL_EXACT] > 5);
+    assert_true(sum.model.weight[AM_LF_CEDULA][AM_LL_DIFFERENT] < -3);
+    assert_true(sum.model.weight[AM_LF_SURNAMES][AM_LL_DIFFERENT] < 0);
+    double precision, recall;
+    fx_pairwise(&pop, s, &precision, &recall);
+    double f1 = 2 * precision * recall / (precision + recall);
+    print_message("population: %zu records, %llu pairs, precision %.4f recall %.4f F1 %.4f\n",
+                  pop.n_listed, (unsigned long long)sum.pairs, precision, recall, f1);
+    assert_true(f1 > 0.97);
+    /* Every record has one person; events followed their records; no person is empty. */
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM record_person", 0), (int64_t)pop.n_listed);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM"
+                                  " record_person rp WHERE rp.person_id = p.id)", 0), 0);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM event e JOIN record_person rp ON"
+                                  " rp.record_id = e.record_id WHERE rp.person_id != e.person_id",
+                               0),
+                     0);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM person", 0), (int64_t)sum.persons);
+    fx_population_release(&pop);
+    am_store_close(s);
+    fx_remove(path);
+}
+
+/* ---- the regression set of tricky pairs --------------------------------------------- */
+
+static char *field_of(char **line)
+{
+    char *s = *line, *bar = strchr(s, '|');
+    if (bar) {
+        *bar = 0;
+        *line = bar + 1;
+    } else
+        *line = s + strlen(s);
+    return s;
+}
+
+static void test_tricky_pairs(void **state)
+{
+    (void)state;
+    char path[512];
+    struct am_store *s = fx_open(path, sizeof(path), "tricky");
+    assert_non_null(s);
+    struct fx_population pop;
+    fx_population(&pop, 1500, 7);
+    assert_int_equal(fx_list(&pop, s, "Lista A", 0.8, 0.04, 11), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista B", 0.7, 0.06, 12), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista C", 0.5, 0.04, 13), 0);
+    int64_t snap_a = fx_snapshot(s, "Casos A"), snap_b = fx_snapshot(s, "Casos B");
+
+    struct am_buf file;
+    am_buf_init(&file);
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am_buf_read_file(&file, AM_SOURCE_DIR "/tests/link/tricky_pairs.txt", &err), 0);
+    struct pair {
+        int same;
+        char why[128];
+        int64_t a, b;
+    } pairs[64];
+    size_t np = 0;
+    for (char *line = file.ptr; *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        if (*line && *line != '#') {
+            char *cur = line, *f[10];
+            for (int k = 0; k < 10; k++)
+                f[k] = field_of(&cur);
+            assert_true(np < 64);
+            pairs[np].same = strcmp(f[0], "same") == 0;
+            assert_true(pairs[np].same || strcmp(f[0], "different") == 0);
+            snprintf(pairs[np].why, sizeof(pairs[np].why), "%s", f[1]);
+            struct fx_rec ra = {.full = f[2], .cedula = *f[3] ? f[3] : NULL,
+                                .birth = *f[4] ? f[4] : NULL, .sex = *f[5] ? f[5] : NULL};
+            struct fx_rec rb = {.full = f[6], .cedula = *f[7] ? f[7] : NULL,
+                                .birth = *f[8] ? f[8] : NULL, .sex = *f[9] ? f[9] : NULL};
+            pairs[np].a = fx_record(s, snap_a, &ra);
+            pairs[np].b = fx_record(s, snap_b, &rb);
+            np++;
+        }
+        line = nl ? nl + 1 : line + strlen(line);
+    }
+    am_buf_release(&file);
+    assert_true(np >= 20);
+
+    struct am_link_summary sum;
+    assert_int_equal(am_link_run(s, NULL, &sum, &err), 0);
+    struct am_linker *lk = am_linker_new(s, NULL, &err);
+    assert_non_null(lk);
+    int failures = 0;
+    for (size_t k = 0; k < np; k++) {
+        int same = fx_person_of(s, pairs[k].a) == fx_person_of(s, pairs[k].b);
+        if (same != pairs[k].same) {
+            struct am_link_explanation e;
+            assert_int_equal(am_linker_explain(lk, pairs[k].a, pairs[k].b, &e, &err), 0);
+            print_message("tricky pair '%s': expected %s, got %s (probability %.4f)\n",
+                          pairs[k].why, pairs[k].same ? "same" : "different",
+                          same ? "same" : "different", e.probability);
+            for (int f = 0; f < AM_LF__COUNT; f++)
+                print_message("   %-12s %-9s %+7.2f %+6.2f  %s | %s\n",
+                              am_link_field_name(e.fields[f].field),
+                              am_link_level_name(e.fields[f].level), e.fields[f].weight,
+                              e.fields[f].tf_adjust, e.fields[f].a_value, e.fields[f].b_value);
+            failures++;
+        }
+    }
+    am_linker_free(lk);
+    fx_population_release(&pop);
+    am_store_close(s);
+    fx_remove(path);
+    assert_int_equal(failures, 0);
+}
+
+/* ---- explanations, review, decisions -------------------------------------------------- */
+
+static void test_explain_review_decide(void **state)
+{
+    (void)state;
+    char path[512];
+    struct am_store *s = fx_open(path, sizeof(path), "explain");
+    assert_non_null(s);
+    struct fx_population pop;
+    fx_population(&pop, 800, 5);
+    assert_int_equal(fx_list(&pop, s, "Lista A", 0.8, 0.05, 21), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista B", 0.8, 0.10, 22), 0);
+    struct am_err err = AM_ERR_INIT;
+    struct am_linker *lk = am_linker_new(s, NULL, &err);
+    assert_non_null(lk);
+    const struct am_link_summary *sum = am_linker_summary(lk);
+    assert_int_equal(sum->records, pop.n_listed);
+    assert_true(sum->pairs > 0);
+    uint64_t by_rules = 0;
+    for (size_t k = 0; k < sum->n_rules; k++)
+        by_rules += sum->rules[k].pairs;
+    assert_int_equal(by_rules, sum->pairs);
+
+    /* The waterfall adds up to the total and the probability follows from it. */
+    int64_t a = pop.listed[0].record, b = pop.listed[1].record;
+    struct am_link_explanation e;
+    assert_int_equal(am_linker_explain(lk, b, a, &e, &err), 0);
+    assert_true(e.a < e.b);
+    double total = e.prior_weight;
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        total += e.fields[f].weight + e.fields[f].tf_adjust;
+    assert_float_equal(total, e.weight, 1e-9);
+    assert_float_equal(e.probability, exp2(e.weight) / (1 + exp2(e.weight)), 1e-9);
+    assert_null(e.decision);
+
+    /* Errors: the same record twice, a record that does not exist. */
+    assert_int_equal(am_linker_explain(lk, a, a, &e, &err), -1);
+    assert_int_equal(err.code, AM_EUSAGE);
+    assert_non_null(strstr(err.msg, "same record"));
+    am_err_clear(&err);
+    assert_int_equal(am_linker_explain(lk, a, 999999, &e, &err), -1);
+    assert_int_equal(err.code, AM_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "record 999999 does not exist"));
+    am_err_clear(&err);
+
+    /* The review queue: most uncertain first, all within the band. */
+    struct am_link_explanation q[50];
+    size_t total_q = 0;
+    size_t n = am_linker_review(lk, 50, q, &total_q);
+    assert_true(n <= total_q);
+    double thr = log2(0.9 / 0.1);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(fabs(q[i].weight - thr) <= 6.0 + 1e-3);
+        if (i)
+            assert_true(fabs(q[i].weight - thr) >= fabs(q[i - 1].weight - thr) - 1e-3);
+    }
+    am_linker_free(lk);
+
+    /* Decisions: errors leave nothing written. */
+    assert_int_equal(am_link_decide(s, a, a, 1, "same row", "tester", &err), -1);
+    assert_int_equal(err.code, AM_EUSAGE);
+    am_err_clear(&err);
+    assert_int_equal(am_link_decide(s, a, b, 1, "", "tester", &err), -1);
+    assert_int_equal(err.code, AM_EUSAGE);
+    assert_non_null(strstr(err.msg, "--reason"));
+    am_err_clear(&err);
+    assert_int_equal(am_link_decide(s, a, 999999, 1, "seen", "tester", &err), -1);
+    assert_int_equal(err.code, AM_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "record 999999 does not exist"));
+    am_err_clear(&err);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM match_decision", 0), 0);
+
+    /* A decision is stored once per pair (in order), replaced by a later one. */
+    assert_int_equal(am_link_decide(s, b, a, 1, "same photo", "tester", &err), 0);
+    assert_int_equal(am_link_decide(s, a, b, 0, "different mothers", "tester", &err), 0);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM match_decision", 0), 1);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM match_decision WHERE verdict ="
+                                  " 'different' AND record_a < record_b", 0),
+                     1);
+    lk = am_linker_new(s, NULL, &err);
+    assert_non_null(lk);
+    assert_int_equal(am_linker_explain(lk, a, b, &e, &err), 0);
+    assert_string_equal(e.decision, "different");
+    /* A decided pair leaves the review queue. */
+    n = am_linker_review(lk, 50, q, &total_q);
+    for (size_t i = 0; i < n; i++)
+        assert_false(q[i].a == (a < b ? a : b) && q[i].b == (a < b ? b : a));
+    am_linker_free(lk);
+
+    /* Bad threshold. */
+    struct am_link_options bad = {.threshold = 1.5};
+    assert_null(am_linker_new(s, &bad, &err));
+    assert_int_equal(err.code, AM_EUSAGE);
+    am_err_clear(&err);
+    fx_population_release(&pop);
+    am_store_close(s);
+    fx_remove(path);
+}
+
+/* ---- incremental re-linking ------------------------------------------------------------ */
+
+static void test_incremental(void **state)
+{
+    (void)state;
+    char path[512];
+    struct am_store *s = fx_open(path, sizeof(path), "incr");
+    assert_non_null(s);
+    struct fx_population pop;
+    fx_population(&pop, 600, 9);
+    assert_int_equal(fx_list(&pop, s, "Lista A", 0.8, 0.03, 31), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista B", 0.8, 0.03, 32), 0);
+    size_t first = pop.n_listed;
+    struct am_err err = AM_ERR_INIT;
+    struct am_link_summary s1, s2, s3, s4;
+    assert_int_equal(am_link_run(s, NULL, &s1, &err), 0);
+    /* From import's one person per record: every linked cluster of two merged two. */
+    assert_true(s1.persons_merged > 0);
+    assert_int_equal(s1.persons_new, 0);
+    assert_int_equal(s1.persons + s1.persons_removed, first);
+    int64_t *before = am_malloc(first * sizeof(int64_t));
+    for (size_t i = 0; i < first; i++)
+        before[i] = fx_person_of(s, pop.listed[i].record);
+
+    /* Linking again changes nothing. */
+    assert_int_equal(am_link_run(s, NULL, &s2, &err), 0);
+    assert_int_equal(s2.persons_unchanged, s2.persons);
+    assert_int_equal(s2.persons_merged + s2.persons_split + s2.persons_removed + s2.persons_new, 0);
+
+    /* A hand-added event on a person stays with it. */
+    int64_t keep = before[0];
+    assert_int_equal(am_store_exec(s, "INSERT INTO event(person_id, type, date, record_id)"
+                                      " SELECT person_id, 'transfer', '2026-01-02', NULL FROM"
+                                      " record_person ORDER BY record_id LIMIT 1",
+                                   &err),
+                     0);
+
+    /* A new list: its records join the persons they belong to, ids are kept. */
+    assert_int_equal(fx_list(&pop, s, "Lista C", 0.6, 0.03, 33), 0);
+    assert_int_equal(am_link_run(s, NULL, &s3, &err), 0);
+    size_t kept = 0;
+    for (size_t i = 0; i < first; i++)
+        kept += fx_person_of(s, pop.listed[i].record) == before[i];
+    assert_int_equal(kept, first);
+    assert_true(s3.persons_merged > 0); /* earlier persons joined by the new records' persons */
+    assert_int_equal(s3.persons_split, 0);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM event WHERE record_id IS NULL AND"
+                                  " person_id = ?1", keep),
+                     1);
+
+    /* A human says two linked records are different people: the person splits, one side
+     * keeps the id. */
+    int64_t a = 0, b = 0;
+    for (size_t i = 0; i < first && !b; i++)
+        for (size_t j = i + 1; j < first && !b; j++)
+            if (before[i] == before[j] && pop.listed[i].truth == pop.listed[j].truth) {
+                a = pop.listed[i].record;
+                b = pop.listed[j].record;
+            }
+    assert_true(a && b);
+    int64_t old = fx_person_of(s, a);
+    int64_t size_old = fx_scalar(s, "SELECT count(*) FROM record_person WHERE person_id = ?1", old);
+    assert_int_equal(am_link_decide(s, a, b, 0, "different fathers' names", "tester", &err), 0);
+    assert_int_equal(am_link_run(s, NULL, &s4, &err), 0);
+    assert_int_not_equal(fx_person_of(s, a), fx_person_of(s, b));
+    assert_true(fx_person_of(s, a) == old || fx_person_of(s, b) == old);
+    assert_int_equal(s4.persons_split, 1);
+    assert_int_equal(s4.cannot_links, 1);
+    assert_true(s4.persons_new >= 1 || size_old > 2);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM record_person WHERE decided_by = 'review'",
+                               0),
+                     2);
+
+    /* And says two different people are one: merged. Two persons away from the split. */
+    int64_t pa = fx_person_of(s, a), pb = fx_person_of(s, b), x = 0, c = 0;
+    for (size_t i = 0; i < first && !c; i++) {
+        int64_t pi = fx_person_of(s, pop.listed[i].record);
+        if (pi == pa || pi == pb)
+            continue;
+        if (!x)
+            x = pop.listed[i].record;
+        else if (pi != fx_person_of(s, x))
+            c = pop.listed[i].record;
+    }
+    assert_true(x && c);
+    assert_int_equal(am_link_decide(s, x, c, 1, "same person, new papers", "tester", &err), 0);
+    struct am_link_summary s5;
+    assert_int_equal(am_link_run(s, NULL, &s5, &err), 0);
+    assert_int_equal(fx_person_of(s, x), fx_person_of(s, c));
+    assert_int_equal(s5.persons_merged, 1);
+    assert_int_equal(s5.persons_removed, 1);
+    assert_int_equal(s5.must_links, 1);
+    /* Nothing dangles. */
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM event e LEFT JOIN person p ON p.id ="
+                                  " e.person_id WHERE p.id IS NULL", 0),
+                     0);
+    assert_int_equal(fx_scalar(s, "PRAGMA foreign_key_check", 0), -1);
+    am_free(before);
+    fx_population_release(&pop);
+    am_store_close(s);
+    fx_remove(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_name_levels),
+        cmocka_unit_test(test_cedula_levels),
+        cmocka_unit_test(test_birth_levels),
+        cmocka_unit_test(test_sex_place_levels),
+        cmocka_unit_test(test_cluster_constraints),
+        cmocka_unit_test(test_population_em_and_accuracy),
+        cmocka_unit_test(test_tricky_pairs),
+        cmocka_unit_test(test_explain_review_decide),
+        cmocka_unit_test(test_incremental),
+    };
+    /* LINK_TEST=pattern runs only the matching tests while debugging. */
+    const char *only = getenv("LINK_TEST");
+    if (only && *only)
+        cmocka_set_test_filter(only);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
