@@ -12,7 +12,7 @@ deps:
 	@sh scripts/deps.sh
 
 build/Makefile: CMakeLists.txt
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DAM_TESTS=OFF -DCMAKE_INSTALL_PREFIX=$(PREFIX)
 
 build: deps build/Makefile
 	cmake --build build -j $(JOBS)

@@ -54,3 +54,19 @@ int am_cmd_explain_pair(struct am_cli *cli, int argc, char **argv, struct am_err
     am_linker_free(lk);
     return rc;
 }
+
+/*
+ * `explain` explains two things: a pair of records (link) or one person's verdict under
+ * a law (`--law`). The presence of --law says which.
+ */
+int am_cmd_explain(struct am_cli *cli, int argc, char **argv, struct am_err *err)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--law") == 0 || strncmp(argv[i], "--law=", 6) == 0)
+            return am_cmd_explain_law(cli, argc, argv, err);
+    if (am_cli_help_requested(argc, argv, usage)) {
+        fputs("\n", stdout);
+        return am_cmd_explain_law(cli, argc, argv, err);
+    }
+    return am_cmd_explain_pair(cli, argc, argv, err);
+}

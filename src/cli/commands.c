@@ -28,7 +28,7 @@ const struct am_command am_commands[] = {
     {"synth", "write a synthetic population, its lists and the truth", am_cmd_synth},
     {"link", "decide which records are the same person", am_cmd_link},
     {"review", "list uncertain pairs; record a human decision", am_cmd_review},
-    {"explain", "explain why two records are or are not the same person", am_cmd_explain_pair},
+    {"explain", "explain a pair of records (link) or a person's verdict (--law)", am_cmd_explain},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

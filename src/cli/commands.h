@@ -39,4 +39,6 @@ int am_cmd_explain_pair(struct am_cli *cli, int argc, char **argv, struct am_err
 void am_cli_explanation_text(const struct am_link_explanation *e, FILE *out);
 void am_cli_explanation_json(const struct am_link_explanation *e, struct am_buf *b);
 
+int am_cmd_explain(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+
 #endif

@@ -172,7 +172,7 @@ static void test_scenarios(void **state)
                             law_keys[i]);
                     failures++;
                 }
-            snprintf(name, sizeof(name), "%s", line + 10);
+            snprintf(name, sizeof(name), "%.500s", line + 10);
             scenarios++;
             have_facts = 0;
             memset(checked, 0, sizeof(checked));
