@@ -8,6 +8,7 @@
 #include "link_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,28 @@ static double key_agree_share(const struct am__link_keytab *k)
     return k->known >= 2 ? same / ((double)k->known * (double)(k->known - 1)) : 0;
 }
 
+struct u_job {
+    const struct am__link_records *r;
+    uint64_t seed, samples;
+    uint64_t cnt[AM_LF__COUNT][AM_LL__COUNT];
+};
+
+static void *u_sample(void *arg)
+{
+    struct u_job *j = arg;
+    uint64_t s = j->seed, n = j->r->n;
+    for (uint64_t k = 0; k < j->samples;) {
+        uint32_t a = (uint32_t)(splitmix(&s) % n), b = (uint32_t)(splitmix(&s) % n);
+        if (a == b)
+            continue;
+        am__link_pattern p = am__link_compare(j->r, a, b);
+        for (int f = 0; f < AM_LF__COUNT; f++)
+            j->cnt[f][am__link_level_of(p, f)]++;
+        k++;
+    }
+    return NULL;
+}
+
 void am__link_model_u(struct am__link_model *model, const struct am__link_records *r,
                       uint64_t seed)
 {
@@ -90,17 +113,25 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
                     cnt[f][am__link_level_of(p, f)]++;
             }
     } else {
-        uint64_t s = seed;
-        for (uint64_t k = 0; k < U_SAMPLES; k++) {
-            uint32_t a = (uint32_t)(splitmix(&s) % n), b = (uint32_t)(splitmix(&s) % n);
-            if (a == b) {
-                k--;
-                continue;
-            }
-            am__link_pattern p = am__link_compare(r, a, b);
-            for (int f = 0; f < AM_LF__COUNT; f++)
-                cnt[f][am__link_level_of(p, f)]++;
+        /* Two fixed halves with their own seeds: the same answer on any machine. */
+        struct u_job jobs[2];
+        memset(jobs, 0, sizeof(jobs));
+        for (int t = 0; t < 2; t++) {
+            jobs[t].r = r;
+            jobs[t].seed = seed + (uint64_t)t * 0x9e3779b97f4a7c15ull;
+            jobs[t].samples = U_SAMPLES / 2;
         }
+        pthread_t tid;
+        int started = pthread_create(&tid, NULL, u_sample, &jobs[1]) == 0;
+        u_sample(&jobs[0]);
+        if (started)
+            pthread_join(tid, NULL);
+        else
+            u_sample(&jobs[1]);
+        for (int t = 0; t < 2; t++)
+            for (int f = 0; f < AM_LF__COUNT; f++)
+                for (int l = 0; l < AM_LL__COUNT; l++)
+                    cnt[f][l] += jobs[t].cnt[f][l];
     }
     for (int f = 0; f < AM_LF__COUNT; f++) {
         uint64_t known = 0;
@@ -251,7 +282,7 @@ double am__link_tf_adjust(const struct am__link_model *model, const struct am__l
     if (level != AM_LL_EXACT)
         return 0;
     /* The key of a record whose name was read without guessing. */
-    if (r->ambiguous[a] && !r->ambiguous[b])
+    if (r->n_words[a] && !r->n_words[b])
         a = b;
     uint32_t key;
     const struct am__link_keytab *k;
