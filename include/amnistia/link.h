@@ -47,7 +47,7 @@ struct am_link_options {
     double threshold; /* match probability for a link; 0 means AM_LINK_DEFAULT_THRESHOLD */
     int threads;      /* scoring threads; 0 means 2 */
     size_t block_cap; /* records in one block above which it is capped; 0 means 500 (the
-                         name-only rule caps at a fifth of it) */
+                         name-only rule caps at a sixteenth of it) */
     FILE *log;        /* phase timings and warnings (capped blocks); NULL for silence */
     int progress;     /* also draw progress on log (it is a terminal) */
 };

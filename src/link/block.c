@@ -120,7 +120,7 @@ static const struct rule {
     {"surname+given+year", key_surname_given_year, 1},
     {"birth_date+initial", key_birth_initial, 1},
     {"surnames+year", key_surnames_year, 1},
-    {"surname+given", key_surname_given, 5},
+    {"surname+given", key_surname_given, 16},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
