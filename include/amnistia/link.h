@@ -46,7 +46,8 @@ const char *am_link_level_meaning(enum am_link_field f, enum am_link_level l);
 struct am_link_options {
     double threshold; /* match probability for a link; 0 means AM_LINK_DEFAULT_THRESHOLD */
     int threads;      /* scoring threads; 0 means 2 */
-    size_t block_cap; /* records in one block above which it is capped; 0 means 1000 */
+    size_t block_cap; /* records in one block above which it is capped; 0 means 500 (the
+                         name-only rule caps at a sixteenth of it) */
     FILE *log;        /* phase timings and warnings (capped blocks); NULL for silence */
     int progress;     /* also draw progress on log (it is a terminal) */
 };

@@ -61,7 +61,14 @@ static void surname_given(const struct am__link_records *r, size_t i, uint64_t o
         uint32_t t = r->sur[i][k];
         if (!t)
             continue;
-        uint64_t key = mix(mix(mix(salt, phon(r, t)), phon(r, g)), (uint64_t)y);
+        /* Unordered: a name written surnames-first without a comma still meets itself. */
+        uint64_t x1 = phon(r, t), x2 = phon(r, g);
+        if (x1 > x2) {
+            uint64_t tmp = x1;
+            x1 = x2;
+            x2 = tmp;
+        }
+        uint64_t key = mix(mix(mix(salt, x1), x2), (uint64_t)y);
         int dup = 0;
         for (int j = 0; j < k; j++)
             dup |= out[j] == key;
@@ -102,15 +109,18 @@ static void key_surname_given(const struct am__link_records *r, size_t i, uint64
     surname_given(r, i, out, 5, 0);
 }
 
+/* cap_div: the rule's cap is the block cap divided by this. The last rule has no date in
+ * its key, so its blocks of common names are large and are capped harder. */
 static const struct rule {
     const char *name;
     key_fn key;
+    size_t cap_div;
 } rules[] = {
-    {"cedula", key_cedula},
-    {"surname+given+year", key_surname_given_year},
-    {"birth_date+initial", key_birth_initial},
-    {"surnames+year", key_surnames_year},
-    {"surname+given", key_surname_given},
+    {"cedula", key_cedula, 1},
+    {"surname+given+year", key_surname_given_year, 1},
+    {"birth_date+initial", key_birth_initial, 1},
+    {"surnames+year", key_surnames_year, 1},
+    {"surname+given", key_surname_given, 16},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -288,7 +298,7 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
     (void)err;
     memset(out, 0, sizeof(*out));
     size_t n = r->n;
-    size_t cap = opt && opt->block_cap ? opt->block_cap : 1000;
+    size_t cap0 = opt && opt->block_cap ? opt->block_cap : 500;
     int nthreads = opt && opt->threads > 0 ? opt->threads : 2;
     FILE *log = opt ? opt->log : NULL;
     out->n_rules = NRULES;
@@ -318,6 +328,7 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
                     e[ne++] = (struct entry){out->keys[k][i * KEYS + s], (uint32_t)i,
                                              (uint32_t)s};
         radix_sort(e, ne);
+        size_t cap = cap0 / rules[k].cap_div > 2 ? cap0 / rules[k].cap_div : 2;
         AM_VEC(struct group) groups = {0};
         for (size_t i = 0; i < ne;) {
             size_t j = i + 1;

@@ -60,6 +60,34 @@ int am__link_level_used(int field, int level)
            meanings[field][level] != NULL;
 }
 
+/* At most one edit (substitution, insertion, deletion or two adjacent letters swapped)
+ * between a and b: the same answer as Damerau-Levenshtein <= 1, in one pass. */
+static int within_one_edit(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la > lb) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t tl = la;
+        la = lb;
+        lb = tl;
+    }
+    size_t i = 0;
+    while (i < la && a[i] == b[i])
+        i++;
+    if (i == la)
+        return lb - la <= 1;
+    if (la == lb) {
+        /* One substitution, or a swap of i and i+1. */
+        if (memcmp(a + i + 1, b + i + 1, la - i - 1) == 0)
+            return 1;
+        return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+               memcmp(a + i + 2, b + i + 2, la - i - 2) == 0;
+    }
+    /* lb == la + 1: b has one letter more at i. */
+    return memcmp(a + i, b + i + 1, la - i) == 0;
+}
+
 /* Two tokens: 2 the same, 1 alike (one edit on a word of four letters or more, or the
  * same Spanish phonetic key), 0 different. */
 static int token_match(const struct am__link_records *r, uint32_t a, uint32_t b)
@@ -70,11 +98,10 @@ static int token_match(const struct am__link_records *r, uint32_t a, uint32_t b)
         return 2;
     if (r->tok.phon.v[a] == r->tok.phon.v[b])
         return 1;
-    const char *sa = r->tok.str.v[a], *sb = r->tok.str.v[b];
-    size_t la = strlen(sa), lb = strlen(sb);
-    if (la < 4 || lb < 4 || (la > lb ? la - lb : lb - la) > 1)
+    size_t la = r->tok.len.v[a], lb = r->tok.len.v[b];
+    if (la < 4 || lb < 4 || la == 255 || lb == 255 || (la > lb ? la - lb : lb - la) > 1)
         return 0;
-    return am_damerau_levenshtein(sa, sb) <= 1;
+    return within_one_edit(r->tok.str.v[a], la, r->tok.str.v[b], lb);
 }
 
 /* One reading of a record's name: given names, surnames and the married name. A name
@@ -88,23 +115,54 @@ struct view {
     uint32_t married;
 };
 
-static void view_of(const struct am__link_records *r, uint32_t i, int alt, struct view *v)
+static void view_primary(const struct am__link_records *r, uint32_t i, struct view *v)
 {
     memset(v, 0, sizeof(*v));
-    if (!alt) {
-        v->ng = r->n_given[i];
-        memcpy(v->g, r->given[i], sizeof(v->g));
-        v->ns = r->n_sur[i];
-        v->s[0] = r->sur[i][0];
-        v->s[1] = r->sur[i][1];
-        v->married = r->sur[i][2];
-        return;
+    v->ng = r->n_given[i];
+    memcpy(v->g, r->given[i], sizeof(v->g));
+    v->ns = r->n_sur[i];
+    v->s[0] = r->sur[i][0];
+    v->s[1] = r->sur[i][1];
+    v->married = r->sur[i][2];
+}
+
+static int same_view(const struct view *a, const struct view *b)
+{
+    return a->ng == b->ng && a->ns == b->ns && a->married == b->married &&
+           !memcmp(a->g, b->g, sizeof(a->g)) && !memcmp(a->s, b->s, sizeof(a->s));
+}
+
+/* Every reading of a record's name: the parser's, and for a name whose order nobody
+ * stated (no comma, no case contrast, no separate columns), the others a list could have
+ * meant: given names first with one or two surnames last, or one or two surnames first.
+ * Returns how many were written (1 to 5). */
+static int views_of(const struct am__link_records *r, uint32_t i, struct view v[5])
+{
+    view_primary(r, i, &v[0]);
+    int n = 1, nw = r->n_words[i];
+    if (!nw)
+        return 1;
+    const uint32_t *w = r->words[i];
+    for (int spec = 0; spec < 4; spec++) {
+        int sur_first = spec >= 2, ns = 1 + (spec & 1);
+        if (ns >= nw)
+            continue;
+        struct view t;
+        memset(&t, 0, sizeof(t));
+        t.ns = ns;
+        int ng = nw - ns < AM__LINK_NGIVEN ? nw - ns : AM__LINK_NGIVEN;
+        for (int k = 0; k < ns; k++)
+            t.s[k] = sur_first ? w[k] : w[nw - ns + k];
+        for (int k = 0; k < ng; k++)
+            t.g[k] = sur_first ? w[ns + k] : w[k];
+        t.ng = ng;
+        int dup = 0;
+        for (int k = 0; k < n && !dup; k++)
+            dup = same_view(&t, &v[k]);
+        if (!dup)
+            v[n++] = t;
     }
-    v->ng = 1;
-    v->g[0] = r->given[i][0];
-    v->ns = 2;
-    v->s[0] = r->given[i][1];
-    v->s[1] = r->sur[i][0];
+    return n;
 }
 
 /* Same tokens, in any order (at most three). */
@@ -225,15 +283,26 @@ static const int level_rank[AM_LL__COUNT] = {0, 1, 2, 4, 3};
  * ambiguous word order must not count against the pair). */
 static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg, int *ls)
 {
-    struct view va[2], vb[2];
-    int na = 1 + r->ambiguous[a], nb = 1 + r->ambiguous[b];
-    for (int x = 0; x < na; x++)
-        view_of(r, a, x, &va[x]);
-    for (int y = 0; y < nb; y++)
-        view_of(r, b, y, &vb[y]);
+    struct view va[5], vb[5];
+    int na = 1, nb = 1;
+    view_primary(r, a, &va[0]);
+    view_primary(r, b, &vb[0]);
     int best = 99;
+    /* The parser's readings first; the others only when they are not already exact. */
+    {
+        int g = cmp_given(r, &va[0], &vb[0]), s = cmp_surnames(r, &va[0], &vb[0]);
+        best = level_rank[g] + level_rank[s];
+        *lg = g;
+        *ls = s;
+        if (best == 0 || (!r->n_words[a] && !r->n_words[b]))
+            return;
+    }
+    na = views_of(r, a, va);
+    nb = views_of(r, b, vb);
     for (int x = 0; x < na; x++)
         for (int y = 0; y < nb; y++) {
+            if (!x && !y)
+                continue;
             int g = cmp_given(r, &va[x], &vb[y]), s = cmp_surnames(r, &va[x], &vb[y]);
             int score = level_rank[g] + level_rank[s];
             if (score < best) {

@@ -18,6 +18,7 @@ struct am__link_tokens {
     struct am_strmap map; /* token -> id */
     AM_VEC(const char *) str; /* id -> token (in map's key arena) */
     AM_VEC(uint32_t) phon;    /* id -> phonetic key id (in phon_map) */
+    AM_VEC(uint8_t) len;      /* id -> length in bytes (capped at 255) */
     AM_VEC(uint32_t) count;   /* id -> records using it */
     struct am_strmap phon_map;
     uint32_t n_phon;
@@ -43,7 +44,8 @@ struct am__link_records {
     uint8_t *n_given;
     uint32_t (*sur)[AM__LINK_NSUR]; /* [0],[1] surnames, [2] married name */
     uint8_t *n_sur;                 /* surnames without the married one */
-    uint8_t *ambiguous;    /* three words, order guessed: also read as 1 given + 2 surnames */
+    uint32_t (*words)[5];  /* the name's words as written, when nobody stated the order */
+    uint8_t *n_words;      /* 0 when the order was stated (comma, case, columns) */
     uint32_t *given_key;   /* interned given names joined, for term frequency */
     uint32_t *sur_key;     /* interned surnames sorted and joined */
     uint32_t *cedula;      /* number, 0 when none */

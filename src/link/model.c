@@ -8,6 +8,7 @@
 #include "link_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,28 @@ static double key_agree_share(const struct am__link_keytab *k)
     return k->known >= 2 ? same / ((double)k->known * (double)(k->known - 1)) : 0;
 }
 
+struct u_job {
+    const struct am__link_records *r;
+    uint64_t seed, samples;
+    uint64_t cnt[AM_LF__COUNT][AM_LL__COUNT];
+};
+
+static void *u_sample(void *arg)
+{
+    struct u_job *j = arg;
+    uint64_t s = j->seed, n = j->r->n;
+    for (uint64_t k = 0; k < j->samples;) {
+        uint32_t a = (uint32_t)(splitmix(&s) % n), b = (uint32_t)(splitmix(&s) % n);
+        if (a == b)
+            continue;
+        am__link_pattern p = am__link_compare(j->r, a, b);
+        for (int f = 0; f < AM_LF__COUNT; f++)
+            j->cnt[f][am__link_level_of(p, f)]++;
+        k++;
+    }
+    return NULL;
+}
+
 void am__link_model_u(struct am__link_model *model, const struct am__link_records *r,
                       uint64_t seed)
 {
@@ -90,17 +113,25 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
                     cnt[f][am__link_level_of(p, f)]++;
             }
     } else {
-        uint64_t s = seed;
-        for (uint64_t k = 0; k < U_SAMPLES; k++) {
-            uint32_t a = (uint32_t)(splitmix(&s) % n), b = (uint32_t)(splitmix(&s) % n);
-            if (a == b) {
-                k--;
-                continue;
-            }
-            am__link_pattern p = am__link_compare(r, a, b);
-            for (int f = 0; f < AM_LF__COUNT; f++)
-                cnt[f][am__link_level_of(p, f)]++;
+        /* Two fixed halves with their own seeds: the same answer on any machine. */
+        struct u_job jobs[2];
+        memset(jobs, 0, sizeof(jobs));
+        for (int t = 0; t < 2; t++) {
+            jobs[t].r = r;
+            jobs[t].seed = seed + (uint64_t)t * 0x9e3779b97f4a7c15ull;
+            jobs[t].samples = U_SAMPLES / 2;
         }
+        pthread_t tid;
+        int started = pthread_create(&tid, NULL, u_sample, &jobs[1]) == 0;
+        u_sample(&jobs[0]);
+        if (started)
+            pthread_join(tid, NULL);
+        else
+            u_sample(&jobs[1]);
+        for (int t = 0; t < 2; t++)
+            for (int f = 0; f < AM_LF__COUNT; f++)
+                for (int l = 0; l < AM_LL__COUNT; l++)
+                    cnt[f][l] += jobs[t].cnt[f][l];
     }
     for (int f = 0; f < AM_LF__COUNT; f++) {
         uint64_t known = 0;
@@ -146,39 +177,34 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
 /* Starting m: agreement likely for a match. */
 static const double m_start[AM_LL_MISSING] = {0.85, 0.08, 0.04, 0.03};
 
-void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
-                       uint64_t n_pairs, uint64_t n_records)
-{
-    /* The distinct patterns seen. */
-    AM_VEC(uint32_t) pats = {0};
-    for (uint32_t p = 0; p < AM__LINK_NPATTERNS; p++)
-        if (pattern_count[p])
-            AM_VEC_PUSH(&pats, p);
+struct em {
     double m[AM_LF__COUNT][AM_LL__COUNT], ub[AM_LF__COUNT][AM_LL__COUNT];
-    for (int f = 0; f < AM_LF__COUNT; f++) {
-        double s = 0;
-        for (int l = 0; l < AM_LL_MISSING; l++)
-            if (am__link_level_used(f, l))
-                s += m_start[l];
-        for (int l = 0; l < AM_LL__COUNT; l++) {
-            m[f][l] = l < AM_LL_MISSING && am__link_level_used(f, l) ? m_start[l] / s : 1;
-            ub[f][l] = model->u[f][l];
+    double lambda;
+    int iterations, converged;
+};
+
+/* EM over pattern counts. With fix_m, only the non-matches' levels and lambda move. */
+static void em_run(struct em *e, const uint64_t *count, int fix_m, unsigned fix_u)
+{
+    AM_VEC(uint32_t) pats = {0};
+    double total = 0;
+    for (uint32_t p = 0; p < AM__LINK_NPATTERNS; p++)
+        if (count[p]) {
+            AM_VEC_PUSH(&pats, p);
+            total += (double)count[p];
         }
-    }
-    double lambda = 0.1;
     int it, converged = 0;
-    double total = (double)n_pairs;
     for (it = 0; it < 500 && pats.n; it++) {
         double sm[AM_LF__COUNT][AM_LL__COUNT] = {{0}}, su[AM_LF__COUNT][AM_LL__COUNT] = {{0}};
         double sg = 0;
         for (size_t k = 0; k < pats.n; k++) {
             uint32_t p = pats.v[k];
-            double c = (double)pattern_count[p];
-            double lm = lambda, lu = 1 - lambda;
+            double c = (double)count[p];
+            double lm = e->lambda, lu = 1 - e->lambda;
             for (int f = 0; f < AM_LF__COUNT; f++) {
                 int l = am__link_level_of(p, f);
-                lm *= m[f][l];
-                lu *= ub[f][l];
+                lm *= e->m[f][l];
+                lu *= e->ub[f][l];
             }
             double g = lm + lu > 0 ? lm / (lm + lu) : 0;
             sg += c * g;
@@ -188,12 +214,13 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
                 su[f][l] += c * (1 - g);
             }
         }
-        double delta = fabs(sg / total - lambda);
-        lambda = sg / total;
+        double lambda = sg / total;
         if (lambda < 1e-9)
             lambda = 1e-9;
         if (lambda > 1 - 1e-9)
             lambda = 1 - 1e-9;
+        double delta = fabs(lambda - e->lambda);
+        e->lambda = lambda;
         for (int f = 0; f < AM_LF__COUNT; f++) {
             double tm = 0, tu = 0;
             int used = 0;
@@ -207,13 +234,18 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
                 if (!am__link_level_used(f, l))
                     continue;
                 /* A small pseudo-count keeps a level never seen among matches finite. */
-                double nm = (sm[f][l] + 1e-3) / (tm + 1e-3 * used);
                 double nu = (su[f][l] + 1e-3) / (tu + 1e-3 * used);
-                double d = fabs(nm - m[f][l]);
-                if (d > delta)
-                    delta = d;
-                m[f][l] = nm;
-                ub[f][l] = nu;
+                if (!(fix_u & (1u << f))) {
+                    if (fabs(nu - e->ub[f][l]) > delta)
+                        delta = fabs(nu - e->ub[f][l]);
+                    e->ub[f][l] = nu;
+                }
+                if (fix_m)
+                    continue;
+                double nm = (sm[f][l] + 1e-3) / (tm + 1e-3 * used);
+                if (fabs(nm - e->m[f][l]) > delta)
+                    delta = fabs(nm - e->m[f][l]);
+                e->m[f][l] = nm;
             }
         }
         if (delta < 1e-7) {
@@ -223,21 +255,44 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
         }
     }
     AM_VEC_FREE(&pats);
-    model->iterations = it;
-    model->converged = converged;
-    model->lambda = lambda;
+    e->iterations += it;
+    e->converged = converged;
+}
+
+static void em_start(struct em *e, const struct am__link_model *model)
+{
+    memset(e, 0, sizeof(*e));
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        double s = 0;
+        for (int l = 0; l < AM_LL_MISSING; l++)
+            if (am__link_level_used(f, l))
+                s += m_start[l];
+        for (int l = 0; l < AM_LL__COUNT; l++) {
+            e->m[f][l] = l < AM_LL_MISSING && am__link_level_used(f, l) ? m_start[l] / s : 1;
+            e->ub[f][l] = model->u[f][l];
+        }
+    }
+    e->lambda = 0.1;
+}
+
+static void finish(struct am__link_model *model, const struct em *e, uint64_t n_pairs,
+                   uint64_t n_records)
+{
+    model->iterations = e->iterations;
+    model->converged = e->converged;
+    model->lambda = e->lambda;
     for (int f = 0; f < AM_LF__COUNT; f++)
         for (int l = 0; l < AM_LL__COUNT; l++) {
-            model->m[f][l] = m[f][l];
+            model->m[f][l] = e->m[f][l];
             if (l == AM_LL_MISSING || !am__link_level_used(f, l))
                 model->w[f][l] = 0;
             else
-                model->w[f][l] = log2((m[f][l] > FLOOR ? m[f][l] : FLOOR) /
+                model->w[f][l] = log2((e->m[f][l] > FLOOR ? e->m[f][l] : FLOOR) /
                                       (model->u[f][l] > FLOOR ? model->u[f][l] : FLOOR));
         }
     /* Prior: the expected matches among compared pairs, out of all pairs. */
     double all = n_records >= 2 ? (double)n_records * ((double)n_records - 1) / 2 : 1;
-    double matches = lambda * (double)n_pairs;
+    double matches = e->lambda * (double)n_pairs;
     if (matches < 1)
         matches = 1;
     if (matches > all / 2)
@@ -245,13 +300,71 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
     model->prior = log2(matches / (all - matches));
 }
 
+void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
+                       uint64_t n_pairs, uint64_t n_records)
+{
+    struct em e;
+    em_start(&e, model);
+    em_run(&e, pattern_count, 0, 0);
+    finish(model, &e, n_pairs, n_records);
+}
+
+/* One list gives a single name and the other gives it among more ("Martínez" and
+ * "Martínez Arias"): the agreement is worth what that one name is worth. The share of
+ * records using the token stands for its frequency; the adjustment is bounded because
+ * the close level also holds typos, whose frequency this does not describe. */
+static double tf_close(const struct am__link_model *model, const struct am__link_records *r,
+                       int field, uint32_t a, uint32_t b)
+{
+    uint32_t one = 0;
+    const uint32_t *other;
+    int n_other;
+    if (field == AM_LF_GIVEN) {
+        if (r->n_given[a] == 1 && r->n_given[b] > 1) {
+            one = r->given[a][0];
+            other = r->given[b];
+            n_other = r->n_given[b];
+        } else if (r->n_given[b] == 1 && r->n_given[a] > 1) {
+            one = r->given[b][0];
+            other = r->given[a];
+            n_other = r->n_given[a];
+        } else
+            return 0;
+    } else if (field == AM_LF_SURNAMES) {
+        if (r->n_sur[a] == 1 && !r->sur[a][2] && r->n_sur[b] > 1) {
+            one = r->sur[a][0];
+            other = r->sur[b];
+            n_other = r->n_sur[b];
+        } else if (r->n_sur[b] == 1 && !r->sur[b][2] && r->n_sur[a] > 1) {
+            one = r->sur[b][0];
+            other = r->sur[a];
+            n_other = r->n_sur[a];
+        } else
+            return 0;
+    } else
+        return 0;
+    int found = 0;
+    for (int k = 0; k < n_other; k++)
+        found |= other[k] == one;
+    double u = model->u[field][AM_LL_CLOSE];
+    if (!found || !r->n || u <= 0)
+        return 0;
+    double tf = (double)r->tok.count.v[one] / (double)r->n;
+    if (tf < 1.0 / (double)r->n)
+        tf = 1.0 / (double)r->n;
+    double adj = log2(u / tf);
+    return adj > 4 ? 4 : adj < -4 ? -4 : adj;
+}
+
 double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
                           int field, int level, uint32_t a, uint32_t b)
 {
+    if (level == AM_LL_CLOSE)
+        return tf_close(model, r, field, a, b);
     if (level != AM_LL_EXACT)
         return 0;
     /* The key of a record whose name was read without guessing. */
-    if (r->ambiguous[a] && !r->ambiguous[b])
+    if (r->n_words[a] && !r->n_words[b])
         a = b;
     uint32_t key;
     const struct am__link_keytab *k;
@@ -285,9 +398,9 @@ double am__link_pair_weight(const struct am__link_model *model, const struct am_
         w += model->w[f][l];
     }
     int lg = am__link_level_of(p, AM_LF_GIVEN), ls = am__link_level_of(p, AM_LF_SURNAMES);
-    if (lg == AM_LL_EXACT)
+    if (lg == AM_LL_EXACT || lg == AM_LL_CLOSE)
         w += am__link_tf_adjust(model, r, AM_LF_GIVEN, lg, a, b);
-    if (ls == AM_LL_EXACT)
+    if (ls == AM_LL_EXACT || ls == AM_LL_CLOSE)
         w += am__link_tf_adjust(model, r, AM_LF_SURNAMES, ls, a, b);
     return w;
 }

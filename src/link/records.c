@@ -42,6 +42,7 @@ void am__link_records_init(struct am__link_records *r)
     /* Id 0 means "none" in every intern table. */
     AM_VEC_PUSH(&r->tok.str, "");
     AM_VEC_PUSH(&r->tok.phon, 0);
+    AM_VEC_PUSH(&r->tok.len, 0);
     AM_VEC_PUSH(&r->tok.count, 0);
     r->tok.n_phon = 1;
     AM_VEC_PUSH(&r->place_str, "");
@@ -57,7 +58,8 @@ void am__link_records_release(struct am__link_records *r)
     am_free(r->n_given);
     am_free(r->sur);
     am_free(r->n_sur);
-    am_free(r->ambiguous);
+    am_free(r->words);
+    am_free(r->n_words);
     am_free(r->given_key);
     am_free(r->sur_key);
     am_free(r->cedula);
@@ -75,6 +77,7 @@ void am__link_records_release(struct am__link_records *r)
     am_strmap_release(&r->tok.phon_map);
     AM_VEC_FREE(&r->tok.str);
     AM_VEC_FREE(&r->tok.phon);
+    AM_VEC_FREE(&r->tok.len);
     AM_VEC_FREE(&r->tok.count);
     keytab_release(&r->gkeys);
     keytab_release(&r->skeys);
@@ -102,7 +105,8 @@ static void ensure(struct am__link_records *r)
     RESIZE(r->n_given, *cap);
     RESIZE(r->sur, *cap);
     RESIZE(r->n_sur, *cap);
-    RESIZE(r->ambiguous, *cap);
+    RESIZE(r->words, *cap);
+    RESIZE(r->n_words, *cap);
     RESIZE(r->given_key, *cap);
     RESIZE(r->sur_key, *cap);
     RESIZE(r->cedula, *cap);
@@ -130,6 +134,8 @@ static uint32_t intern_token(struct am__link_records *r, const char *s)
     id = (int64_t)t->str.n;
     am_strmap_put(&t->map, s, id);
     AM_VEC_PUSH(&t->str, am_arena_strdup(&r->strs, s));
+    size_t len = strlen(s);
+    AM_VEC_PUSH(&t->len, (uint8_t)(len > 255 ? 255 : len));
     struct am_buf ph;
     am_buf_init(&ph);
     am_phonetic_key(s, &ph);
@@ -269,18 +275,18 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
     r->old_person[i] = old_person;
     r->reviewed[i] = (uint8_t)(reviewed != 0);
 
+    /* The name as the list wrote it: import's split of a full name is a guess, so a
+     * full name is parsed here again (keeping only a declared surnames-first order);
+     * given names and surnames from separate columns are taken as they are. */
     struct am_name nm;
-    if ((given_names && *given_names) || (surnames && *surnames) ||
-        (name_order && strcmp(name_order, "split") == 0))
-        am_name_parse_split(given_names, surnames, scratch, &nm);
-    else {
+    int split = name_order && strcmp(name_order, "split") == 0;
+    if (!split && full_name && *full_name) {
         enum am_name_order hint = AM_ORDER_UNKNOWN;
-        if (name_order && strcmp(name_order, "given_first") == 0)
-            hint = AM_ORDER_GIVEN_FIRST;
-        else if (name_order && strcmp(name_order, "surnames_first") == 0)
+        if (name_order && strcmp(name_order, "surnames_first") == 0)
             hint = AM_ORDER_SURNAMES_FIRST;
-        am_name_parse(full_name ? full_name : "", hint, scratch, &nm);
-    }
+        am_name_parse(full_name, hint, scratch, &nm);
+    } else
+        am_name_parse_split(given_names, surnames, scratch, &nm);
     int ng = nm.n_given < AM__LINK_NGIVEN ? nm.n_given : AM__LINK_NGIVEN;
     int ns = nm.n_surnames < 2 ? nm.n_surnames : 2;
     memset(r->given[i], 0, sizeof(r->given[i]));
@@ -301,12 +307,27 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
             r->sur[i][k++] = intern_token(r, nm.surnames[s]);
     r->n_sur[i] = (uint8_t)k;
     r->sur[i][2] = intern_token(r, nm.married);
-    /* "GUSTAVO LANDAETA AZUAJE": nothing said which words are surnames. */
-    r->ambiguous[i] = nm.order_why &&
-                      (strcmp(nm.order_why, "default") == 0 ||
-                       strcmp(nm.order_why, "mapping") == 0) &&
-                      r->n_given[i] == 2 && r->n_sur[i] == 1 && !r->sur[i][2];
-
+    /* "GUSTAVO LANDAETA AZUAJE": nothing said which words are surnames. Keep the words
+     * in written order so that comparisons can try the other readings. */
+    r->n_words[i] = 0;
+    memset(r->words[i], 0, sizeof(r->words[i]));
+    int nw = r->n_given[i] + r->n_sur[i];
+    if (nm.order_why && !r->sur[i][2] && nw >= 2 && nw <= 5 &&
+        (strcmp(nm.order_why, "default") == 0 || strcmp(nm.order_why, "mapping") == 0)) {
+        int k2 = 0;
+        if (nm.order == AM_ORDER_SURNAMES_FIRST) {
+            for (int x = 0; x < r->n_sur[i]; x++)
+                r->words[i][k2++] = r->sur[i][x];
+            for (int x = 0; x < r->n_given[i]; x++)
+                r->words[i][k2++] = r->given[i][x];
+        } else {
+            for (int x = 0; x < r->n_given[i]; x++)
+                r->words[i][k2++] = r->given[i][x];
+            for (int x = 0; x < r->n_sur[i]; x++)
+                r->words[i][k2++] = r->sur[i][x];
+        }
+        r->n_words[i] = (uint8_t)k2;
+    }
     struct am_buf tmp;
     am_buf_init(&tmp);
     sorted_key(given_c, ng, &tmp);

@@ -88,6 +88,7 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
     int64_t *person = am_calloc(n ? n : 1, sizeof(int64_t)); /* per cluster label */
     uint32_t *person_count = am_calloc(n ? n : 1, sizeof(uint32_t));
     uint32_t *n_old = am_calloc(n ? n : 1, sizeof(uint32_t)); /* earlier persons per cluster */
+    uint32_t *old_total = am_calloc(n ? n : 1, sizeof(uint32_t)); /* its records before */
     AM_VEC(int64_t) removed = {0};
     AM_VEC(uint32_t) removed_home = {0};
     uint64_t split = 0;
@@ -118,11 +119,11 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
             }
             person[home] = ops[i].old;
             person_count[home] = home_n;
+            old_total[home] = total;
         } else {
             AM_VEC_PUSH(&removed, ops[i].old);
             AM_VEC_PUSH(&removed_home, home);
         }
-        (void)total;
         i = j;
     }
     am_free(ops);
@@ -149,16 +150,24 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                                  " cedula = ?3, birth_date = ?4, sex = ?5, nationality = ?6,"
                                  " sensitivity = ?7 WHERE id = ?8",
                                  err);
+    /* Rows whose person, weight and origin are unchanged are left as they are. */
     ins_rp = am_stmt_prepare(store,
                              "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
-                             " decided_at) VALUES (?1,?2,?3,?4,?5)",
+                             " decided_at) VALUES (?1,?2,?3,?4,?5) ON CONFLICT(record_id) DO"
+                             " UPDATE SET person_id = excluded.person_id, weight = excluded.weight,"
+                             " decided_by = excluded.decided_by, decided_at = excluded.decided_at"
+                             " WHERE person_id IS NOT excluded.person_id OR decided_by IS NOT"
+                             " excluded.decided_by OR abs(coalesce(weight, -1e9) -"
+                             " coalesce(excluded.weight, -1e9)) > 1e-3",
                              err);
     del_person = am_stmt_prepare(store, "DELETE FROM person WHERE id = ?1", err);
     for (int k = 0; k < 4; k++)
         move_hand[k] = am_stmt_prepare(store, move_sql[k], err);
     if (!ins_person || !upd_person || !ins_rp || !del_person || !move_hand[3])
         goto rollback;
-    if (am_store_exec(store, "DELETE FROM record_person", err) < 0)
+    /* A larger page cache for this connection: the tables of a million records do not
+     * fit SQLite's default 2 MB and every row written would go back to the OS. */
+    if (am_store_exec(store, "PRAGMA cache_size = -262144", err) < 0)
         goto rollback;
 
     for (size_t lab = 0; lab < n; lab++) {
@@ -209,33 +218,39 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
             snprintf(ced_s, sizeof(ced_s), "%u", ced);
         if (birth != AM__LINK_MISSING_DATE)
             am_format_date(birth, birth_s);
-        struct am_stmt *st = person[lab] ? upd_person : ins_person;
-        am_stmt_reset(st);
-        am_stmt_bind_text(st, 1, r->names.ptr + r->name_off[name_rec], err);
-        am_stmt_bind_text(st, 2, kind ? kind_s : NULL, err);
-        am_stmt_bind_text(st, 3, ced ? ced_s : NULL, err);
-        am_stmt_bind_text(st, 4, birth_s[0] ? birth_s : NULL, err);
-        am_stmt_bind_text(st, 5, sex ? sex_s : NULL, err);
-        am_stmt_bind_text(st, 6, nat ? r->nat_str.v[nat] : NULL, err);
-        am_stmt_bind_text(st, 7, sens_name[sens], err);
-        if (person[lab])
-            am_stmt_bind_int64(st, 8, person[lab], err);
-        if (am_stmt_step(st, err) < 0)
-            goto rollback;
-        if (!person[lab]) {
-            person[lab] = am_store_last_insert_id(store);
+        /* What happened to this cluster: new, merged, unchanged or grown. */
+        int unchanged = 0;
+        if (!person[lab])
             sum->persons_new++;
-        } else if (n_old[lab] >= 2) {
+        else if (n_old[lab] >= 2)
             sum->persons_merged++;
-        } else {
+        else {
             /* One earlier person: unchanged when it had exactly these records. */
             uint32_t with_old = 0;
             for (size_t x = 0; x < k; x++)
                 with_old += r->old_person[m[x]] == person[lab];
-            if (with_old == k && person_count[lab] == k)
+            unchanged = with_old == k && person_count[lab] == k && old_total[lab] == k;
+            if (unchanged)
                 sum->persons_unchanged++;
             else
                 sum->persons_grown++;
+        }
+        if (!unchanged) {
+            struct am_stmt *st = person[lab] ? upd_person : ins_person;
+            am_stmt_reset(st);
+            am_stmt_bind_text(st, 1, r->names.ptr + r->name_off[name_rec], err);
+            am_stmt_bind_text(st, 2, kind ? kind_s : NULL, err);
+            am_stmt_bind_text(st, 3, ced ? ced_s : NULL, err);
+            am_stmt_bind_text(st, 4, birth_s[0] ? birth_s : NULL, err);
+            am_stmt_bind_text(st, 5, sex ? sex_s : NULL, err);
+            am_stmt_bind_text(st, 6, nat ? r->nat_str.v[nat] : NULL, err);
+            am_stmt_bind_text(st, 7, sens_name[sens], err);
+            if (person[lab])
+                am_stmt_bind_int64(st, 8, person[lab], err);
+            if (am_stmt_step(st, err) < 0)
+                goto rollback;
+            if (!person[lab])
+                person[lab] = am_store_last_insert_id(store);
         }
         sum->persons++;
         for (size_t x = 0; x < k; x++) {
@@ -256,13 +271,21 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
     /* Rows that came from a record follow it; rows added by hand follow their person. */
     if (am_store_exec(store,
                       "UPDATE event SET person_id = (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = event.record_id) WHERE record_id IS NOT NULL;"
+                      " WHERE rp.record_id = event.record_id) WHERE record_id IS NOT NULL AND"
+                      " person_id IS NOT (SELECT rp.person_id FROM record_person rp"
+                      " WHERE rp.record_id = event.record_id);"
                       "UPDATE charge SET person_id = (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = charge.record_id) WHERE record_id IS NOT NULL;"
+                      " WHERE rp.record_id = charge.record_id) WHERE record_id IS NOT NULL AND"
+                      " person_id IS NOT (SELECT rp.person_id FROM record_person rp"
+                      " WHERE rp.record_id = charge.record_id);"
                       "UPDATE measure SET person_id = (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = measure.record_id) WHERE record_id IS NOT NULL;"
+                      " WHERE rp.record_id = measure.record_id) WHERE record_id IS NOT NULL AND"
+                      " person_id IS NOT (SELECT rp.person_id FROM record_person rp"
+                      " WHERE rp.record_id = measure.record_id);"
                       "UPDATE category SET person_id = (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = category.record_id) WHERE record_id IS NOT NULL;",
+                      " WHERE rp.record_id = category.record_id) WHERE record_id IS NOT NULL AND"
+                      " person_id IS NOT (SELECT rp.person_id FROM record_person rp"
+                      " WHERE rp.record_id = category.record_id);",
                       err) < 0)
         goto rollback;
     for (size_t k = 0; k < removed.n; k++) {
@@ -301,6 +324,7 @@ out:
     am_free(person);
     am_free(person_count);
     am_free(n_old);
+    am_free(old_total);
     am_free(start);
     am_free(members);
     return rc;
