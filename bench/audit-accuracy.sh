@@ -9,9 +9,12 @@
 # usage: bench/audit-accuracy.sh [PEOPLE] [SEED] [PROFILE]   (defaults 20000 1 default)
 # The binary is $AMNISTIA_BIN, else build/amnistia (built in Release when missing).
 #
-# Scoring: row by row on list_id, except duplicate. recall(known) counts only the rows
-# some other source knows (not flagged unknown_identity): what the evidence allows. synth marks one copy of a person
-# listed twice as the duplicate and then shuffles the list, so which copy is "the"
+# Scoring: row by row on list_id, except duplicate; no label is used to fit anything.
+# recall(known) counts only the rows the audit found known to another source (not flagged
+# unknown_identity). prec(on) and rec(on) count only the rows whose person is, by synth's
+# truth_links.csv, on another list (ngo, family or press): what the evidence could reach if
+# linking joined every such row; the rest can only be unknown_identity. synth marks one
+# copy of a person listed twice as the duplicate and then shuffles the list, so which copy is "the"
 # duplicate is arbitrary; duplicate is scored per person (k copies: k-1 duplicates,
 # matched against the rows audit flags among that person's rows).
 set -eu
@@ -72,9 +75,14 @@ echo "  seconds: synth+import $((t1 - t0)), link $((t2 - t1)), audit $((t3 - t2)
 # Columns of `audit --csv`: row,list_id,record,person,verdict,flags,sources,evidence. The
 # first six never hold a comma (flags and sources are ;-separated, quoted by the CSV
 # writer), so -F, and dropping the quotes is enough.
-awk -F, '
+awk -F, -v official="$OFFICIAL" '
     FNR == 1 { next }
-    FILENAME == ARGV[1] {                      # truth_padding.csv: list_id,person_id,reasons
+    FILENAME == ARGV[1] {                      # truth_links.csv: source,list_id,person_id
+        sub(/\r$/, "")
+        if ($1 != official) elsewhere[$3] = 1
+        next
+    }
+    FILENAME == ARGV[2] {                      # truth_padding.csv: list_id,person_id,reasons
         sub(/\r$/, "")
         id = $1; person[id] = $2; rows++
         n = split($3, r, ";")
@@ -99,16 +107,22 @@ awk -F, '
     END {
         printf "  rows: truth %d, audited %d, verified %d (truth genuine %d)\n",
                rows, seen, verified, tcount["genuine"]
-        printf "  %-18s %7s %7s %7s %9s %7s %13s  %s\n", "flag", "truth", "flagged", "agree",
-               "precision", "recall", "recall(known)", "target"
+        for (id in person) if (person[id] in elsewhere) nelse++
+        printf "  rows whose person is on another list (truth_links.csv): %d\n", nelse
+        printf "  %-18s %7s %7s %7s %9s %7s %13s %8s %8s  %s\n", "flag", "truth", "flagged",
+               "agree", "precision", "recall", "recall(known)", "prec(on)", "rec(on)", "target"
         nf = split("not_political released_earlier not_detained duplicate under_measures " \
                    "still_detained deceased", names, " ")
         for (k = 1; k <= nf; k++) {
-            name = names[k]; tp = 0; fl = 0; tr = 0; trk = 0; tpk = 0
+            name = names[k]; tp = 0; fl = 0; tr = 0; trk = 0; tpk = 0; tro = 0; tpo = 0; flo = 0
             if (name == "duplicate") {
-                for (p in tdup) { tr += tdup[p]; tp += (fdup[p] < tdup[p] ? fdup[p] : tdup[p]) }
+                for (p in tdup) {
+                    hit = (fdup[p] < tdup[p] ? fdup[p] : tdup[p])
+                    tr += tdup[p]; tp += hit
+                    if (p in elsewhere) { tro += tdup[p]; tpo += hit }
+                }
                 trk = tr; tpk = tp
-                for (p in fdup) fl += fdup[p]
+                for (p in fdup) { fl += fdup[p]; if (p in elsewhere) flo += fdup[p] }
                 for (key in flag) {            # flagged rows with no truth person
                     split(key, kk, SUBSEP)
                     if (kk[2] == "duplicate" && !(kk[1] in person)) fl++
@@ -119,19 +133,25 @@ awk -F, '
                     if (kk[2] != name) continue
                     tr++; hit = ((kk[1], name) in flag); tp += hit
                     if (kk[1] in known) { trk++; tpk += hit }
+                    if (person[kk[1]] in elsewhere) { tro++; tpo += hit }
                 }
                 fl = fcount[name] + 0
+                for (key in flag) {
+                    split(key, kk, SUBSEP)
+                    if (kk[2] == name && (person[kk[1]] in elsewhere)) flo++
+                }
             }
             prec = fl ? tp / fl : 1; rec = tr ? tp / tr : 1; reck = trk ? tpk / trk : 1
+            preco = flo ? tpo / flo : 1; reco = tro ? tpo / tro : 1
             target = (name == "not_political" || name == "released_earlier" ||
                       name == "not_detained" || name == "duplicate") ? ">= 0.95" : "-"
             mark = (target != "-" && (prec < 0.95 || rec < 0.95)) ? "  BELOW TARGET" : ""
-            printf "  %-18s %7d %7d %7d %9.4f %7.4f %13.4f  %s%s\n", name, tr, fl, tp, prec, rec,
-                   reck, target, mark
+            printf "  %-18s %7d %7d %7d %9.4f %7.4f %13.4f %8.4f %8.4f  %s%s\n", name, tr, fl, tp,
+                   prec, rec, reck, preco, reco, target, mark
         }
         printf "  %-18s %7s %7d   (no truth: synth does not model it)\n", "unknown_identity",
                "-", fcount["unknown_identity"]
         printf "  %-18s %7s %7d   (no truth: synth does not model it)\n", "release_unconfirmed",
                "-", fcount["release_unconfirmed"]
     }
-' "$LISTS/truth_padding.csv" "$WORK/audit.csv"
+' "$LISTS/truth_links.csv" "$LISTS/truth_padding.csv" "$WORK/audit.csv"

@@ -43,6 +43,13 @@ static int first_event_by(const struct am__synth_person *p, int32_t t)
     return p->n_ev > 0 && p->ev_date[0] <= t;
 }
 
+/* A never-detained person is known by day t when exile or hiding began by then; one
+ * never charged (no event at all) is known to NGOs and the press all along. */
+static int known_by(const struct am__synth_person *p, int32_t t)
+{
+    return p->n_ev == 0 || first_event_by(p, t);
+}
+
 static void add_row(struct am__synth_ctx *ctx, enum am_synth_list l, uint32_t i, int32_t claimed,
                     const struct am__synth_habits *h, struct am__synth_rng *r)
 {
@@ -77,9 +84,9 @@ struct idvec {
     size_t n, cap;
 };
 
-/* Picks up to k persons of pool (partial Fisher-Yates) not chosen yet. */
-static void pick_pool(struct am__synth_ctx *ctx, struct idvec *pool, size_t k, uint8_t *chosen,
-                      const struct am__synth_habits *h, struct am__synth_rng *r)
+/* Picks up to k persons of pool (partial Fisher-Yates) not chosen yet; returns how many. */
+static size_t pick_some(struct am__synth_ctx *ctx, struct idvec *pool, size_t k, uint8_t *chosen,
+                        const struct am__synth_habits *h, struct am__synth_rng *r)
 {
     size_t taken = 0;
     for (size_t i = 0; i < pool->n && taken < k; i++) {
@@ -95,6 +102,32 @@ static void pick_pool(struct am__synth_ctx *ctx, struct idvec *pool, size_t k, u
                 am__synth_between(r, ctx->dates.process_start, ctx->dates.official_as_of), h, r);
         taken++;
     }
+    return taken;
+}
+
+/*
+ * Share of padding rows whose person no other list mentions. A ministry pads its list with
+ * names that circulate — the people NGOs, families and the press denounced — because the
+ * list answers those lists: Foro Penal identified every one of the 110 names of the 2020
+ * pardon list. A few names nobody else documents are still there.
+ */
+#define PADDING_UNKNOWN 0.03
+
+/* Picks up to k persons of pool: 1 - PADDING_UNKNOWN of them known to another list. */
+static void pick_pool(struct am__synth_ctx *ctx, struct idvec *pool, size_t k, uint8_t *chosen,
+                      const struct am__synth_habits *h, struct am__synth_rng *r)
+{
+    struct idvec known = {0}, unknown = {0};
+    for (size_t i = 0; i < pool->n; i++)
+        AM_VEC_PUSH(ctx->lists_of[pool->v[i]] & ~(1u << AM_SYNTH_OFFICIAL) ? &known : &unknown,
+                    pool->v[i]);
+    size_t want_unknown = (size_t)(PADDING_UNKNOWN * (double)k + 0.5);
+    size_t taken = pick_some(ctx, &known, k - want_unknown, chosen, h, r);
+    taken += pick_some(ctx, &unknown, k - taken, chosen, h, r);
+    if (taken < k)
+        pick_some(ctx, &known, k - taken, chosen, h, r);
+    AM_VEC_FREE(&known);
+    AM_VEC_FREE(&unknown);
 }
 
 static void select_official(struct am__synth_ctx *ctx, struct am__synth_rng *r)
@@ -183,8 +216,11 @@ void am__synth_select(struct am__synth_ctx *ctx)
                        0.5 * p->adolescent + 0.2 * (p->sex == 'F') + 0.3 * (p->wave == AM__W_2024) -
                        0.3 * (p->wave == AM__W_2014) + 0.3 * capital[p->state];
             in_ngo = am__synth_logit_chance(&r, x);
-        } else if (p->kind == AM__K_NEVER && first_event_by(p, d->as_of[AM_SYNTH_NGO])) {
-            in_ngo = am__synth_logit_chance(&r, -0.6 + 0.9 * z + 1.0 * high_profile(p));
+        } else if (p->kind == AM__K_NEVER && known_by(p, d->as_of[AM_SYNTH_NGO])) {
+            /* The persecuted who were never held (deputies in exile or hiding, people
+             * with a warrant or an open investigation) are what human-rights NGOs
+             * document: Foro Penal named the 37 never charged of the 2020 pardon list. */
+            in_ngo = am__synth_logit_chance(&r, 1.1 + 0.9 * z + 1.0 * high_profile(p));
         }
         if (in_ngo)
             add_row(ctx, AM_SYNTH_NGO, u, 0, &h[AM_SYNTH_NGO], &r);
@@ -206,8 +242,8 @@ void am__synth_select(struct am__synth_ctx *ctx)
             xp = -0.9 + 0.7 * z + 2.0 * high_profile(p) + 0.4 * military +
                  0.3 * (p->wave == AM__W_2014);
         else if (p->kind == AM__K_COMMON && arrest && arrest <= pa)
-            xp = 0.5 + 0.5 * z;
-        else if (p->kind == AM__K_NEVER && first_event_by(p, pa))
+            xp = 2.2 + 0.5 * z; /* a court docket lists every case it tried */
+        else if (p->kind == AM__K_NEVER && known_by(p, pa))
             xp = 0.4 + 0.7 * z + 1.0 * high_profile(p);
         if (xp > -100 && am__synth_logit_chance(&r, xp))
             add_row(ctx, AM_SYNTH_PRESS, u, 0, &h[AM_SYNTH_PRESS], &r);
@@ -334,7 +370,7 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
         "categories,sensitivity,notes\n",
         "list_id,full_name,cedula,sex,birth_date,arrest_date,state,facility,status,status_date,"
         "sensitivity,notes\n",
-        "list_id,full_name,cedula,arrest_date,state,facility,charges,status,sensitivity\n",
+        "list_id,full_name,cedula,arrest_date,state,facility,charges,status,release_date,sensitivity\n",
         "N°,APELLIDOS Y NOMBRES,C.I.,FECHA DE EXCARCELACION,CENTRO,DELITO,ESTADO\n"};
     struct am__synth_habits h;
     am__synth_habits_get(l, ctx->profile, &h);
@@ -495,7 +531,8 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
             restyle(&t, 1, 1);
             field(b, t.ptr);
             am_buf_reset(&t);
-            if (!fmiss[6])
+            /* A court docket always states the charges of the cases it tried. */
+            if (!fmiss[6] || p->kind == AM__K_COMMON)
                 charges_text(&t, ctx, p);
             restyle(&t, 1, 1);
             field(b, t.ptr);
@@ -503,6 +540,9 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
             am_buf_adds(&t, am__synth_status_es(st, (char)p->sex));
             restyle(&t, 1, 1);
             field(b, t.ptr);
+            /* The court's release order is dated; a press note often only says "released". */
+            int dated = am__synth_chance(&r, 0.7) || p->kind == AM__K_COMMON;
+            field_date(b, dated ? released : 0, 2);
             field(b, am__synth_sensitivity_names[p->sensitivity]);
         } else {
             am_buf_reset(&t);

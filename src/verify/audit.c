@@ -66,7 +66,8 @@ static const char sql_events[] =
     " ORDER BY e.id";
 
 static const char sql_records[] =
-    "SELECT r.id, s.name, coalesce(n.as_of, substr(n.imported_at, 1, 10)), n.source_id"
+    "SELECT r.id, s.name, coalesce(n.as_of, substr(n.imported_at, 1, 10)), n.source_id,"
+    " r.release_date, r.measures, r.status"
     " FROM record_person rp JOIN record r ON r.id = rp.record_id"
     " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"
     " WHERE rp.person_id = ?1 AND n.source_id <> ?2"
@@ -115,6 +116,42 @@ static void facts_release(struct person_facts *f)
     am_arena_release(&f->arena);
 }
 
+/*
+ * A record of another source that dates a release in its release_date column is a dated
+ * release, whatever its status column says now ("exiled", "detained" again after a later
+ * arrest): import makes an event of it only when the status is a release, so the audit
+ * reads the column itself. With measures when the record lists measures or says
+ * released_with_measures; a full release otherwise. Nothing is added when one of the
+ * record's events already carries that release on that day.
+ */
+static void add_record_release(struct person_facts *f, struct am_stmt *st,
+                               const struct am_evidence *rec)
+{
+    const char *date = am_stmt_text(st, 4);
+    if (!date || !am__verify_date_valid(date))
+        return;
+    const char *measures = am_stmt_text(st, 5), *status = am_stmt_text(st, 6);
+    int with = (measures && *measures) ||
+               (status && strcmp(status, "released_with_measures") == 0);
+    for (size_t i = 0; i < f->ev.n; i++) {
+        const struct am__vev *e = &f->ev.v[i];
+        if (e->record_id == rec->record_id && am__verify_is_release(e->type) && e->date &&
+            strcmp(e->date, date) == 0)
+            return;
+    }
+    struct am__vev e = {
+        .seq = 0, /* an event of the registry wins a tie on the same day */
+        .type = with ? AM_EV_RELEASE_WITH_MEASURES : AM_EV_RELEASE,
+        .date = am_arena_strdup(&f->arena, date),
+        .record_id = rec->record_id,
+        .source_id = am_stmt_int64(st, 3),
+        .source = rec->source,
+        .snap_as_of = rec->date,
+        .by_list = 0,
+    };
+    AM_VEC_PUSH(&f->ev, e);
+}
+
 static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
                       struct person_facts *f, struct am_err *err)
 {
@@ -153,6 +190,7 @@ static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
             .what = "record",
         };
         AM_VEC_PUSH(&f->other_records, e);
+        add_record_release(f, s->records, &e);
     }
     if (rc < 0)
         return -1;
