@@ -283,6 +283,85 @@ static void test_released_earlier(void **state)
     fx_close(&w.fx);
 }
 
+/*
+ * A release another source dates in its release_date column counts, whatever its status
+ * column says now and although import made no event of it (the status was not a release).
+ */
+static void test_record_release_date(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w, "record_release_date");
+    genuine(&w);
+    /* Press: arrested 2019, now "exiled", the court's release order dated 2019-10-18. */
+    int64_t p = person(&w);
+    int64_t r = fx_record(&w.fx, w.press, "P-1", "Persona Sintetica", NULL, "exiled", "2019-10-18",
+                          p);
+    fx_event(&w.fx, p, "arrest", "2019-09-16", r);
+    fx_event(&w.fx, p, "exile", "2026-01-15", r); /* dated by the list: undated exile */
+    listed(&w, p, "2026-01-12");
+    /* The same with measures listed: out under measures before the process. */
+    int64_t p2 = person(&w);
+    int64_t r2 = fx_record(&w.fx, w.ngo_a, "N-2", "Persona Sintetica", NULL, "exiled",
+                           "2022-06-01", p2);
+    fx_record_set(&w.fx, r2, "measures", "presentación periódica");
+    fx_event(&w.fx, p2, "arrest", "2022-01-01", r2);
+    listed(&w, p2, "2026-01-12");
+    /* Released 2017, re-arrested 2024 (the status event), released in the process: the old
+     * release date does not make the row an earlier release. */
+    int64_t p3 = person(&w);
+    int64_t r3 = fx_record(&w.fx, w.ngo_a, "N-3", "Persona Sintetica", NULL, "detained",
+                           "2017-11-04", p3);
+    fx_event(&w.fx, p3, "arrest", "2017-05-01", r3);
+    fx_event(&w.fx, p3, "arrest", "2024-08-10", r3);
+    seen(&w, w.ngo_b, p3, "release_with_measures", "2026-01-12");
+    listed(&w, p3, "2026-01-12");
+    /* A release date inside the process confirms the row: verified by that source. */
+    int64_t p4 = person(&w);
+    int64_t r4 = fx_record(&w.fx, w.ngo_b, "N-4", "Persona Sintetica", NULL, "exiled",
+                           "2026-01-20", p4);
+    fx_event(&w.fx, p4, "arrest", "2024-08-02", r4);
+    listed(&w, p4, "2026-01-20");
+    /* A malformed release date is no evidence: the release stays unconfirmed. */
+    int64_t p5 = person(&w);
+    int64_t r5 = fx_record(&w.fx, w.ngo_a, "N-5", "Persona Sintetica", NULL, "detained",
+                           "2019-02-30", p5);
+    fx_event(&w.fx, p5, "arrest", "2018-03-03", r5);
+    listed(&w, p5, "2026-01-12");
+    /* A record whose release event already carries the date adds no second release. */
+    int64_t p6 = person(&w);
+    int64_t r6 = fx_record(&w.fx, w.ngo_a, "N-6", "Persona Sintetica", NULL, "released",
+                           "2021-03-01", p6);
+    fx_event(&w.fx, p6, "arrest", "2020-01-01", r6);
+    fx_event(&w.fx, p6, "release", "2021-03-01", r6);
+    listed(&w, p6, "2026-01-12");
+
+    struct am_audit a;
+    run_audit(&w, "2026-01-10", &a);
+    assert_row(&a, 0, "");
+    assert_row(&a, 1, "released_earlier");
+    const struct am_audit_flag *f = &a.rows[1].flags[0];
+    assert_int_equal(f->evidence[0].record_id, r);
+    assert_string_equal(f->evidence[0].source, "prensa");
+    assert_string_equal(f->evidence[0].date, "2019-10-18");
+    assert_string_equal(f->evidence[0].what, "release");
+    assert_row(&a, 2, "released_earlier,under_measures");
+    f = flag_of(&a.rows[2], AM_FLAG_UNDER_MEASURES);
+    assert_int_equal(f->evidence[0].record_id, r2);
+    assert_string_equal(f->evidence[0].what, "release_with_measures");
+    assert_row(&a, 3, "");
+    assert_row(&a, 4, "");
+    assert_int_equal(a.rows[4].n_sources, 1);
+    assert_string_equal(a.rows[4].sources[0], "ngo-b");
+    assert_row(&a, 5, "release_unconfirmed");
+    assert_row(&a, 6, "released_earlier");
+    f = &a.rows[6].flags[0];
+    assert_int_equal(f->n_evidence, 1); /* one release, not the event and the column twice */
+    assert_int_equal(f->evidence[0].record_id, r6);
+    am_audit_release(&a);
+    fx_close(&w.fx);
+}
+
 static void test_process_start_option(void **state)
 {
     (void)state;
@@ -866,6 +945,7 @@ int am_test_audit(void)
         cmocka_unit_test(test_unlinked_and_conflicting_cedula),
         cmocka_unit_test(test_not_detained),
         cmocka_unit_test(test_released_earlier),
+        cmocka_unit_test(test_record_release_date),
         cmocka_unit_test(test_process_start_option),
         cmocka_unit_test(test_under_measures),
         cmocka_unit_test(test_still_detained),
