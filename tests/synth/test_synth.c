@@ -640,6 +640,120 @@ static int dotted(const char *s)
     return matches(s, "V-99.999.999") || matches(s, "V-9.999.999") || matches(s, "E-99.999.999");
 }
 
+/*
+ * What other sources document (docs/synth.md): the never detained are on the NGO's and the
+ * press's lists without an arrest; the court docket holds most common-crime prisoners with
+ * charges and dated releases; the NGO dates every release; the press leaves some undated;
+ * padding nobody else mentions is rare but present.
+ */
+static int is_release_es(const char *w)
+{
+    return strncmp(w, "EXCARCELAD", 10) == 0 || strncmp(w, "LIBERAD", 7) == 0;
+}
+
+static void test_evidence_elsewhere(void **state)
+{
+    (void)state;
+    struct table people, links, ngo, press, pad;
+    table_load(&people, g_dir, "truth_people.csv", 0);
+    table_load(&links, g_dir, "truth_links.csv", 0);
+    table_load(&ngo, g_dir, "ngo.csv", 0);
+    table_load(&press, g_dir, "press.csv", 0);
+    table_load(&pad, g_dir, "truth_padding.csv", 0);
+    struct am_strmap who; /* "source/list_id" -> person row */
+    am_strmap_init(&who);
+    for (size_t i = 0; i < links.nrows; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "%s/%s", cell(&links, i, "source"), cell(&links, i, "list_id"));
+        const char *pid = cell(&links, i, "person_id");
+        am_strmap_put(&who, key, strtol(pid + 1, NULL, 10) - 1);
+    }
+    size_t never = 0, never_ngo = 0, never_any = 0, common = 0, common_press = 0;
+    for (size_t i = 0; i < people.nrows; i++) {
+        const char *kind = cell(&people, i, "kind"), *l = cell(&people, i, "lists");
+        int any = has_token(l, "ngo") || has_token(l, "family") || has_token(l, "press");
+        if (strcmp(kind, "never_detained") == 0) {
+            never++;
+            never_ngo += has_token(l, "ngo");
+            never_any += any;
+        } else if (strcmp(kind, "common") == 0) {
+            common++;
+            common_press += has_token(l, "press");
+        }
+    }
+    assert_true(never > 50 && common > 50);
+    assert_true((double)never_ngo / (double)never > 0.65);
+    assert_true((double)never_any / (double)never > 0.85);
+    assert_true((double)common_press / (double)common > 0.8);
+
+    /* NGO rows: the never detained without an arrest; every release dated. */
+    size_t ngo_never = 0;
+    for (size_t r = 0; r < ngo.nrows; r++) {
+        char key[64];
+        snprintf(key, sizeof(key), "ngo/%s", cell(&ngo, r, "list_id"));
+        int64_t pi;
+        assert_true(am_strmap_get(&who, key, &pi));
+        const char *st = cell(&ngo, r, "status");
+        if (strcmp(cell(&people, (size_t)pi, "kind"), "never_detained") == 0) {
+            ngo_never++;
+            assert_string_equal(cell(&ngo, r, "arrest_date"), "");
+            assert_true(strcmp(st, "exiled") == 0 || strcmp(st, "in_hiding") == 0 ||
+                        strcmp(st, "unknown") == 0);
+        }
+        if (strcmp(st, "released") == 0 || strcmp(st, "released_with_measures") == 0)
+            assert_true(cell(&ngo, r, "release_date")[0] != '\0');
+    }
+    assert_true(ngo_never >= never_ngo); /* rows: a person may be listed twice */
+
+    /* Press rows: the court docket states charges and release dates of common cases; the
+     * press dates most political releases, not all. */
+    size_t pol_rel = 0, pol_dated = 0, common_rel = 0;
+    for (size_t r = 0; r < press.nrows; r++) {
+        char key[64];
+        snprintf(key, sizeof(key), "press/%s", cell(&press, r, "list_id"));
+        int64_t pi;
+        assert_true(am_strmap_get(&who, key, &pi));
+        const char *kind = cell(&people, (size_t)pi, "kind");
+        int rel = is_release_es(cell(&press, r, "status"));
+        int dated = cell(&press, r, "release_date")[0] != '\0';
+        if (strcmp(kind, "common") == 0) {
+            assert_true(cell(&press, r, "charges")[0] != '\0');
+            if (rel) {
+                common_rel++;
+                assert_true(dated);
+            }
+        } else if (strcmp(kind, "political") == 0 && rel) {
+            pol_rel++;
+            pol_dated += dated;
+        }
+        if (dated) /* DD-MM-YYYY, as the press writes every date */
+            assert_true(matches(cell(&press, r, "release_date"), "99-99-9999"));
+    }
+    assert_true(common_rel > 10 && pol_rel > 50);
+    assert_true((double)pol_dated / (double)pol_rel > 0.6 &&
+                (double)pol_dated / (double)pol_rel < 0.8);
+
+    /* Padding whose person is on no other list: a few, not none, at most about 6 %. */
+    size_t padded = 0, nowhere = 0;
+    for (size_t r = 0; r < pad.nrows; r++) {
+        if (strcmp(cell(&pad, r, "reasons"), "genuine") == 0)
+            continue;
+        padded++;
+        const char *pid = cell(&pad, r, "person_id");
+        const char *l = cell(&people, (size_t)(strtol(pid + 1, NULL, 10) - 1), "lists");
+        nowhere += !(has_token(l, "ngo") || has_token(l, "family") || has_token(l, "press"));
+    }
+    assert_true(padded > 100);
+    assert_true(nowhere > 0 && (double)nowhere / (double)padded < 0.06);
+    am_strmap_release(&who);
+    table_release(&people);
+    table_release(&links);
+    table_release(&ngo);
+    table_release(&press);
+    table_release(&pad);
+}
+
+
 static void test_cedula_formats(void **state)
 {
     (void)state;
@@ -1254,6 +1368,7 @@ int main(void)
         cmocka_unit_test(test_coverage),
         cmocka_unit_test(test_truth_consistent),
         cmocka_unit_test(test_padding),
+        cmocka_unit_test(test_evidence_elsewhere),
         cmocka_unit_test(test_cedula_formats),
         cmocka_unit_test(test_common_names_shared),
         cmocka_unit_test(test_heavy_has_more_errors),
