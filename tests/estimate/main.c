@@ -15,5 +15,6 @@ int main(void)
     int failed = 0;
     failed += run_table_tests();
     failed += run_loglinear_tests();
+    failed += run_dga_tests();
     return failed ? 1 : 0;
 }
