@@ -423,7 +423,7 @@ int am_llm_fit(const struct am_mse_table *t, const struct am_llm_model *m, int p
         return AM_FAIL(err, AM_EINPUT, "the model has %d parameters but the table only %d "
                        "observed cells; choose a smaller model",
                        d.p, d.ncell);
-    double y[AM_MSE_MAX_CELLS];
+    double y[AM_MSE_MAX_CELLS] = {0};
     for (int i = 0; i < d.ncell; i++)
         y[i] = t->count[d.cell[i]];
     struct glm g;

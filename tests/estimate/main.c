@@ -16,5 +16,6 @@ int main(void)
     failed += run_table_tests();
     failed += run_loglinear_tests();
     failed += run_dga_tests();
+    failed += run_lcmcr_tests();
     return failed ? 1 : 0;
 }
