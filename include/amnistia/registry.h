@@ -92,11 +92,15 @@ struct am_event_fact {
 /*
  * Derives a status from events: the latest event that has an effect wins (by date, then
  * rank, then seq; undated events count only when nothing is dated). *incommunicado is set
- * when the person is detained and the last detention-side event is incommunicado.
+ * when the person is detained and held incommunicado since the last arrest, re-arrest,
+ * revocation or grant of visits.
  * as_of (YYYY-MM-DD or NULL) ignores events after that day.
  */
 enum am_status am_status_derive(const struct am_event_fact *events, size_t n, const char *as_of,
                                 int *incommunicado);
+/* The same, and *decided = index of the deciding event ((size_t)-1 when none). */
+enum am_status am_status_derive_event(const struct am_event_fact *events, size_t n,
+                                      const char *as_of, int *incommunicado, size_t *decided);
 
 /* One row of `amnistia sources`. */
 struct am_source_row {
@@ -110,5 +114,103 @@ struct am_source_row {
 typedef int (*am_source_cb)(const struct am_source_row *row, void *ctx);
 /* Calls cb for each source in name order; a non-zero return from cb stops the walk. */
 int am_registry_sources(struct am_store *store, am_source_cb cb, void *ctx, struct am_err *err);
+
+/* One row of `amnistia snapshots`. */
+struct am_snapshot_row {
+    int64_t id;
+    const char *source;
+    const char *title;
+    const char *as_of;
+    const char *imported_at;
+    const char *file_name;
+    const char *file_sha256;
+    int64_t rows;
+    int64_t rejected;
+};
+typedef int (*am_snapshot_cb)(const struct am_snapshot_row *row, void *ctx);
+int am_registry_snapshots(struct am_store *store, am_snapshot_cb cb, void *ctx,
+                          struct am_err *err);
+
+/* A person as listed by `amnistia people`: the person row plus derived facts. */
+struct am_person_row {
+    int64_t id;
+    const char *display_name;
+    const char *cedula_kind; /* "V", "E" or NULL */
+    const char *cedula;
+    const char *birth_date;
+    const char *sex;
+    const char *nationality;
+    const char *sensitivity;
+    enum am_status status; /* derived from events as of the filter's date */
+    int incommunicado;
+    const char *status_date;  /* date of the event that decided the status, or NULL */
+    const char *arrest_date;  /* first arrest, or NULL */
+    const char *facility;     /* latest facility named by an event, or NULL */
+    const char *sources;      /* distinct source names, comma-separated */
+    int64_t records;
+};
+
+struct am_people_filter {
+    int status;         /* an enum am_status, or -1 for all */
+    const char *source; /* only persons with a record from this source, or NULL */
+    const char *as_of;  /* derive statuses as of YYYY-MM-DD, or NULL for all events */
+};
+
+typedef int (*am_person_cb)(const struct am_person_row *row, void *ctx);
+/*
+ * Walks persons in id order with their derived status, calling cb for those that pass the
+ * filter. Strings are valid only during the callback. Streams: memory does not grow with
+ * the registry.
+ */
+int am_registry_people(struct am_store *store, const struct am_people_filter *filter,
+                       am_person_cb cb, void *ctx, struct am_err *err);
+
+/*
+ * Finds a person by id or by cédula ("V-12.345.678", "12345678"). Digits alone are tried
+ * as a person id first, then as a cédula. AM_ENOTFOUND when nobody matches; AM_ECONFLICT
+ * when a cédula belongs to several persons (the message lists their ids).
+ */
+int am_registry_find_person(struct am_store *store, const char *id_or_cedula, int64_t *person_id,
+                            struct am_err *err);
+
+/*
+ * Everything the registry knows about one person, for `show` and `export`: a JSON
+ * document (person, derived status, records with source and date, events in date order,
+ * charges with class, measures, categories) appended to out.
+ */
+int am_registry_person_json(struct am_store *store, int64_t person_id, struct am_buf *out,
+                            struct am_err *err);
+
+/* One row of `amnistia links`: which person each record belongs to. */
+struct am_link_row {
+    int64_t record_id;
+    const char *source;
+    int64_t snapshot_id;
+    const char *list_id;
+    int64_t person_id;
+};
+typedef int (*am_link_cb)(const struct am_link_row *row, void *ctx);
+int am_registry_links(struct am_store *store, am_link_cb cb, void *ctx, struct am_err *err);
+
+/* The canonical list columns of DESIGN §5 (contract), in order. */
+#define AM_CANONICAL_COLUMN_COUNT 21
+extern const char *const am_canonical_columns[AM_CANONICAL_COLUMN_COUNT];
+
+/* One record with its person, for `export --csv`: fields[] follow am_canonical_columns
+ * (the cédula written back as "V-12345678"). */
+struct am_record_row {
+    int64_t record_id;
+    int64_t person_id;
+    int64_t snapshot_id;
+    const char *source;
+    const char *fields[AM_CANONICAL_COLUMN_COUNT];
+};
+typedef int (*am_record_cb)(const struct am_record_row *row, void *ctx);
+/* Walks every record ordered by person, then record id. */
+int am_registry_records(struct am_store *store, am_record_cb cb, void *ctx, struct am_err *err);
+
+/* Sets a person's sensitivity (public, restricted, sealed); AM_EINPUT for another word. */
+int am_registry_set_sensitivity(struct am_store *store, int64_t person_id, const char *level,
+                                struct am_err *err);
 
 #endif

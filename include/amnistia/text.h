@@ -91,15 +91,37 @@ void am_name_parse_split(const char *given_names, const char *surnames, struct a
                          struct am_name *out);
 
 /* A Spanish phonetic key of one normalised token (b/v, s/z/c(e,i), ll/y, silent h,
- * g(e,i)/j, qu/k/c(a,o,u), doubled letters, ...). Appends to out. */
+ * g(e,i)/j, qu/k/c(a,o,u), doubled letters, ...). Appends to out. The rules, one per
+ * line, are listed in src/text/phonetic.c and docs/names.md. Spaces inside a particle
+ * compound are skipped ("de la cruz" -> "delakrus"). Allocates nothing when out already
+ * has room for 2 * strlen(token) + 2 bytes, so a reused buffer costs nothing per call. */
 void am_phonetic_key(const char *token, struct am_buf *out);
+
+/*
+ * The given name a nickname stands for ("chuo" -> "jesus", "pepe" -> "jose", "nacho" ->
+ * "ignacio"), from data/nicknames.csv; NULL when token is not a known nickname. token
+ * must be normalised (am_name_normalize). The string returned is static (owned by the
+ * table, valid for the life of the process). Thread-safe: the table is read once, on the
+ * first call; if it cannot be read every lookup answers NULL.
+ */
+const char *am_nickname_canonical(const char *token);
 
 /* ---- similarity (inputs normalised first) ------------------------------------------- */
 
+/*
+ * All three compare bytes, so pass normalised (ASCII for Spanish names) strings; any
+ * bytes are safe. NULL counts as "". None allocates for inputs up to 128 bytes; longer
+ * ones use the heap and give the same answers.
+ */
 double am_jaro_winkler(const char *a, const char *b);            /* 0..1 */
 int am_damerau_levenshtein(const char *a, const char *b);        /* optimal string alignment */
 /* Token-set similarity in 0..1: tolerates reordering and missing tokens (the share of the
- * shorter side's tokens matched, each by Jaro-Winkler >= 0.9, weighted by length). */
+ * shorter side's tokens matched, each by Jaro-Winkler >= 0.9, weighted by length).
+ * Precisely: tokens are split on spaces and particles (de, la, del, ...) dropped unless
+ * a side has nothing else; the side with fewer tokens is measured; tokens are paired
+ * one to one, best Jaro-Winkler first; each pair at >= 0.9 adds length x similarity, and
+ * the sum is divided by the measured side's total length. 0 when either side is empty.
+ * At most 16 tokens per side are considered. */
 double am_token_set_similarity(const char *a, const char *b);
 
 #endif

@@ -5,6 +5,12 @@
 
 #include "cli.h"
 
+int am_cmd_import(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_snapshots(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_show(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_links(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_export(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 
 #endif

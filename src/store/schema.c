@@ -51,7 +51,9 @@ static const char *const migrations[] = {
     "  display_name TEXT NOT NULL,"
     "  cedula_kind TEXT, cedula TEXT, birth_date TEXT, sex TEXT, nationality TEXT,"
     "  sensitivity TEXT NOT NULL DEFAULT 'restricted'"
-    "    CHECK (sensitivity IN ('public','restricted','sealed'))"
+    "    CHECK (sensitivity IN ('public','restricted','sealed')),"
+    /* 1 when a person set it by hand (people set-sensitivity): relinking keeps it. */
+    "  sensitivity_by_hand INTEGER NOT NULL DEFAULT 0"
     ") STRICT;"
     "CREATE INDEX person_cedula ON person(cedula);"
     "CREATE TABLE record_person ("

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * import: turning a list as received (CSV or JSON Lines, any layout a mapping file can
+ * describe) into one snapshot of records, with persons, events, charges, measures and
+ * categories, in one transaction. Also the pieces it is built from, public so that tests
+ * and fuzzers reach them: the streaming CSV reader, the mapping-file parser, the row
+ * parser and the charge/measure catalogs. It does not link records to each other (link/).
+ */
+#ifndef AMNISTIA_IMPORT_H
+#define AMNISTIA_IMPORT_H
+
+#include "amnistia/core.h"
+#include "amnistia/store.h"
+#include "amnistia/text.h"
+
+/* ---- canonical columns (DESIGN §5, contract) ------------------------------------------ */
+
+#define AM_COLUMN_TABLE(X)                                                                 \
+    X(AM_COL_LIST_ID, "list_id")                                                           \
+    X(AM_COL_FULL_NAME, "full_name")                                                       \
+    X(AM_COL_GIVEN_NAMES, "given_names")                                                   \
+    X(AM_COL_SURNAMES, "surnames")                                                         \
+    X(AM_COL_CEDULA, "cedula")                                                             \
+    X(AM_COL_SEX, "sex")                                                                   \
+    X(AM_COL_BIRTH_DATE, "birth_date")                                                     \
+    X(AM_COL_NATIONALITY, "nationality")                                                   \
+    X(AM_COL_ARREST_DATE, "arrest_date")                                                   \
+    X(AM_COL_ARREST_PLACE, "arrest_place")                                                 \
+    X(AM_COL_STATE, "state")                                                               \
+    X(AM_COL_FACILITY, "facility")                                                         \
+    X(AM_COL_AGENCY, "agency")                                                             \
+    X(AM_COL_CHARGES, "charges")                                                           \
+    X(AM_COL_STATUS, "status")                                                             \
+    X(AM_COL_STATUS_DATE, "status_date")                                                   \
+    X(AM_COL_RELEASE_DATE, "release_date")                                                 \
+    X(AM_COL_MEASURES, "measures")                                                         \
+    X(AM_COL_CATEGORIES, "categories")                                                     \
+    X(AM_COL_SENSITIVITY, "sensitivity")                                                   \
+    X(AM_COL_NOTES, "notes")
+
+enum am_column {
+#define AM_X(e, s) e,
+    AM_COLUMN_TABLE(AM_X)
+#undef AM_X
+        AM__COL_COUNT
+};
+const char *am_column_name(enum am_column col);
+/* The canonical column a header names (case, accents, punctuation and outer spaces
+ * ignored: "Full Name" and "FULL_NAME" are full_name); -1 when none. */
+int am_column_from_header(const char *header);
+
+/* ---- CSV reader (RFC 4180) ------------------------------------------------------------- */
+
+/* One field of a record. value is NUL-terminated (a NUL byte in the input makes the
+ * record malformed). line and col are where the field starts: 1-based, col in
+ * characters (UTF-8 lead bytes). */
+struct am_csv_field {
+    const char *value;
+    size_t len;
+    long line;
+    long col;
+    int quoted;
+};
+
+/* One record. Valid until the next am_csv_next call. problem is NULL for a well-formed
+ * record, else a "what is wrong; what would fix it" message at problem_line/col (text
+ * after a closing quote, a quote never closed, a NUL byte). */
+struct am_csv_record {
+    const struct am_csv_field *fields;
+    size_t n;
+    long line;     /* physical line where the record starts */
+    long end_line; /* physical line where it ends */
+    const char *problem;
+    long problem_line, problem_col;
+};
+
+/* Where the bytes come from: returns bytes read into buf (at most cap), 0 at the end,
+ * -1 on an I/O error. */
+typedef long (*am_read_fn)(void *ctx, char *buf, size_t cap);
+
+struct am_csv;
+/*
+ * A streaming reader: memory grows with the longest record, never with the file. name
+ * is used in messages. The separator (',' or ';') is detected from the first line,
+ * outside quotes, ';' winning only when it is more frequent; a UTF-8 BOM is skipped.
+ * CRLF, LF and lone CR end records. Free with am_csv_free.
+ */
+struct am_csv *am_csv_new(const char *name, am_read_fn read, void *ctx);
+/* Reads from memory (borrowed; must outlive the reader). */
+struct am_csv *am_csv_new_mem(const char *name, const char *data, size_t len);
+void am_csv_free(struct am_csv *csv); /* NULL is fine */
+/* Forces the separator instead of detecting it (call before the first am_csv_next). */
+void am_csv_set_separator(struct am_csv *csv, char sep);
+char am_csv_separator(const struct am_csv *csv); /* 0 until detected */
+/* Returns 1 with the next record, 0 at the end, -1 when reading fails (AM_EIO). */
+int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *err);
+
+/* ---- mapping files ----------------------------------------------------------------------- */
+
+enum am_date_order { AM_DATES_DMY, AM_DATES_MDY };
+
+/*
+ * A mapping file (docs/mapping.md): how a source's columns become canonical columns.
+ * Parsed once, applied to each file's header.
+ */
+struct am_mapping;
+/* Parses the text of a mapping file (path is used in messages). Errors are AM_EINPUT at
+ * PATH:LINE:COL with a hint. The caller frees with am_mapping_free. */
+struct am_mapping *am_mapping_parse(const char *path, const char *text, size_t len,
+                                    struct am_err *err);
+/* Reads and parses the file at path. */
+struct am_mapping *am_mapping_load(const char *path, struct am_err *err);
+/* The empty mapping: canonical columns only. */
+struct am_mapping *am_mapping_new(void);
+void am_mapping_free(struct am_mapping *map); /* NULL is fine */
+enum am_name_order am_mapping_order(const struct am_mapping *map);
+enum am_date_order am_mapping_date_order(const struct am_mapping *map);
+
+/*
+ * A header resolved against a mapping: which source column feeds which canonical column.
+ * Built per file; names are borrowed from the caller only during am_plan_build.
+ */
+struct am_plan;
+/*
+ * Builds the plan for a file's header. Fails (AM_EINPUT, at file:line:col) when a
+ * canonical column is fed twice, or when the mapping names a column the header lacks.
+ * extra receives (appended, comma-separated) the columns that feed nothing, so the
+ * caller can warn once; may be NULL.
+ */
+struct am_plan *am_plan_build(const struct am_mapping *map, const char *file, long line,
+                              const struct am_csv_field *header, size_t n, struct am_buf *extra,
+                              struct am_err *err);
+void am_plan_free(struct am_plan *plan);
+/* Number of header columns the plan expects per row. */
+size_t am_plan_width(const struct am_plan *plan);
+/* Resolves one more column name (JSON Lines keys appear row by row): returns its index
+ * in the plan, adding it when new. *is_new is set when it had not been seen. */
+size_t am_plan_add_column(struct am_plan *plan, const char *name, int *is_new,
+                          struct am_err *err);
+
+/* ---- rows -------------------------------------------------------------------------------- */
+
+/* A row as the source wrote it, by plan column: values[i] NULL when absent. */
+struct am_list_row {
+    const char *file;
+    long line;           /* where the row starts */
+    size_t n;
+    const char *const *values;
+    const long *lines;
+    const long *cols;
+};
+
+struct am_catalog;
+
+/* One charge, measure or category of a record. */
+struct am_record_charge {
+    const char *raw;
+    const char *class_name; /* political homicide drugs common military unknown */
+    const char *law_ref;    /* NULL when unknown */
+    const char *certainty;  /* NULL when unknown */
+};
+struct am_record_measure {
+    const char *raw;
+    const char *type; /* catalog code (COPP-242-4) or "other" */
+};
+
+/* A parsed record. Strings live in the arena given to am_record_parse; NULL when the
+ * list left the field empty. Dates are YYYY-MM-DD. */
+struct am_record {
+    long line;
+    const char *list_id;
+    const char *full_name, *given_names, *surnames;
+    const char *name_order; /* given_first surnames_first split */
+    char cedula_kind;       /* 'V', 'E' or 0 */
+    const char *cedula;     /* digits only */
+    char sex;               /* 'F', 'M' or 0 */
+    const char *birth_date, *nationality, *arrest_date, *arrest_place, *state, *facility,
+        *agency, *charges_text, *status_date, *release_date, *measures_text,
+        *categories_text, *notes;
+    int status;       /* enum am_status, or -1 when the list gives none */
+    int status_event; /* enum am_event_type the status word stands for, or -1 */
+    const char *sensitivity;
+    struct am_record_charge *charges;
+    size_t n_charges;
+    struct am_record_measure *measures;
+    size_t n_measures;
+    const char **categories; /* DESIGN §2 category names */
+    size_t n_categories;
+};
+
+/*
+ * Parses a source row through plan and catalog into rec. A bad row (malformed or future
+ * date, no name, unknown status/sex/category/sensitivity word, letters in a cédula)
+ * fails with AM_EINPUT at FILE:LINE:COL and a "what is wrong; what would fix it" message.
+ */
+int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog,
+                    const struct am_list_row *row, struct am_arena *arena,
+                    struct am_record *rec, struct am_err *err);
+
+/* One event a record gives (type is an enum am_event_type). */
+struct am_record_event {
+    int type;
+    const char *date; /* YYYY-MM-DD or NULL */
+    const char *facility;
+    const char *detail;
+};
+
+/*
+ * The events a record stands for (docs/columns.md): an arrest at arrest_date; the status
+ * word's event (am_event_for_status, or the word's own, e.g. incommunicado) dated
+ * status_date, else release_date for releases, else arrest_date for detentions, else
+ * as_of; and a release (with measures when the status says so or measures are listed) at
+ * release_date when that is a different event. Writes at most 3 to out; returns how many.
+ */
+size_t am_record_events(const struct am_record *rec, const char *as_of,
+                        struct am_record_event out[3]);
+
+/* A status word as lists write it (Spanish or English, any case or accents): the status,
+ * and the event it stands for through *event (-1: see am_event_for_status). -1 when the
+ * word is unknown, -2 when it is empty. */
+int am_status_word(const char *word, int *event);
+/* A category word (Spanish or English) to its DESIGN §2 name; NULL when unknown. */
+const char *am_category_word(const char *word);
+
+/* ---- catalogs ---------------------------------------------------------------------------- */
+
+/* The charge and measure catalogs of data/charges.csv and data/measures.csv. */
+struct am_catalog *am_catalog_load(struct am_err *err);
+void am_catalog_free(struct am_catalog *catalog);
+/* Matches one charge text: the catalog row whose longest alias (whole words, after
+ * am_name_normalize) occurs in it. Unknown charges get class "unknown". */
+void am_catalog_charge(const struct am_catalog *catalog, const char *text,
+                       struct am_record_charge *out);
+/* Matches one measure text; type "other" when no alias occurs. */
+void am_catalog_measure(const struct am_catalog *catalog, const char *text,
+                        struct am_record_measure *out);
+
+/* ---- the import -------------------------------------------------------------------------- */
+
+struct am_import_options {
+    const char *source;       /* required */
+    const char *kind;         /* ngo official court family press other; NULL: other */
+    const char *as_of;        /* date of the list; NULL: today */
+    const char *title;        /* NULL: the file name */
+    const char *map_path;     /* NULL: canonical columns only */
+    const char *rejects_path; /* --skip-bad: import good rows, write bad ones here */
+    int latin1;               /* convert from Windows-1252 before parsing */
+    int jsonl;                /* -1 by extension (.jsonl/.ndjson), 0 CSV, 1 JSON Lines */
+    FILE *warn;               /* warnings (extra columns); NULL: silent */
+};
+
+struct am_import_file {
+    char *path;
+    int64_t snapshot_id;
+    int64_t rows;     /* records imported */
+    int64_t rejected; /* rows written to the rejects file */
+    int duplicate;    /* the same bytes were already imported: */
+    char *duplicate_source; /* ... as snapshot_id of this source */
+};
+
+struct am_import_result {
+    AM_VEC(struct am_import_file) files;
+    int64_t source_id;
+    int64_t bad_rows; /* bad rows found (all of them, imported or not) */
+};
+
+/*
+ * Imports files into store as one transaction: one snapshot per file (a file whose
+ * SHA-256 is already in the registry is reported as a duplicate and skipped). Without
+ * rejects_path any bad row refuses the whole import: AM_EINPUT for the first bad row,
+ * result->bad_rows counts them all, and the registry is unchanged. The caller releases
+ * result with am_import_result_release (also after a failure).
+ */
+int am_import_run(struct am_store *store, const struct am_import_options *opt,
+                  const char *const *paths, size_t npaths, struct am_import_result *result,
+                  struct am_err *err);
+void am_import_result_release(struct am_import_result *result);
+
+#endif

@@ -1,0 +1,873 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The import: files in, one snapshot per file out, all in one transaction. It reads each
+ * file twice — once to hash its bytes (a file already imported is recognised and
+ * skipped), once streaming through the CSV or JSON Lines reader — and writes records,
+ * persons, events, charges, measures and categories with prepared statements reused for
+ * every row. Bad rows refuse the whole import, or with a rejects file are written there.
+ */
+#include "import_int.h"
+
+#include "amnistia/registry.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const status_names[] = {
+#define AM_X(e, n) n,
+    AM_STATUS_TABLE(AM_X)
+#undef AM_X
+};
+static const char *const event_names[] = {
+#define AM_X(e, s, effect, rank) s,
+    AM_EVENT_TABLE(AM_X)
+#undef AM_X
+};
+
+/* ---- reading files ------------------------------------------------------------------ */
+
+struct file_src {
+    FILE *f;
+    int latin1;
+    char raw[16 * 1024];
+    struct am_buf conv; /* converted bytes not yet handed out */
+    size_t conv_off;
+};
+
+static long file_read(void *ctx, char *buf, size_t cap)
+{
+    struct file_src *src = ctx;
+    if (!src->latin1) {
+        size_t n = fread(buf, 1, cap, src->f);
+        return n == 0 && ferror(src->f) ? -1 : (long)n;
+    }
+    if (src->conv_off == src->conv.len) {
+        am_buf_reset(&src->conv);
+        src->conv_off = 0;
+        size_t n = fread(src->raw, 1, sizeof(src->raw), src->f);
+        if (n == 0)
+            return ferror(src->f) ? -1 : 0;
+        am_cp1252_to_utf8(src->raw, n, &src->conv);
+    }
+    size_t n = src->conv.len - src->conv_off;
+    if (n > cap)
+        n = cap;
+    memcpy(buf, src->conv.ptr + src->conv_off, n);
+    src->conv_off += n;
+    return (long)n;
+}
+
+static int hash_file(const char *path, char hex[2 * AM_SHA256_LEN + 1], struct am_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return AM_FAIL_AT(err, AM_EIO, path, 0, 0, "cannot open the file: %s; check the path",
+                          strerror(errno));
+    struct am_sha256_ctx ctx;
+    am_sha256_init(&ctx);
+    char *buf = am_malloc(256 * 1024);
+    size_t n;
+    while ((n = fread(buf, 1, 256 * 1024, f)) > 0)
+        am_sha256_update(&ctx, buf, n);
+    int bad = ferror(f);
+    am_free(buf);
+    fclose(f);
+    if (bad)
+        return AM_FAIL_AT(err, AM_EIO, path, 0, 0, "cannot read the file; check that it is "
+                          "readable");
+    uint8_t digest[AM_SHA256_LEN];
+    am_sha256_final(&ctx, digest);
+    am_hex(digest, AM_SHA256_LEN, hex);
+    return 0;
+}
+
+/* A line reader for JSON Lines over the same chunked source as the CSV reader. */
+struct lines {
+    am_read_fn read;
+    void *ctx;
+    char *buf;
+    size_t cap, len, pos;
+    int eof;
+    long line;
+};
+
+/* Returns 1 with the next line (without its newline), 0 at the end, -1 on I/O error. */
+static int next_line(struct lines *ls, const char **text, size_t *len)
+{
+    for (;;) {
+        char *nl = memchr(ls->buf + ls->pos, '\n', ls->len - ls->pos);
+        if (nl || (ls->eof && ls->pos < ls->len)) {
+            size_t end = nl ? (size_t)(nl - ls->buf) : ls->len;
+            *text = ls->buf + ls->pos;
+            *len = end - ls->pos;
+            ls->pos = nl ? end + 1 : end;
+            ls->line++;
+            return 1;
+        }
+        if (ls->eof)
+            return 0;
+        if (ls->pos > 0) {
+            memmove(ls->buf, ls->buf + ls->pos, ls->len - ls->pos);
+            ls->len -= ls->pos;
+            ls->pos = 0;
+        }
+        if (ls->len == ls->cap) {
+            ls->cap *= 2;
+            ls->buf = am_realloc(ls->buf, ls->cap);
+        }
+        long n = ls->read(ls->ctx, ls->buf + ls->len, ls->cap - ls->len);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            ls->eof = 1;
+        ls->len += (size_t)n;
+    }
+}
+
+/* ---- the import's state -------------------------------------------------------------- */
+
+enum stmt_id {
+    ST_SOURCE_GET, ST_SOURCE_ADD, ST_DUP, ST_SNAPSHOT_ADD, ST_SNAPSHOT_COUNTS, ST_RECORD,
+    ST_PERSON, ST_RECORD_PERSON, ST_EVENT, ST_CHARGE, ST_MEASURE, ST_CATEGORY, ST__COUNT
+};
+
+static const char *const sql[ST__COUNT] = {
+    [ST_SOURCE_GET] = "SELECT id FROM source WHERE name = ?1",
+    [ST_SOURCE_ADD] = "INSERT INTO source(name, kind) VALUES (?1, ?2)",
+    [ST_DUP] = "SELECT n.id, s.name FROM snapshot n JOIN source s ON s.id = n.source_id"
+               " WHERE n.file_sha256 = ?1",
+    [ST_SNAPSHOT_ADD] = "INSERT INTO snapshot(source_id, title, as_of, imported_at,"
+                        " file_sha256, file_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_SNAPSHOT_COUNTS] = "UPDATE snapshot SET rows = ?2, rejected = ?3 WHERE id = ?1",
+    [ST_RECORD] = "INSERT INTO record(snapshot_id, row_no, line_no, list_id, raw,"
+                  " given_names, surnames, full_name, name_order, cedula_kind, cedula, sex,"
+                  " birth_date, nationality, arrest_date, arrest_place, state, facility,"
+                  " agency, charges, status, status_date, release_date, measures,"
+                  " categories, sensitivity, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                  " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+                  " ?22, ?23, ?24, ?25, ?26, ?27)",
+    [ST_PERSON] = "INSERT INTO person(display_name, cedula_kind, cedula, birth_date, sex,"
+                  " nationality, sensitivity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_RECORD_PERSON] = "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
+                         " decided_at) VALUES (?1, ?2, 1.0, 'import', ?3)",
+    [ST_EVENT] = "INSERT INTO event(person_id, type, date, facility, detail, record_id,"
+                 " source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_CHARGE] = "INSERT INTO charge(person_id, raw, class, law_ref, certainty, record_id)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_MEASURE] = "INSERT INTO measure(person_id, type, raw, imposed, record_id)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_CATEGORY] = "INSERT INTO category(person_id, category, record_id) VALUES (?1, ?2, ?3)",
+};
+
+struct run {
+    struct am_store *store;
+    const struct am_import_options *opt;
+    struct am_import_result *result;
+    struct am_mapping *map;
+    struct am_catalog *catalog;
+    struct am_stmt *st[ST__COUNT];
+    char as_of[11];
+    char now[32];
+    int64_t source_id;
+    FILE *rejects;
+    int rejects_header;
+    struct am_err first; /* the first bad row */
+    int fatal;           /* a file-level problem: refused even with --skip-bad */
+    struct am_buf raw, scratch, rejline;
+    struct am_arena arena;
+    /* current file */
+    const char *path;
+    struct am_import_file *file;
+    int64_t snapshot_id;
+    int64_t row_no;
+};
+
+static int bind_text(struct am_stmt *st, int i, const char *v, struct am_err *err)
+{
+    return am_stmt_bind_text(st, i, v, err);
+}
+
+static int bind_char(struct am_stmt *st, int i, char c, struct am_err *err)
+{
+    char s[2] = {c, 0};
+    return c ? am_stmt_bind_text(st, i, s, err) : am_stmt_bind_null(st, i, err);
+}
+
+static int exec_insert(struct am_stmt *st, struct am_err *err)
+{
+    int rc = am_stmt_step(st, err);
+    am_stmt_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- bad rows -------------------------------------------------------------------------- */
+
+/* Records a bad row: remembered (the first fails the import), written to the rejects
+ * file with its original fields when --skip-bad is on. */
+static void bad_row(struct run *r, const struct am_err *why, const char *const *fields,
+                    size_t n)
+{
+    r->result->bad_rows++;
+    if (!am_err_is_set(&r->first))
+        r->first = *why;
+    if (!r->rejects)
+        return;
+    r->file->rejected++;
+    struct am_buf *b = &r->rejline;
+    am_buf_reset(b);
+    char num[24];
+    am_buf_add_csv_field(b, r->path);
+    snprintf(num, sizeof(num), ",%ld,", why->input_line);
+    am_buf_adds(b, num);
+    snprintf(num, sizeof(num), "%ld,", why->input_col);
+    am_buf_adds(b, num);
+    am_buf_add_csv_field(b, why->msg);
+    for (size_t i = 0; i < n; i++) {
+        am_buf_addc(b, ',');
+        am_buf_add_csv_field(b, fields[i] ? fields[i] : "");
+    }
+    am_buf_addc(b, '\n');
+    fwrite(b->ptr, 1, b->len, r->rejects);
+}
+
+/* Undecodable bytes: the position of the first invalid byte in one field. */
+static int check_utf8(struct run *r, const char *v, size_t len, long line, long col, int quoted,
+                      struct am_err *why)
+{
+    long at = am_utf8_invalid_at(v, len);
+    if (at < 0)
+        return 0;
+    if (quoted)
+        col++;
+    for (long i = 0; i < at; i++) {
+        if (v[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)v[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    unsigned char byte = (unsigned char)v[at];
+    if (am_looks_like_cp1252(v, len)) {
+        AM_FAIL_AT(why, AM_EINPUT, r->path, line, col,
+                   "byte 0x%02X is not UTF-8: the file looks like Latin-1/Windows-1252; pass "
+                   "--encoding latin1 (or save the file as UTF-8)",
+                   byte);
+        r->fatal = 1;
+    } else {
+        AM_FAIL_AT(why, AM_EINPUT, r->path, line, col,
+                   "byte 0x%02X is not UTF-8 text; save the file as UTF-8, or pass "
+                   "--encoding latin1 if it is Latin-1",
+                   byte);
+    }
+    return -1;
+}
+
+/* ---- writing one record ------------------------------------------------------------------ */
+
+static int write_record(struct run *r, const struct am_record *rec, long line,
+                        struct am_err *err)
+{
+    struct am_stmt **st = r->st;
+    struct am_stmt *s = st[ST_RECORD];
+    char cats[512];
+    size_t off = 0;
+    cats[0] = 0;
+    for (size_t i = 0; i < rec->n_categories && off < sizeof(cats); i++)
+        off += (size_t)snprintf(cats + off, sizeof(cats) - off, "%s%s", i ? ";" : "",
+                                rec->categories[i]);
+    const char *status = rec->status >= 0 ? status_names[rec->status] : NULL;
+    if (am_stmt_bind_int64(s, 1, r->snapshot_id, err) || am_stmt_bind_int64(s, 2, r->row_no, err) ||
+        am_stmt_bind_int64(s, 3, line, err) || bind_text(s, 4, rec->list_id, err) ||
+        bind_text(s, 5, r->raw.ptr, err) || bind_text(s, 6, rec->given_names, err) ||
+        bind_text(s, 7, rec->surnames, err) || bind_text(s, 8, rec->full_name, err) ||
+        bind_text(s, 9, rec->name_order, err) || bind_char(s, 10, rec->cedula_kind, err) ||
+        bind_text(s, 11, rec->cedula, err) || bind_char(s, 12, rec->sex, err) ||
+        bind_text(s, 13, rec->birth_date, err) || bind_text(s, 14, rec->nationality, err) ||
+        bind_text(s, 15, rec->arrest_date, err) || bind_text(s, 16, rec->arrest_place, err) ||
+        bind_text(s, 17, rec->state, err) || bind_text(s, 18, rec->facility, err) ||
+        bind_text(s, 19, rec->agency, err) || bind_text(s, 20, rec->charges_text, err) ||
+        bind_text(s, 21, status, err) || bind_text(s, 22, rec->status_date, err) ||
+        bind_text(s, 23, rec->release_date, err) || bind_text(s, 24, rec->measures_text, err) ||
+        bind_text(s, 25, rec->n_categories ? cats : NULL, err) ||
+        bind_text(s, 26, rec->sensitivity, err) || bind_text(s, 27, rec->notes, err) ||
+        exec_insert(s, err))
+        return -1;
+    int64_t record_id = am_store_last_insert_id(r->store);
+
+    s = st[ST_PERSON];
+    if (bind_text(s, 1, rec->full_name, err) || bind_char(s, 2, rec->cedula_kind, err) ||
+        bind_text(s, 3, rec->cedula, err) || bind_text(s, 4, rec->birth_date, err) ||
+        bind_char(s, 5, rec->sex, err) || bind_text(s, 6, rec->nationality, err) ||
+        bind_text(s, 7, rec->sensitivity, err) || exec_insert(s, err))
+        return -1;
+    int64_t person_id = am_store_last_insert_id(r->store);
+
+    s = st[ST_RECORD_PERSON];
+    if (am_stmt_bind_int64(s, 1, record_id, err) || am_stmt_bind_int64(s, 2, person_id, err) ||
+        bind_text(s, 3, r->now, err) || exec_insert(s, err))
+        return -1;
+
+    struct am_record_event ev[3];
+    size_t nev = am_record_events(rec, r->as_of, ev);
+    s = st[ST_EVENT];
+    for (size_t i = 0; i < nev; i++)
+        if (am_stmt_bind_int64(s, 1, person_id, err) ||
+            bind_text(s, 2, event_names[ev[i].type], err) || bind_text(s, 3, ev[i].date, err) ||
+            bind_text(s, 4, ev[i].facility, err) || bind_text(s, 5, ev[i].detail, err) ||
+            am_stmt_bind_int64(s, 6, record_id, err) ||
+            am_stmt_bind_int64(s, 7, r->source_id, err) || exec_insert(s, err))
+            return -1;
+    s = st[ST_CHARGE];
+    for (size_t i = 0; i < rec->n_charges; i++) {
+        const struct am_record_charge *c = &rec->charges[i];
+        if (am_stmt_bind_int64(s, 1, person_id, err) || bind_text(s, 2, c->raw, err) ||
+            bind_text(s, 3, c->class_name, err) || bind_text(s, 4, c->law_ref, err) ||
+            bind_text(s, 5, c->certainty, err) || am_stmt_bind_int64(s, 6, record_id, err) ||
+            exec_insert(s, err))
+            return -1;
+    }
+    s = st[ST_MEASURE];
+    for (size_t i = 0; i < rec->n_measures; i++) {
+        const struct am_record_measure *m = &rec->measures[i];
+        if (am_stmt_bind_int64(s, 1, person_id, err) || bind_text(s, 2, m->type, err) ||
+            bind_text(s, 3, m->raw, err) || bind_text(s, 4, rec->release_date, err) ||
+            am_stmt_bind_int64(s, 5, record_id, err) || exec_insert(s, err))
+            return -1;
+    }
+    s = st[ST_CATEGORY];
+    for (size_t i = 0; i < rec->n_categories; i++)
+        if (am_stmt_bind_int64(s, 1, person_id, err) ||
+            bind_text(s, 2, rec->categories[i], err) ||
+            am_stmt_bind_int64(s, 3, record_id, err) || exec_insert(s, err))
+            return -1;
+    r->file->rows++;
+    return 0;
+}
+
+/* Parses one row and writes it, or records it as bad. Returns -1 only for errors that
+ * stop the import (the database failing). */
+static int take_row(struct run *r, const struct am_plan *plan, const struct am_list_row *row,
+                    const char *const *orig, size_t norig, struct am_err *err)
+{
+    struct am_record rec;
+    struct am_err why = AM_ERR_INIT;
+    r->row_no++;
+    if (am_record_parse(plan, r->catalog, row, &r->arena, &rec, &why)) {
+        bad_row(r, &why, orig, norig);
+        return 0;
+    }
+    /* Once the import is refused nothing more is written: the rest is only checked. */
+    if (r->result->bad_rows && !r->rejects)
+        return 0;
+    return write_record(r, &rec, row->line, err);
+}
+
+/* ---- CSV ------------------------------------------------------------------------------- */
+
+static void warn_extra(struct run *r, const struct am_buf *extra)
+{
+    if (extra->len && r->opt->warn)
+        fprintf(r->opt->warn,
+                "amnistia: warning: %s: columns kept only in the raw row (not canonical, not "
+                "mapped): %s; map them with --map if they matter\n",
+                r->path, extra->ptr);
+}
+
+static long chars_of(const char *s, size_t len)
+{
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
+{
+    struct am_csv_record rec;
+    int rc = am_csv_next(csv, &rec, err);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        AM_FAIL_AT(&r->first, AM_EINPUT, r->path, 1, 1,
+                   "the file is empty; a list needs a header line and rows");
+        r->fatal = 1;
+        return 0;
+    }
+    if (rec.problem) {
+        AM_FAIL_AT(&r->first, AM_EINPUT, r->path, rec.problem_line, rec.problem_col,
+                   "header: %s", rec.problem);
+        r->fatal = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < rec.n; i++) {
+        struct am_err why = AM_ERR_INIT;
+        if (check_utf8(r, rec.fields[i].value, rec.fields[i].len, rec.fields[i].line,
+                       rec.fields[i].col, rec.fields[i].quoted, &why)) {
+            if (!am_err_is_set(&r->first))
+                r->first = why;
+            r->fatal = 1;
+            return 0;
+        }
+    }
+    struct am_buf extra;
+    am_buf_init(&extra);
+    struct am_plan *plan = am_plan_build(r->map, r->path, rec.line, rec.fields, rec.n, &extra,
+                                         &r->first);
+    if (!plan) {
+        am_buf_release(&extra);
+        r->fatal = 1;
+        return 0;
+    }
+    warn_extra(r, &extra);
+    am_buf_release(&extra);
+    size_t width = am_plan_width(plan);
+    /* Header names, kept for the raw JSON of each row. */
+    char **names = am_malloc(width * sizeof(*names));
+    for (size_t i = 0; i < width; i++)
+        names[i] = am_strdup(rec.fields[i].value);
+    AM_VEC(const char *) values = {0};
+    AM_VEC(long) lines = {0};
+    AM_VEC(long) cols = {0};
+    int out = 0;
+    while ((rc = am_csv_next(csv, &rec, err)) == 1) {
+        if (rec.n == 1 && rec.fields[0].len == 0 && !rec.fields[0].quoted && !rec.problem)
+            continue; /* a blank line */
+        values.n = lines.n = cols.n = 0;
+        for (size_t i = 0; i < rec.n; i++) {
+            AM_VEC_PUSH(&values, rec.fields[i].value);
+            AM_VEC_PUSH(&lines, rec.fields[i].line);
+            AM_VEC_PUSH(&cols, rec.fields[i].col);
+        }
+        am_arena_release(&r->arena);
+        struct am_err why = AM_ERR_INIT;
+        int is_bad = 0;
+        if (rec.problem) {
+            AM_FAIL_AT(&why, AM_EINPUT, r->path, rec.problem_line, rec.problem_col, "%s",
+                       rec.problem);
+            is_bad = 1;
+        }
+        for (size_t i = 0; i < rec.n && !is_bad; i++)
+            is_bad = check_utf8(r, rec.fields[i].value, rec.fields[i].len, rec.fields[i].line,
+                                rec.fields[i].col, rec.fields[i].quoted, &why) != 0;
+        if (!is_bad && rec.n != width) {
+            long line, col;
+            if (rec.n > width) {
+                line = rec.fields[width].line;
+                col = rec.fields[width].col;
+            } else {
+                const struct am_csv_field *last = &rec.fields[rec.n - 1];
+                line = last->line;
+                col = last->col + chars_of(last->value, last->len) + (last->quoted ? 2 : 0);
+            }
+            AM_FAIL_AT(&why, AM_EINPUT, r->path, line, col,
+                       "this row has %zu fields but the header has %zu; quote fields that "
+                       "contain '%c', and give every row one field per header column",
+                       rec.n, width, am_csv_separator(csv));
+            is_bad = 1;
+        }
+        if (is_bad) {
+            r->row_no++;
+            if (r->fatal) {
+                if (!am_err_is_set(&r->first))
+                    r->first = why;
+                r->result->bad_rows++;
+                break;
+            }
+            bad_row(r, &why, values.v, values.n);
+            continue;
+        }
+        /* The raw row, verbatim: header -> value in file order. */
+        am_buf_reset(&r->raw);
+        am_buf_addc(&r->raw, '{');
+        for (size_t i = 0; i < width; i++) {
+            if (i)
+                am_buf_addc(&r->raw, ',');
+            am_buf_add_json_string(&r->raw, names[i]);
+            am_buf_addc(&r->raw, ':');
+            am_buf_add_json_string(&r->raw, rec.fields[i].value);
+        }
+        am_buf_addc(&r->raw, '}');
+        struct am_list_row row = {r->path, rec.line, rec.n, values.v, lines.v, cols.v};
+        if (take_row(r, plan, &row, values.v, values.n, err)) {
+            out = -1;
+            break;
+        }
+    }
+    if (rc < 0)
+        out = -1;
+    for (size_t i = 0; i < width; i++)
+        am_free(names[i]);
+    am_free(names);
+    AM_VEC_FREE(&values);
+    AM_VEC_FREE(&lines);
+    AM_VEC_FREE(&cols);
+    am_plan_free(plan);
+    return out;
+}
+
+/* ---- JSON Lines ---------------------------------------------------------------------- */
+
+static int import_jsonl(struct run *r, struct lines *ls, struct am_err *err)
+{
+    struct am_plan *plan = am_plan_build(r->map, r->path, 1, NULL, 0, NULL, err);
+    AM_VEC(const char *) values = {0};
+    AM_VEC(long) lines = {0};
+    AM_VEC(long) cols = {0};
+    struct am_buf extra, text;
+    am_buf_init(&extra);
+    am_buf_init(&text);
+    const char *line;
+    size_t len;
+    int rc, out = 0;
+    while ((rc = next_line(ls, &line, &len)) == 1) {
+        while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+            len--;
+        size_t lead = 0;
+        while (lead < len && (line[lead] == ' ' || line[lead] == '\t'))
+            lead++;
+        if (lead == len)
+            continue;
+        am_buf_reset(&text);
+        am_buf_add(&text, line, len);
+        const char *orig[1] = {text.ptr};
+        am_arena_release(&r->arena);
+        struct am_err why = AM_ERR_INIT;
+        r->row_no++;
+        if (check_utf8(r, text.ptr, text.len, ls->line, 1, 0, &why)) {
+            if (r->fatal) {
+                r->first = am_err_is_set(&r->first) ? r->first : why;
+                r->result->bad_rows++;
+                break;
+            }
+            bad_row(r, &why, orig, 1);
+            continue;
+        }
+        json_error_t jerr;
+        json_t *obj = json_loadb(text.ptr, text.len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!obj || !json_is_object(obj)) {
+            if (obj)
+                AM_FAIL_AT(&why, AM_EINPUT, r->path, ls->line, 1,
+                           "a line is a JSON %s, not an object; write one object per line",
+                           json_is_array(obj) ? "array" : "value");
+            else
+                AM_FAIL_AT(&why, AM_EINPUT, r->path, ls->line, jerr.column > 0 ? jerr.column : 1,
+                           "%s; write one JSON object per line", jerr.text);
+            json_decref(obj);
+            bad_row(r, &why, orig, 1);
+            continue;
+        }
+        values.n = lines.n = cols.n = 0;
+        for (size_t i = 0; i < am_plan_width(plan); i++) {
+            AM_VEC_PUSH(&values, NULL);
+            AM_VEC_PUSH(&lines, ls->line);
+            AM_VEC_PUSH(&cols, 1);
+        }
+        const char *key;
+        json_t *val;
+        int is_bad = 0;
+        json_object_foreach(obj, key, val)
+        {
+            int is_new;
+            size_t idx = am_plan_add_column(plan, key, &is_new, err);
+            if (is_new) {
+                const struct am__plan_col *pc = &plan->cols.v[idx];
+                if (pc->target < 0 && pc->join < 0 && !pc->ignored) {
+                    if (extra.len)
+                        am_buf_adds(&extra, ", ");
+                    am_buf_addf(&extra, "'%s'", key);
+                }
+                AM_VEC_PUSH(&values, NULL);
+                AM_VEC_PUSH(&lines, ls->line);
+                AM_VEC_PUSH(&cols, 1);
+            }
+            /* The key's column in the line, for messages. */
+            am_buf_reset(&r->scratch);
+            am_buf_add_json_string(&r->scratch, key);
+            const char *at = strstr(text.ptr, r->scratch.ptr);
+            cols.v[idx] = at ? 1 + chars_of(text.ptr, (size_t)(at - text.ptr)) : 1;
+            if (json_is_string(val)) {
+                values.v[idx] = am_arena_strdup(&r->arena, json_string_value(val));
+            } else if (json_is_integer(val)) {
+                values.v[idx] = am_arena_printf(&r->arena, "%lld",
+                                                (long long)json_integer_value(val));
+            } else if (json_is_real(val)) {
+                values.v[idx] = am_arena_printf(&r->arena, "%.15g", json_real_value(val));
+            } else if (json_is_null(val)) {
+                values.v[idx] = NULL;
+            } else if (!is_bad) {
+                AM_FAIL_AT(&why, AM_EINPUT, r->path, ls->line, cols.v[idx],
+                           "the value of \"%s\" is %s; write it as a string, a number or null",
+                           key, json_is_boolean(val) ? "true/false" : "an object or array");
+                is_bad = 1;
+            }
+        }
+        json_decref(obj);
+        if (is_bad) {
+            bad_row(r, &why, orig, 1);
+            continue;
+        }
+        am_buf_reset(&r->raw);
+        am_buf_add(&r->raw, text.ptr + lead, text.len - lead);
+        struct am_list_row row = {r->path, ls->line, values.n, values.v, lines.v, cols.v};
+        r->row_no--; /* take_row counts it */
+        if (take_row(r, plan, &row, orig, 1, err)) {
+            out = -1;
+            break;
+        }
+    }
+    if (rc < 0)
+        out = AM_FAIL_AT(err, AM_EIO, r->path, ls->line, 0, "cannot read the file; check that "
+                         "it is readable");
+    warn_extra(r, &extra);
+    am_buf_release(&extra);
+    am_buf_release(&text);
+    AM_VEC_FREE(&values);
+    AM_VEC_FREE(&lines);
+    AM_VEC_FREE(&cols);
+    am_plan_free(plan);
+    return out;
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+static int is_jsonl(const struct am_import_options *opt, const char *path)
+{
+    if (opt->jsonl >= 0)
+        return opt->jsonl;
+    size_t n = strlen(path);
+    return (n > 6 && strcmp(path + n - 6, ".jsonl") == 0) ||
+           (n > 7 && strcmp(path + n - 7, ".ndjson") == 0);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int import_file(struct run *r, const char *path, struct am_err *err)
+{
+    struct am_import_file f = {.path = am_strdup(path)};
+    AM_VEC_PUSH(&r->result->files, f);
+    r->file = &r->result->files.v[r->result->files.n - 1];
+    r->path = r->file->path;
+    r->row_no = 0;
+
+    char sha[2 * AM_SHA256_LEN + 1];
+    if (hash_file(path, sha, err))
+        return -1;
+    struct am_stmt *s = r->st[ST_DUP];
+    if (bind_text(s, 1, sha, err))
+        return -1;
+    int rc = am_stmt_step(s, err);
+    if (rc == 1) {
+        r->file->duplicate = 1;
+        r->file->snapshot_id = am_stmt_int64(s, 0);
+        r->file->duplicate_source = am_strdup(am_stmt_text(s, 1));
+    }
+    am_stmt_reset(s);
+    if (rc < 0)
+        return -1;
+    if (r->file->duplicate)
+        return 0;
+
+    s = r->st[ST_SNAPSHOT_ADD];
+    if (am_stmt_bind_int64(s, 1, r->source_id, err) ||
+        bind_text(s, 2, r->opt->title ? r->opt->title : base_name(path), err) ||
+        bind_text(s, 3, r->as_of, err) || bind_text(s, 4, r->now, err) ||
+        bind_text(s, 5, sha, err) || bind_text(s, 6, path, err) || exec_insert(s, err))
+        return -1;
+    r->snapshot_id = r->file->snapshot_id = am_store_last_insert_id(r->store);
+
+    struct file_src src = {.latin1 = r->opt->latin1};
+    am_buf_init(&src.conv);
+    src.f = fopen(path, "rb");
+    if (!src.f) {
+        am_buf_release(&src.conv);
+        return AM_FAIL_AT(err, AM_EIO, path, 0, 0, "cannot open the file: %s; check the path",
+                          strerror(errno));
+    }
+    int out;
+    if (is_jsonl(r->opt, path)) {
+        struct lines ls = {file_read, &src, am_malloc(64 * 1024), 64 * 1024, 0, 0, 0, 0};
+        out = import_jsonl(r, &ls, err);
+        am_free(ls.buf);
+    } else {
+        struct am_csv *csv = am_csv_new(path, file_read, &src);
+        out = import_csv(r, csv, err);
+        am_csv_free(csv);
+    }
+    fclose(src.f);
+    am_buf_release(&src.conv);
+    if (out)
+        return -1;
+    s = r->st[ST_SNAPSHOT_COUNTS];
+    if (am_stmt_bind_int64(s, 1, r->snapshot_id, err) ||
+        am_stmt_bind_int64(s, 2, r->file->rows, err) ||
+        am_stmt_bind_int64(s, 3, r->file->rejected, err) || exec_insert(s, err))
+        return -1;
+    return 0;
+}
+
+static int find_source(struct run *r, struct am_err *err)
+{
+    struct am_stmt *s = r->st[ST_SOURCE_GET];
+    if (bind_text(s, 1, r->opt->source, err))
+        return -1;
+    int rc = am_stmt_step(s, err);
+    if (rc == 1)
+        r->source_id = am_stmt_int64(s, 0);
+    am_stmt_reset(s);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        return 0;
+    s = r->st[ST_SOURCE_ADD];
+    if (bind_text(s, 1, r->opt->source, err) ||
+        bind_text(s, 2, r->opt->kind ? r->opt->kind : "other", err) || exec_insert(s, err))
+        return -1;
+    r->source_id = am_store_last_insert_id(r->store);
+    return 0;
+}
+
+static int check_options(struct run *r, struct am_err *err)
+{
+    const struct am_import_options *opt = r->opt;
+    if (!opt->source || !*opt->source)
+        return AM_FAIL(err, AM_EUSAGE, "a source is required; pass --source NAME");
+    if (opt->kind) {
+        static const char *const kinds[] = {"ngo", "official", "court", "family", "press",
+                                            "other"};
+        int ok = 0;
+        for (size_t i = 0; i < 6; i++)
+            ok |= strcmp(kinds[i], opt->kind) == 0;
+        if (!ok)
+            return AM_FAIL(err, AM_EUSAGE, "unknown source kind '%s'; use ngo, official, "
+                           "court, family, press or other", opt->kind);
+    }
+    if (opt->as_of) {
+        char why[128] = "";
+        if (am__date_parse(opt->as_of, AM_DATES_DMY, r->as_of, why, sizeof(why)))
+            return AM_FAIL(err, AM_EUSAGE, "--as-of '%s': %s; write YYYY-MM-DD", opt->as_of,
+                           why);
+    } else {
+        am_format_date(am_today(), r->as_of);
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(r->now, sizeof(r->now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return 0;
+}
+
+static int open_rejects(struct run *r, struct am_buf *tmp, struct am_err *err)
+{
+    am_buf_addf(tmp, "%s.tmp", r->opt->rejects_path);
+    r->rejects = fopen(tmp->ptr, "wb");
+    if (!r->rejects)
+        return AM_FAIL_AT(err, AM_EIO, r->opt->rejects_path, 0, 0,
+                          "cannot write the rejects file: %s; check the directory",
+                          strerror(errno));
+    fputs("file,line,column,reason,fields...\n", r->rejects);
+    return 0;
+}
+
+int am_import_run(struct am_store *store, const struct am_import_options *opt,
+                  const char *const *paths, size_t npaths, struct am_import_result *result,
+                  struct am_err *err)
+{
+    memset(result, 0, sizeof(*result));
+    struct run r = {.store = store, .opt = opt, .result = result};
+    am_buf_init(&r.raw);
+    am_buf_init(&r.scratch);
+    am_buf_init(&r.rejline);
+    am_arena_init(&r.arena);
+    struct am_buf rejects_tmp;
+    am_buf_init(&rejects_tmp);
+    int rc = -1, began = 0;
+    if (check_options(&r, err))
+        goto done;
+    if (npaths == 0) {
+        AM_FAIL(err, AM_EUSAGE, "no file to import; name one or more list files");
+        goto done;
+    }
+    r.map = opt->map_path ? am_mapping_load(opt->map_path, err) : am_mapping_new();
+    if (!r.map)
+        goto done;
+    r.catalog = am_catalog_load(err);
+    if (!r.catalog)
+        goto done;
+    if (opt->rejects_path && open_rejects(&r, &rejects_tmp, err))
+        goto done;
+    /* A bigger page cache for the bulk load; the registry's own settings stay. */
+    if (am_store_exec(store, "PRAGMA cache_size = -32768", err))
+        goto done;
+    if (am_store_begin(store, err))
+        goto done;
+    began = 1;
+    for (int i = 0; i < ST__COUNT; i++)
+        if (!(r.st[i] = am_stmt_prepare(store, sql[i], err)))
+            goto done;
+    if (find_source(&r, err))
+        goto done;
+    result->source_id = r.source_id;
+    for (size_t i = 0; i < npaths && !r.fatal; i++)
+        if (import_file(&r, paths[i], err))
+            goto done;
+    if (result->bad_rows && (!opt->rejects_path || r.fatal)) {
+        *err = r.first;
+        goto done;
+    }
+    if (am_err_is_set(&r.first) && r.fatal) {
+        *err = r.first;
+        goto done;
+    }
+    for (int i = 0; i < ST__COUNT; i++) {
+        am_stmt_finalize(r.st[i]);
+        r.st[i] = NULL;
+    }
+    if (am_store_commit(store, err))
+        goto done;
+    began = 0;
+    if (r.rejects) {
+        int bad = fclose(r.rejects) != 0;
+        r.rejects = NULL;
+        if (bad || rename(rejects_tmp.ptr, opt->rejects_path) != 0) {
+            AM_FAIL_AT(err, AM_EIO, opt->rejects_path, 0, 0,
+                       "the import is done but the rejects file could not be written: %s",
+                       strerror(errno));
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    for (int i = 0; i < ST__COUNT; i++)
+        am_stmt_finalize(r.st[i]);
+    if (began)
+        am_store_rollback(store);
+    if (r.rejects) {
+        fclose(r.rejects);
+        remove(rejects_tmp.ptr);
+    }
+    am_buf_release(&rejects_tmp);
+    am_mapping_free(r.map);
+    am_catalog_free(r.catalog);
+    am_buf_release(&r.raw);
+    am_buf_release(&r.scratch);
+    am_buf_release(&r.rejline);
+    am_arena_release(&r.arena);
+    return rc;
+}
+
+void am_import_result_release(struct am_import_result *result)
+{
+    for (size_t i = 0; i < result->files.n; i++) {
+        am_free(result->files.v[i].path);
+        am_free(result->files.v[i].duplicate_source);
+    }
+    AM_VEC_FREE(&result->files);
+    memset(result, 0, sizeof(*result));
+}

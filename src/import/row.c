@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Row parsing: one list row, through a plan, becomes a record's fields — names split or
+ * joined, the cédula apart from its V/E, dates in ISO form, the status word as a DESIGN
+ * status, charges and measures through the catalogs, categories as DESIGN names. A bad
+ * row is refused with where and why. No SQL here: import.c writes what this returns.
+ */
+#include "import_int.h"
+
+#include "amnistia/registry.h"
+
+#include <ctype.h>
+#include <string.h>
+
+const char *const am__categories[] = {
+    "protester",         "student",          "social_activist", "journalist",
+    "human_rights_defender", "victims_committee", "political_leader", "military",
+    "trade_unionist",    "public_official",  "relative_of_target", "other",
+    NULL,
+};
+
+static const char category_list[] =
+    "protester, student, social_activist, journalist, human_rights_defender, "
+    "victims_committee, political_leader, military, trade_unionist, public_official, "
+    "relative_of_target, other";
+
+/* ---- vocabulary ------------------------------------------------------------------- */
+
+struct word {
+    const char *norm; /* normalised (am_name_normalize) */
+    int value;
+    int event; /* for statuses: an event other than am_event_for_status's, or -1 */
+};
+
+#define S(w, st) {w, st, -1}
+static const struct word status_words[] = {
+    S("detained", AM_STATUS_DETAINED), S("detenido", AM_STATUS_DETAINED),
+    S("detenida", AM_STATUS_DETAINED), S("detenidos", AM_STATUS_DETAINED),
+    S("preso", AM_STATUS_DETAINED), S("presa", AM_STATUS_DETAINED),
+    S("preso politico", AM_STATUS_DETAINED), S("presa politica", AM_STATUS_DETAINED),
+    S("privado de libertad", AM_STATUS_DETAINED), S("privada de libertad", AM_STATUS_DETAINED),
+    S("privado de la libertad", AM_STATUS_DETAINED),
+    S("privada de la libertad", AM_STATUS_DETAINED), S("encarcelado", AM_STATUS_DETAINED),
+    S("encarcelada", AM_STATUS_DETAINED), S("recluido", AM_STATUS_DETAINED),
+    S("recluida", AM_STATUS_DETAINED), S("en prision", AM_STATUS_DETAINED),
+    S("condenado", AM_STATUS_DETAINED), S("condenada", AM_STATUS_DETAINED),
+    S("arrested", AM_STATUS_DETAINED), S("in custody", AM_STATUS_DETAINED),
+    S("imprisoned", AM_STATUS_DETAINED), S("prisoner", AM_STATUS_DETAINED),
+    S("in prison", AM_STATUS_DETAINED),
+    {"incomunicado", AM_STATUS_DETAINED, AM_EV_INCOMMUNICADO},
+    {"incomunicada", AM_STATUS_DETAINED, AM_EV_INCOMMUNICADO},
+    {"incommunicado", AM_STATUS_DETAINED, AM_EV_INCOMMUNICADO},
+    S("disappeared", AM_STATUS_DISAPPEARED), S("desaparecido", AM_STATUS_DISAPPEARED),
+    S("desaparecida", AM_STATUS_DISAPPEARED), S("desaparicion forzada", AM_STATUS_DISAPPEARED),
+    S("paradero desconocido", AM_STATUS_DISAPPEARED),
+    S("forcibly disappeared", AM_STATUS_DISAPPEARED),
+    S("enforced disappearance", AM_STATUS_DISAPPEARED),
+    S("whereabouts unknown", AM_STATUS_DISAPPEARED),
+    S("house arrest", AM_STATUS_HOUSE_ARREST), S("arresto domiciliario", AM_STATUS_HOUSE_ARREST),
+    S("casa por carcel", AM_STATUS_HOUSE_ARREST),
+    S("detencion domiciliaria", AM_STATUS_HOUSE_ARREST),
+    S("under house arrest", AM_STATUS_HOUSE_ARREST),
+    S("released with measures", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelado", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelada", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelados", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("liberado con medidas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("liberada con medidas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("con medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("medida cautelar", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("medidas sustitutivas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("medida sustitutiva", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("libertad condicional", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("conditional release", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("conditionally released", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("released on conditions", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("released under measures", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("released", AM_STATUS_RELEASED), S("libertad plena", AM_STATUS_RELEASED),
+    S("liberado", AM_STATUS_RELEASED), S("liberada", AM_STATUS_RELEASED),
+    S("liberados", AM_STATUS_RELEASED), S("libre", AM_STATUS_RELEASED),
+    S("en libertad", AM_STATUS_RELEASED), S("libertad", AM_STATUS_RELEASED),
+    S("puesto en libertad", AM_STATUS_RELEASED), S("puesta en libertad", AM_STATUS_RELEASED),
+    S("freed", AM_STATUS_RELEASED), S("free", AM_STATUS_RELEASED),
+    S("released unconditionally", AM_STATUS_RELEASED),
+    S("exiled", AM_STATUS_EXILED), S("exiliado", AM_STATUS_EXILED),
+    S("exiliada", AM_STATUS_EXILED), S("en el exilio", AM_STATUS_EXILED),
+    S("exilio", AM_STATUS_EXILED), S("in exile", AM_STATUS_EXILED),
+    S("desterrado", AM_STATUS_EXILED), S("desterrada", AM_STATUS_EXILED),
+    S("expulsado", AM_STATUS_EXILED), S("expulsada", AM_STATUS_EXILED),
+    S("deportado", AM_STATUS_EXILED), S("deportada", AM_STATUS_EXILED),
+    S("deported", AM_STATUS_EXILED),
+    S("in hiding", AM_STATUS_IN_HIDING), S("clandestinidad", AM_STATUS_IN_HIDING),
+    S("en la clandestinidad", AM_STATUS_IN_HIDING), S("en clandestinidad", AM_STATUS_IN_HIDING),
+    S("oculto", AM_STATUS_IN_HIDING), S("oculta", AM_STATUS_IN_HIDING),
+    S("escondido", AM_STATUS_IN_HIDING), S("escondida", AM_STATUS_IN_HIDING),
+    S("hiding", AM_STATUS_IN_HIDING), S("hidden", AM_STATUS_IN_HIDING),
+    S("deceased", AM_STATUS_DECEASED), S("fallecido", AM_STATUS_DECEASED),
+    S("fallecida", AM_STATUS_DECEASED), S("muerto", AM_STATUS_DECEASED),
+    S("muerta", AM_STATUS_DECEASED), S("fallecido bajo custodia", AM_STATUS_DECEASED),
+    S("fallecida bajo custodia", AM_STATUS_DECEASED),
+    S("murio bajo custodia", AM_STATUS_DECEASED), S("dead", AM_STATUS_DECEASED),
+    S("died", AM_STATUS_DECEASED), S("died in custody", AM_STATUS_DECEASED),
+    S("unknown", AM_STATUS_UNKNOWN), S("desconocido", AM_STATUS_UNKNOWN),
+    S("desconocida", AM_STATUS_UNKNOWN), S("sin informacion", AM_STATUS_UNKNOWN),
+    S("sin datos", AM_STATUS_UNKNOWN), S("n a", AM_STATUS_UNKNOWN),
+    S("s i", AM_STATUS_UNKNOWN),
+};
+#undef S
+
+#define C(w, i) {w, i, -1}
+static const struct word category_words[] = {
+    C("protester", 0), C("manifestante", 0), C("manifestantes", 0), C("protesta", 0),
+    C("student", 1), C("estudiante", 1), C("estudiantes", 1), C("universitario", 1),
+    C("universitaria", 1), C("dirigente estudiantil", 1), C("lider estudiantil", 1),
+    C("social activist", 2), C("activista", 2), C("activista social", 2),
+    C("lider social", 2), C("lideresa social", 2), C("lider comunitario", 2),
+    C("lideresa comunitaria", 2), C("dirigente comunitario", 2), C("activist", 2),
+    C("community leader", 2),
+    C("journalist", 3), C("periodista", 3), C("periodistas", 3), C("comunicador", 3),
+    C("comunicadora", 3), C("comunicador social", 3), C("comunicadora social", 3),
+    C("reportero", 3), C("reportera", 3), C("trabajador de la prensa", 3),
+    C("trabajadora de la prensa", 3), C("reporter", 3), C("press", 3), C("prensa", 3),
+    C("human rights defender", 4), C("defensor de derechos humanos", 4),
+    C("defensora de derechos humanos", 4), C("defensor de ddhh", 4),
+    C("defensora de ddhh", 4), C("ddhh", 4), C("activista de derechos humanos", 4),
+    C("victims committee", 5), C("comite de victimas", 5), C("comite de madres", 5),
+    C("comite de familiares", 5),
+    C("political leader", 6), C("dirigente politico", 6), C("dirigente politica", 6),
+    C("lider politico", 6), C("lider politica", 6), C("politico", 6), C("militante", 6),
+    C("militante politico", 6), C("militante politica", 6), C("concejal", 6),
+    C("diputado", 6), C("diputada", 6), C("alcalde", 6), C("alcaldesa", 6),
+    C("opositor", 6), C("opositora", 6), C("politician", 6), C("opposition leader", 6),
+    C("military", 7), C("militar", 7), C("militares", 7), C("militar activo", 7),
+    C("militar retirado", 7), C("soldado", 7), C("soldier", 7),
+    C("trade unionist", 8), C("sindicalista", 8), C("dirigente sindical", 8),
+    C("lider sindical", 8), C("union leader", 8), C("unionist", 8),
+    C("public official", 9), C("funcionario publico", 9), C("funcionaria publica", 9),
+    C("funcionario", 9), C("funcionaria", 9), C("servidor publico", 9),
+    C("servidora publica", 9), C("civil servant", 9),
+    C("relative of target", 10), C("familiar", 10), C("familiar de perseguido", 10),
+    C("pariente", 10), C("relative", 10),
+    C("other", 11), C("otro", 11), C("otra", 11), C("otros", 11),
+};
+#undef C
+
+static const struct word *find_word(const struct word *table, size_t n, const char *norm)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].norm, norm) == 0)
+            return &table[i];
+    return NULL;
+}
+
+static char *norm_dup(const char *s)
+{
+    struct am_buf b;
+    am_buf_init(&b);
+    am_name_normalize(s, &b);
+    return am_buf_detach(&b);
+}
+
+int am_status_word(const char *word, int *event)
+{
+    *event = -1;
+    char *norm = norm_dup(word);
+    int rc = -2;
+    if (*norm) {
+        const struct word *w =
+            find_word(status_words, sizeof(status_words) / sizeof(status_words[0]), norm);
+        rc = w ? w->value : -1;
+        if (w)
+            *event = w->event;
+    }
+    am_free(norm);
+    return rc;
+}
+
+const char *am_category_word(const char *word)
+{
+    char *norm = norm_dup(word);
+    const struct word *w =
+        find_word(category_words, sizeof(category_words) / sizeof(category_words[0]), norm);
+    am_free(norm);
+    return w ? am__categories[w->value] : NULL;
+}
+
+/* ---- dates ------------------------------------------------------------------------ */
+
+int am__date_parse(const char *s, enum am_date_order order, char out[11], char *why,
+                   size_t why_len)
+{
+    char tmp[32];
+    size_t n = strlen(s);
+    if (n >= sizeof(tmp)) {
+        if (why && why_len)
+            snprintf(why, why_len, "too long for a date");
+        return -1;
+    }
+    memcpy(tmp, s, n + 1);
+    /* YYYY/MM/DD, as some spreadsheets export it, is ISO with slashes. */
+    if (n == 10 && isdigit((unsigned char)tmp[0]) && isdigit((unsigned char)tmp[3]) &&
+        tmp[4] == '/' && tmp[7] == '/') {
+        tmp[4] = tmp[7] = '-';
+    } else if (order == AM_DATES_MDY) {
+        /* Swap the first two parts of M/D/YYYY so that the D/M/YYYY parser reads it. */
+        char *a = strpbrk(tmp, "/-");
+        if (a && a - tmp <= 2) {
+            char *b = strchr(a + 1, *a);
+            if (b && b - a - 1 <= 2 && b - a - 1 >= 1) {
+                char first[3] = {0}, second[3] = {0};
+                memcpy(first, tmp, (size_t)(a - tmp));
+                memcpy(second, a + 1, (size_t)(b - a - 1));
+                char rebuilt[32];
+                snprintf(rebuilt, sizeof(rebuilt), "%s%c%s%s", second, *a, first, b);
+                memcpy(tmp, rebuilt, strlen(rebuilt) + 1);
+            }
+        }
+    }
+    int32_t days;
+    if (am_date_parse(tmp, &days, why, why_len))
+        return -1;
+    am_format_date(days, out);
+    return 0;
+}
+
+/* ---- the row ---------------------------------------------------------------------- */
+
+struct cell {
+    const char *v; /* trimmed, NULL when empty */
+    long line, col;
+};
+
+static const char *trim(struct am_arena *arena, const char *s)
+{
+    if (!s)
+        return NULL;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    if (!n)
+        return NULL;
+    if (s[n] == '\0')
+        return s;
+    return am_arena_strndup(arena, s, n);
+}
+
+static void cells_of(const struct am_plan *plan, const struct am_list_row *row,
+                     struct am_arena *arena, struct cell *cells)
+{
+    const struct am_mapping *map = plan->map;
+    for (int c = 0; c < AM__COL_COUNT; c++) {
+        struct cell *cl = &cells[c];
+        cl->v = NULL;
+        cl->line = row->line;
+        cl->col = 1;
+        if (map->set_value[c]) {
+            cl->v = trim(arena, map->set_value[c]);
+            continue;
+        }
+        int k = plan->feed[c];
+        if (k >= 0 && (size_t)k < row->n) {
+            cl->v = trim(arena, row->values[k]);
+            cl->line = row->lines[k];
+            cl->col = row->cols[k];
+        }
+    }
+    for (size_t j = 0; j < map->joins.n; j++) {
+        const struct am__map_join *jn = &map->joins.v[j];
+        struct am_buf b;
+        am_buf_init(&b);
+        struct cell *cl = &cells[jn->target];
+        int first = 1;
+        for (int p = 0; p < jn->n; p++) {
+            int k = plan->join_cols[j][p];
+            if (k < 0 || (size_t)k >= row->n)
+                continue;
+            const char *v = trim(arena, row->values[k]);
+            if (!v)
+                continue;
+            if (first) {
+                cl->line = row->lines[k];
+                cl->col = row->cols[k];
+                first = 0;
+            } else {
+                am_buf_addc(&b, ' ');
+            }
+            am_buf_adds(&b, v);
+        }
+        cl->v = b.len ? am_arena_strdup(arena, b.ptr) : NULL;
+        am_buf_release(&b);
+    }
+}
+
+static char *join_tokens(struct am_arena *arena, const char *const *tok, int n,
+                         const char *married)
+{
+    struct am_buf b;
+    am_buf_init(&b);
+    for (int i = 0; i < n; i++) {
+        if (b.len)
+            am_buf_addc(&b, ' ');
+        am_buf_adds(&b, tok[i]);
+    }
+    if (married) {
+        if (b.len)
+            am_buf_addc(&b, ' ');
+        am_buf_addf(&b, "de %s", married);
+    }
+    char *s = b.len ? am_arena_strdup(arena, b.ptr) : NULL;
+    am_buf_release(&b);
+    return s;
+}
+
+static int bad(struct am_err *err, const struct am_list_row *row, const struct cell *cl,
+               const char *fmt, const char *a, const char *b)
+{
+    return AM_FAIL_AT(err, AM_EINPUT, row->file, cl->line, cl->col, fmt, a, b);
+}
+
+static int parse_date(const struct am_plan *plan, const struct am_list_row *row,
+                      const struct cell *cl, int col, struct am_arena *arena, const char **out,
+                      struct am_err *err)
+{
+    *out = NULL;
+    if (!cl->v)
+        return 0;
+    char why[128] = "not a date";
+    char iso[11];
+    if (am__date_parse(cl->v, plan->map->dates, iso, why, sizeof(why))) {
+        AM_FAIL_AT(err, AM_EINPUT, row->file, cl->line, cl->col,
+                   "%s '%s': %s; write YYYY-MM-DD or DD/MM/YYYY, or leave it empty",
+                   am_column_name(col), cl->v, why);
+        return -1;
+    }
+    *out = am_arena_strdup(arena, iso);
+    return 0;
+}
+
+/* Splits a ';'-separated list into trimmed non-empty items. */
+static size_t split_list(struct am_arena *arena, const char *s, const char ***items)
+{
+    size_t n = 1;
+    for (const char *p = s; *p; p++)
+        n += *p == ';';
+    const char **v = am_arena_alloc(arena, n * sizeof(*v));
+    size_t k = 0;
+    const char *p = s;
+    for (;;) {
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        const char *one = trim(arena, am_arena_strndup(arena, p, len));
+        if (one)
+            v[k++] = one;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    *items = v;
+    return k;
+}
+
+int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog,
+                    const struct am_list_row *row, struct am_arena *arena,
+                    struct am_record *rec, struct am_err *err)
+{
+    const struct am_mapping *map = plan->map;
+    struct cell c[AM__COL_COUNT];
+    cells_of(plan, row, arena, c);
+    memset(rec, 0, sizeof(*rec));
+    rec->line = row->line;
+    rec->status = -1;
+    rec->status_event = -1;
+    rec->list_id = c[AM_COL_LIST_ID].v;
+    rec->nationality = c[AM_COL_NATIONALITY].v;
+    rec->arrest_place = c[AM_COL_ARREST_PLACE].v;
+    rec->state = c[AM_COL_STATE].v;
+    rec->facility = c[AM_COL_FACILITY].v;
+    rec->agency = c[AM_COL_AGENCY].v;
+    rec->notes = c[AM_COL_NOTES].v;
+    rec->charges_text = c[AM_COL_CHARGES].v;
+    rec->measures_text = c[AM_COL_MEASURES].v;
+    rec->categories_text = c[AM_COL_CATEGORIES].v;
+
+    /* Names: verbatim, with the parts filled in from a full name when missing. */
+    const struct cell *full = &c[AM_COL_FULL_NAME], *given = &c[AM_COL_GIVEN_NAMES],
+                      *sur = &c[AM_COL_SURNAMES];
+    rec->full_name = full->v;
+    rec->given_names = given->v;
+    rec->surnames = sur->v;
+    if (given->v && sur->v) {
+        rec->name_order = "split";
+        if (!full->v)
+            rec->full_name = am_arena_printf(arena, "%s %s", given->v, sur->v);
+    } else if (full->v) {
+        struct am_name nm;
+        am_name_parse(full->v, map->order, arena, &nm);
+        rec->name_order =
+            nm.order == AM_ORDER_SURNAMES_FIRST ? "surnames_first" : "given_first";
+        if (!rec->given_names)
+            rec->given_names = join_tokens(arena, nm.given, nm.n_given, NULL);
+        if (!rec->surnames)
+            rec->surnames = join_tokens(arena, nm.surnames, nm.n_surnames, nm.married);
+    } else {
+        const struct cell *at = full;
+        if (plan->feed[AM_COL_FULL_NAME] < 0)
+            at = given->v ? sur : given;
+        return bad(err, row, at,
+                   given->v || sur->v ? "only %s given, no %s; fill both given_names and "
+                                        "surnames, or full_name"
+                                      : "no name (%s%s); fill full_name, or given_names and "
+                                        "surnames, or reject the row with --skip-bad",
+                   given->v ? "given names" : sur->v ? "surnames" : "empty",
+                   given->v ? "surnames" : sur->v ? "given names" : "");
+    }
+
+    /* Cédula: digits apart from the V/E kind. */
+    if (c[AM_COL_CEDULA].v) {
+        struct am_cedula ced;
+        char why[128] = "not a cédula";
+        if (am_cedula_parse(c[AM_COL_CEDULA].v, &ced, why, sizeof(why))) {
+            AM_FAIL_AT(err, AM_EINPUT, row->file, c[AM_COL_CEDULA].line, c[AM_COL_CEDULA].col,
+                       "cedula '%s': %s; write V-12345678 (or E-, or the digits alone), or "
+                       "leave it empty",
+                       c[AM_COL_CEDULA].v, why);
+            return -1;
+        }
+        rec->cedula_kind = ced.kind;
+        rec->cedula = ced.number[0] ? am_arena_strdup(arena, ced.number) : NULL;
+    }
+    if (c[AM_COL_SEX].v && am_sex_parse(c[AM_COL_SEX].v, &rec->sex) < 0)
+        return bad(err, row, &c[AM_COL_SEX],
+                   "sex '%s' is not a sex word%s; write F or M (or femenino, masculino), or "
+                   "leave it empty",
+                   c[AM_COL_SEX].v, "");
+    if (parse_date(plan, row, &c[AM_COL_BIRTH_DATE], AM_COL_BIRTH_DATE, arena, &rec->birth_date,
+                   err) ||
+        parse_date(plan, row, &c[AM_COL_ARREST_DATE], AM_COL_ARREST_DATE, arena,
+                   &rec->arrest_date, err) ||
+        parse_date(plan, row, &c[AM_COL_STATUS_DATE], AM_COL_STATUS_DATE, arena,
+                   &rec->status_date, err) ||
+        parse_date(plan, row, &c[AM_COL_RELEASE_DATE], AM_COL_RELEASE_DATE, arena,
+                   &rec->release_date, err))
+        return -1;
+
+    /* Status: the mapping's own words first, then ours. */
+    if (c[AM_COL_STATUS].v) {
+        const char *w = c[AM_COL_STATUS].v;
+        int64_t st;
+        int ev = -1, s = -1;
+        char *norm = norm_dup(w);
+        if (am_strmap_get(&map->status_words, norm, &st))
+            s = (int)st;
+        am_free(norm);
+        if (s < 0)
+            s = am_status_word(w, &ev);
+        if (s == -1)
+            return bad(err, row, &c[AM_COL_STATUS],
+                       "unknown status word '%s'; use detained, disappeared, house_arrest, "
+                       "released_with_measures, released, exiled, in_hiding, deceased or "
+                       "unknown (or a Spanish word: docs/columns.md), or map it in the "
+                       "mapping file: status \"%s\" -> released",
+                       w, w);
+        if (s >= 0) {
+            rec->status = s;
+            rec->status_event = ev;
+        }
+    }
+
+    const char *sens = c[AM_COL_SENSITIVITY].v;
+    rec->sensitivity = "restricted";
+    if (sens) {
+        char *norm = norm_dup(sens);
+        if (!strcmp(norm, "public") || !strcmp(norm, "publico") || !strcmp(norm, "publica"))
+            rec->sensitivity = "public";
+        else if (!strcmp(norm, "restricted") || !strcmp(norm, "restringido") ||
+                 !strcmp(norm, "restringida"))
+            rec->sensitivity = "restricted";
+        else if (!strcmp(norm, "sealed") || !strcmp(norm, "sellado") ||
+                 !strcmp(norm, "sellada") || !strcmp(norm, "reservado") ||
+                 !strcmp(norm, "reservada") || !strcmp(norm, "confidencial"))
+            rec->sensitivity = "sealed";
+        else
+            rec->sensitivity = NULL;
+        am_free(norm);
+        if (!rec->sensitivity)
+            return bad(err, row, &c[AM_COL_SENSITIVITY],
+                       "sensitivity '%s' is not public, restricted or sealed%s; use one of "
+                       "them, or leave it empty (restricted)",
+                       sens, "");
+    }
+
+    if (rec->charges_text) {
+        const char **items;
+        size_t n = split_list(arena, rec->charges_text, &items);
+        rec->charges = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->charges));
+        for (size_t i = 0; i < n; i++)
+            am_catalog_charge(catalog, items[i], &rec->charges[i]);
+        rec->n_charges = n;
+    }
+    if (rec->measures_text) {
+        const char **items;
+        size_t n = split_list(arena, rec->measures_text, &items);
+        rec->measures = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->measures));
+        for (size_t i = 0; i < n; i++)
+            am_catalog_measure(catalog, items[i], &rec->measures[i]);
+        rec->n_measures = n;
+    }
+    if (rec->categories_text) {
+        const char **items;
+        size_t n = split_list(arena, rec->categories_text, &items);
+        rec->categories = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->categories));
+        for (size_t i = 0; i < n; i++) {
+            int64_t idx;
+            char *norm = norm_dup(items[i]);
+            const char *cat = am_strmap_get(&map->category_words, norm, &idx)
+                                  ? am__categories[idx]
+                                  : am_category_word(items[i]);
+            am_free(norm);
+            if (!cat)
+                return bad(err, row, &c[AM_COL_CATEGORIES],
+                           "unknown category '%s'; use %s (or a Spanish word: "
+                           "docs/columns.md), or map it: category \"WORD\" -> other",
+                           items[i], category_list);
+            rec->categories[i] = cat;
+        }
+        rec->n_categories = n;
+    }
+    return 0;
+}
+
+/* ---- events ----------------------------------------------------------------------- */
+
+static int detained_side(int status)
+{
+    return status == AM_STATUS_DETAINED || status == AM_STATUS_DISAPPEARED ||
+           status == AM_STATUS_HOUSE_ARREST;
+}
+
+size_t am_record_events(const struct am_record *rec, const char *as_of,
+                        struct am_record_event out[3])
+{
+    size_t n = 0;
+    if (rec->arrest_date)
+        out[n++] = (struct am_record_event){AM_EV_ARREST, rec->arrest_date, rec->facility,
+                                            rec->arrest_place};
+    int status_type = -1;
+    const char *status_date = NULL;
+    if (rec->status >= 0) {
+        status_type = rec->status_event >= 0 ? rec->status_event
+                                             : am_event_for_status((enum am_status)rec->status);
+        if (status_type >= 0) {
+            int releasing = rec->status == AM_STATUS_RELEASED ||
+                            rec->status == AM_STATUS_RELEASED_WITH_MEASURES;
+            if (rec->status_date)
+                status_date = rec->status_date;
+            else if (releasing && rec->release_date)
+                status_date = rec->release_date;
+            /* A detention dated by its arrest, unless a later release says the list's
+             * "detained" is news after that release: then it holds as of the list. */
+            else if (detained_side(rec->status) && rec->arrest_date &&
+                     !(rec->release_date && strcmp(rec->release_date, rec->arrest_date) > 0))
+                status_date = rec->arrest_date;
+            else
+                status_date = as_of;
+            out[n++] = (struct am_record_event){status_type, status_date,
+                                                detained_side(rec->status) ? rec->facility
+                                                                           : NULL,
+                                                NULL};
+        }
+    }
+    if (rec->release_date &&
+        (rec->status == AM_STATUS_RELEASED || rec->status == AM_STATUS_RELEASED_WITH_MEASURES ||
+         rec->n_measures > 0)) {
+        int type = rec->status == AM_STATUS_RELEASED ? AM_EV_RELEASE
+                                                     : AM_EV_RELEASE_WITH_MEASURES;
+        if (!(type == status_type && status_date && strcmp(status_date, rec->release_date) == 0))
+            out[n++] = (struct am_record_event){type, rec->release_date, NULL, NULL};
+    }
+    return n;
+}
