@@ -48,6 +48,52 @@ int am_mse_table_load(const char *path, struct am_mse_table *t, struct am_err *e
 /* Sets n from the counts; call after filling count[] by hand. */
 void am_mse_table_total(struct am_mse_table *t);
 
+/* ---- capture histories from the registry ------------------------------------------- */
+
+/*
+ * The closed population to count. `detained-on:DATE`: people whose status derived from
+ * their events (am_status_derive with as_of DATE) is detained or disappeared on DATE.
+ * `period:FROM..TO`: people with an arrest or re-arrest dated from FROM to TO inclusive.
+ * ALL (no --population): every linked person, which is rarely a closed population.
+ */
+enum am_mse_population_kind { AM_MSE_POP_ALL, AM_MSE_POP_DETAINED_ON, AM_MSE_POP_PERIOD };
+struct am_mse_population {
+    enum am_mse_population_kind kind;
+    char from[11], to[11]; /* YYYY-MM-DD; detained-on uses from */
+};
+/* Parses "detained-on:YYYY-MM-DD" or "period:YYYY-MM-DD..YYYY-MM-DD"; AM_EUSAGE when bad. */
+int am_mse_population_parse(const char *spec, struct am_mse_population *p, struct am_err *err);
+
+/*
+ * Strata: the person's state (most frequent among their records), period (year of the
+ * arrest that puts them in the population), sex, category (most frequent recorded
+ * category); "unknown" when the registry does not say.
+ */
+enum am_mse_stratum { AM_MSE_BY_NONE, AM_MSE_BY_STATE, AM_MSE_BY_PERIOD, AM_MSE_BY_SEX,
+                      AM_MSE_BY_CATEGORY };
+/* "state", "period", "sex", "category"; AM_EUSAGE otherwise. */
+int am_mse_stratum_parse(const char *name, enum am_mse_stratum *by, struct am_err *err);
+
+struct am_mse_histories {
+    struct am_mse_table all;        /* everyone in the population */
+    size_t nstrata;                 /* 0 without --by */
+    char **labels;                  /* stratum names, sorted */
+    struct am_mse_table *strata;
+    long persons_outside;           /* linked persons left out by the population */
+};
+/*
+ * Builds capture histories from linked persons: a person is seen by a source when at
+ * least one of their records comes from a snapshot of that source. `sources` is a
+ * comma-separated list of source names (2 to 6; their order is the lists' order) or NULL
+ * for every source (then there must be 2 to 6). AM_EINPUT for an unknown source name or a
+ * wrong number of sources; AM_EDB on database errors. Release with
+ * am_mse_histories_release.
+ */
+int am_mse_histories_load(struct am_store *store, const char *sources,
+                          const struct am_mse_population *pop, enum am_mse_stratum by,
+                          struct am_mse_histories *h, struct am_err *err);
+void am_mse_histories_release(struct am_mse_histories *h);
+
 /* ---- posterior summaries ---------------------------------------------------------- */
 
 /* A posterior sample of N summarised as R does: quantiles of type 7 (interpolated). */
@@ -111,6 +157,8 @@ struct am_llm_fit {
     double prof_N, prof_lo, prof_hi;
     int profile_done;
     double deviance, loglik, aic, bic;
+    /* Coefficients: intercept, the k main effects, then the model's terms in its order. */
+    double coef[1 + AM_MSE_MAX_LISTS + AM_MSE_MAX_CELLS];
 };
 
 /*
@@ -203,5 +251,65 @@ void am_dga_graph_name(int k, unsigned edges, char *out, size_t size);
 /* Draws n values of N from the dga posterior (for combining strata). */
 void am_dga_sample(const struct am_dga_result *r, double n_seen, unsigned long seed, double *out,
                    size_t n);
+
+/* ---- estimates side by side, with warnings ---------------------------------------- */
+
+enum { AM_MSE_LOGLINEAR = 1, AM_MSE_LCMCR = 2, AM_MSE_DGA = 4, AM_MSE_ALL = 7 };
+
+struct am_mse_options {
+    unsigned methods;     /* AM_MSE_* bits */
+    const char *model;    /* log-linear model in bracket notation; NULL: search by AIC/BIC */
+    struct am_lcmcr_settings lcmcr;
+    long min_people;      /* fewer people seen than this is "too small" (default 50) */
+};
+void am_mse_options_default(struct am_mse_options *o);
+
+/* One estimate: a method, a model or its settings, N and a 95% interval. */
+struct am_mse_estimate {
+    char method[16];      /* "loglinear", "lcmcr", "dga" */
+    char model[96];       /* "[123,14,34]", "K=10", "822 graphs" */
+    char role[24];        /* "independence", "AIC-best", "BIC-best", "chosen", "" */
+    char interval[32];    /* "profile likelihood", "credible (equal-tail)" */
+    double N, lo, hi;     /* point (MLE or posterior median) and 95% bounds */
+    double se, mean;      /* se for log-linear; posterior mean for Bayesian methods */
+    double aic, bic;
+    int df;
+    int exists;           /* 0 when the estimate does not exist (log-linear) */
+};
+
+/*
+ * Everything `amnistia estimate` shows for one table: the estimates of the chosen methods
+ * and plain warnings (only two lists, sparse cells, too few people, an estimate that does
+ * not exist, strong dependence between two lists, AIC and BIC far apart, a short chain).
+ * LCMCR draws and the dga posterior are kept for combining strata.
+ */
+struct am_mse_report {
+    struct am_mse_table table;
+    AM_VEC(struct am_mse_estimate) estimates;
+    AM_VEC(char *) warnings;
+    int have_lcmcr, have_dga;
+    struct am_lcmcr_result lcmcr;
+    struct am_dga_result dga;
+    int maxorder;           /* of the model search, 0 when a model was given */
+    size_t models_searched;
+};
+/*
+ * Runs the methods of o on t into r (release with am_mse_report_release). A method that
+ * cannot apply to the table (LCMCR or dga with 2 lists, dga with 6) is left out with a
+ * warning, not an error. AM_EINPUT for a bad --model; errors of the methods pass through.
+ */
+int am_mse_report_run(const struct am_mse_table *t, const struct am_mse_options *o,
+                      struct am_mse_report *r, struct am_err *err);
+void am_mse_report_release(struct am_mse_report *r);
+
+/*
+ * The total over strata: LCMCR and dga posteriors are combined by summing draws per
+ * iteration (dga draws are sampled from each stratum's posterior with seed), so the total
+ * carries every stratum's uncertainty; log-linear totals sum the BIC-best (or chosen)
+ * estimates and combine their standard errors as independent (Wald interval). The total's
+ * table is the sum of the strata's tables.
+ */
+int am_mse_report_total(const struct am_mse_report *strata, size_t n, unsigned long seed,
+                        struct am_mse_report *total, struct am_err *err);
 
 #endif

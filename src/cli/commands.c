@@ -10,6 +10,8 @@ const struct am_command am_commands[] = {
     {"show", "show one person, with every record and event behind it", am_cmd_show},
     {"links", "which person each record belongs to", am_cmd_links},
     {"export", "the whole registry as JSON or CSV", am_cmd_export},
+    {"estimate", "how many people no list has found (multiple systems estimation)",
+     am_cmd_estimate},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

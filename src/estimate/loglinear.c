@@ -438,6 +438,8 @@ int am_llm_fit(const struct am_mse_table *t, const struct am_llm_model *m, int p
     fit->loglik = ll;
     fit->aic = -2 * ll + 2 * d.p;
     fit->bic = fit->aic + (log(t->n) - 2) * d.p;
+    for (int a = 0; a < d.p; a++)
+        fit->coef[a] = g.beta[a];
     fit->n0 = exp(g.beta[0]);
     fit->N = t->n + fit->n0;
     /* Rcapture's delta method: Var(N̂) = n0 + n0^2 Var(β0) (Cormack 1989). */
