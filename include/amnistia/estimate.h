@@ -121,11 +121,25 @@ struct am_llm_model {
     int k;
     int nterms;
     uint8_t terms[AM_MSE_MAX_CELLS];
+    /* Rcapture's closedp.t designs: `m0` replaces the k main effects by one column, the
+     * number of lists that saw the cell (f); `hetero` adds a heterogeneity column h(f). */
+    int m0;
+    enum am_llm_hetero {
+        AM_LLM_HET_NONE,
+        AM_LLM_HET_POISSON2, /* h(f) = 2^f - 1 */
+        AM_LLM_HET_DARROCH,  /* h(f) = f^2 / 2 */
+        AM_LLM_HET_GAMMA35,  /* h(f) = -log(3.5 + f) + log(3.5) */
+        AM_LLM_HET_CHAO,     /* Chao's lower bound: columns (f - j + 1)+ for j = 3..k whose
+                              * coefficients are not negative (the others are dropped) */
+    } hetero;
+    unsigned chao_drop;      /* Chao columns dropped by the fit (bit j for column j) */
 };
 
 /*
  * Parses Rcapture's bracket notation for k lists: "[123,14,34]", "[12,3]", "[1,2,3]";
  * "independence" (or "[]") is the model with main effects only. Lists are the digits 1..k.
+ * Also Rcapture's closedp.t names: "M0", "Mt", "Mh Chao (LB)", "Mh Poisson2", "Mh Darroch",
+ * "Mh Gamma3.5" and the same with "Mth" (not Mb and Mbh, which need the lists' time order).
  * The model is closed hierarchically ([123] brings in 12, 13, 23). Bad digits, a repeated
  * digit in a term, a missing list, the k-way term or junk are AM_EINPUT with the column
  * (file "model").

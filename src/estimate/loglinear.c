@@ -44,8 +44,28 @@ int am_llm_model_parse(const char *spec, int k, struct am_llm_model *m, struct a
     if (k < 2 || k > AM_MSE_MAX_LISTS)
         return AM_FAIL(err, AM_EINPUT, "models need 2 to %d lists, not %d", AM_MSE_MAX_LISTS,
                        k);
-    if (strcmp(spec, "independence") == 0 || strcmp(spec, "[]") == 0)
+    if (strcmp(spec, "independence") == 0 || strcmp(spec, "[]") == 0 || strcmp(spec, "Mt") == 0)
         return 0;
+    if (strcmp(spec, "M0") == 0) {
+        m->m0 = 1;
+        return 0;
+    }
+    static const struct {
+        const char *name;
+        int m0;
+        enum am_llm_hetero h;
+    } named[] = {
+        {"Mh Poisson2", 1, AM_LLM_HET_POISSON2},  {"Mh Darroch", 1, AM_LLM_HET_DARROCH},
+        {"Mh Gamma3.5", 1, AM_LLM_HET_GAMMA35},   {"Mth Poisson2", 0, AM_LLM_HET_POISSON2},
+        {"Mth Darroch", 0, AM_LLM_HET_DARROCH},   {"Mth Gamma3.5", 0, AM_LLM_HET_GAMMA35},
+        {"Mh Chao (LB)", 1, AM_LLM_HET_CHAO},     {"Mth Chao (LB)", 0, AM_LLM_HET_CHAO},
+    };
+    for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+        if (strcmp(spec, named[i].name) == 0) {
+            m->m0 = named[i].m0;
+            m->hetero = named[i].h;
+            return 0;
+        }
     const char *p = spec;
     if (*p != '[')
         return AM_FAIL_AT(err, AM_EINPUT, "model", 1, 1,
@@ -119,6 +139,11 @@ static void term_digits(unsigned term, char *out)
 /* Generators first by order (highest first), then in digit order, as Rcapture prints. */
 void am_llm_model_name(const struct am_llm_model *m, char *out, size_t size)
 {
+    if (m->m0 || m->hetero) {
+        static const char *const h[] = {"", " Poisson2", " Darroch", " Gamma3.5", " Chao (LB)"};
+        snprintf(out, size, "%s%s", m->m0 ? (m->hetero ? "Mh" : "M0") : "Mth", h[m->hetero]);
+        return;
+    }
     unsigned gens[AM_MSE_MAX_CELLS];
     int ng = 0;
     unsigned covered = 0;
@@ -181,16 +206,35 @@ struct design {
 static void build_design(const struct am_llm_model *m, int with_missing, struct design *d)
 {
     int k = m->k;
-    d->p = 1 + k + m->nterms;
+    int mains = m->m0 ? 1 : k;
+    int nchao = 0;
+    for (int j = 3; m->hetero == AM_LLM_HET_CHAO && j <= k; j++)
+        nchao += !(m->chao_drop >> j & 1);
+    d->p = 1 + mains + m->nterms + (m->hetero == AM_LLM_HET_CHAO ? nchao : m->hetero ? 1 : 0);
     d->ncell = 0;
     for (unsigned c = with_missing ? 0 : 1; c < (1u << k); c++) {
         double *row = d->x[d->ncell];
         d->cell[d->ncell] = c;
         row[0] = 1;
-        for (int j = 0; j < k; j++)
-            row[1 + j] = (c >> j) & 1;
+        double f = popcount(c);
+        if (m->m0)
+            row[1] = f;
+        else
+            for (int j = 0; j < k; j++)
+                row[1 + j] = (c >> j) & 1;
         for (int t = 0; t < m->nterms; t++)
-            row[1 + k + t] = (c & m->terms[t]) == m->terms[t];
+            row[1 + mains + t] = (c & m->terms[t]) == m->terms[t];
+        if (m->hetero == AM_LLM_HET_CHAO) {
+            int col = 1 + mains + m->nterms;
+            for (int j = 3; j <= k; j++)
+                if (!(m->chao_drop >> j & 1))
+                    row[col++] = f - j + 1 > 0 ? f - j + 1 : 0;
+        } else if (m->hetero) {
+            double h = m->hetero == AM_LLM_HET_POISSON2  ? pow(2, f) - 1
+                       : m->hetero == AM_LLM_HET_DARROCH ? f * f / 2
+                                                         : -log(3.5 + f) + log(3.5);
+            row[1 + mains + m->nterms] = h;
+        }
         d->ncell++;
     }
 }
@@ -407,10 +451,49 @@ static void profile_interval(const struct am_mse_table *t, const struct am_llm_m
 
 /* ---- fitting -------------------------------------------------------------------------- */
 
-int am_llm_fit(const struct am_mse_table *t, const struct am_llm_model *m, int profile,
+/*
+ * Chao's lower-bound model keeps only the heterogeneity columns whose coefficients are
+ * not negative (Rivest & Baillargeon 2007): refit without the negative ones until none is.
+ */
+static void chao_columns(const struct am_mse_table *t, struct am_llm_model *m)
+{
+    m->chao_drop = 0;
+    for (int round = 0; round < AM_MSE_MAX_LISTS; round++) {
+        struct design d;
+        build_design(m, 0, &d);
+        if (d.p > d.ncell)
+            return;
+        double y[AM_MSE_MAX_CELLS];
+        for (int i = 0; i < d.ncell; i++)
+            y[i] = t->count[d.cell[i]];
+        struct glm g;
+        irls(&d, y, &g);
+        int col = 1 + (m->m0 ? 1 : m->k) + m->nterms, dropped = 0;
+        for (int j = 3; j <= m->k; j++) {
+            if (m->chao_drop >> j & 1)
+                continue;
+            if (g.beta[col] < 0) {
+                m->chao_drop |= 1u << j;
+                dropped = 1;
+            }
+            col++;
+        }
+        if (!dropped)
+            return;
+    }
+}
+
+int am_llm_fit(const struct am_mse_table *t, const struct am_llm_model *model, int profile,
                struct am_llm_fit *fit, struct am_err *err)
 {
     memset(fit, 0, sizeof(*fit));
+    struct am_llm_model chao;
+    const struct am_llm_model *m = model;
+    if (model->hetero == AM_LLM_HET_CHAO && model->k == t->k) {
+        chao = *model;
+        chao_columns(t, &chao);
+        m = &chao;
+    }
     if (m->k != t->k)
         return AM_FAIL(err, AM_EINPUT, "the model is for %d lists but the table has %d; name "
                        "lists 1 to %d",

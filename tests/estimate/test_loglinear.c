@@ -111,6 +111,51 @@ static void test_reference_models(void **state)
     assert_int_equal(searches, 8);
 }
 
+/* Rcapture closedp.t's models (M0, Mt, Mh and Mth with Chao, Poisson2, Darroch, Gamma3.5):
+ * N̂, se, Wald interval, deviance, df, AIC, BIC. Mb and Mbh are not implemented. */
+static void test_reference_closedp(void **state)
+{
+    (void)state;
+    size_t nrows;
+    struct ref_row *rows = ref_read("reference.csv", &nrows);
+    int checked = 0, skipped = 0;
+    for (size_t i = 1; i < nrows; i++) {
+        struct ref_row *r = &rows[i];
+        if (strcmp(r->f[3], "Rcapture closedp.t") != 0)
+            continue;
+        if (strcmp(r->f[4], "Mb") == 0 || strcmp(r->f[4], "Mbh") == 0) {
+            skipped++;
+            continue;
+        }
+        struct am_mse_table t;
+        ref_table(r->f[0], &t);
+        struct am_llm_fit f;
+        fit_named(&t, r->f[4], &f);
+        assert_int_equal(f.status, AM_LLM_OK);
+        struct am_llm_model m;
+        struct am_err err = AM_ERR_INIT;
+        assert_int_equal(am_llm_model_parse(r->f[4], t.k, &m, &err), 0);
+        char name[64];
+        am_llm_model_name(&m, name, sizeof(name));
+        assert_string_equal(name, strcmp(r->f[4], "Mt") == 0 ? (t.k == 3 ? "[1,2,3]" : "[1,2,3,4]")
+                                                               : r->f[4]);
+        if (rel(f.N, num(r->f[5])) >= 1e-3 || rel(f.se, num(r->f[6])) >= 1e-3)
+            fprintf(stderr, "%s %s: %f (%f) vs %s (%s)\n", r->f[0], r->f[4], f.N, f.se, r->f[5],
+                    r->f[6]);
+        assert_true(rel(f.N, num(r->f[5])) < 1e-3);
+        assert_true(rel(f.se, num(r->f[6])) < 1e-3);
+        assert_true(fabs(f.wald_lo - num(r->f[7])) < 1e-3 * fabs(num(r->f[5])));
+        assert_true(fabs(f.wald_hi - num(r->f[8])) < 1e-3 * fabs(num(r->f[5])));
+        assert_true(fabs(f.aic - note_value(r->f[11], "AIC")) < 1e-4);
+        assert_true(fabs(f.bic - note_value(r->f[11], "BIC")) < 1e-4);
+        assert_int_equal(f.df, (int)note_value(r->f[11], "df"));
+        checked++;
+    }
+    ref_free(rows, nrows);
+    assert_int_equal(checked, 30);
+    assert_int_equal(skipped, 6);
+}
+
 static void test_model_names(void **state)
 {
     (void)state;
@@ -257,6 +302,7 @@ int run_loglinear_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kosovo_published), cmocka_unit_test(test_reference_models),
+        cmocka_unit_test(test_reference_closedp),
         cmocka_unit_test(test_model_names),      cmocka_unit_test(test_model_errors),
         cmocka_unit_test(test_enumeration),      cmocka_unit_test(test_nonexistent),
         cmocka_unit_test(test_fit_errors),
