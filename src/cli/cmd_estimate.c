@@ -360,7 +360,11 @@ int am_cmd_estimate(struct am_cli *cli, int argc, char **argv, struct am_err *er
     for (size_t i = 0; i < ns && rc == 0; i++) {
         st[i].label = by != AM_MSE_BY_NONE ? h.labels[i] : "all";
         const struct am_mse_table *t = by != AM_MSE_BY_NONE ? &h.strata[i] : &h.all;
-        rc = am_mse_report_run(t, &opt, &st[i].report, err);
+        /* one seed per stratum (seed + i): chains of strata that share random numbers
+         * would be correlated, and their summed draws would misstate the total's spread */
+        struct am_mse_options so = opt;
+        so.lcmcr.seed = opt.lcmcr.seed + i;
+        rc = am_mse_report_run(t, &so, &st[i].report, err);
     }
     struct am_mse_report total;
     memset(&total, 0, sizeof(total));

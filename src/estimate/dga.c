@@ -163,6 +163,19 @@ int am_dga_run(const struct am_mse_table *t, double delta, long nmax, struct am_
     for (unsigned c = 1; c < ncells; c++)
         lg_sum_obs += lgamma(t->count[c] + 1);
 
+    /* each graph as a short list of (subset, coefficient) pairs */
+    AM_VEC(int) sub = {0}, sc = {0};
+    size_t *start = am_malloc(((size_t)ng + 1) * sizeof(size_t));
+    for (int j = 0; j < ng; j++) {
+        start[j] = sub.n;
+        const int *cf = &coefs.v[(size_t)j * ncells];
+        for (unsigned A = 1; A < ncells; A++)
+            if (cf[A]) {
+                AM_VEC_PUSH(&sub, (int)A);
+                AM_VEC_PUSH(&sc, cf[A]);
+            }
+    }
+    start[ng] = sub.n;
     size_t grid = (size_t)nmax + 1;
     double *logw = am_malloc(grid * (size_t)ng * sizeof(double));
     double best = -INFINITY;
@@ -174,23 +187,26 @@ int am_dga_run(const struct am_mse_table *t, double delta, long nmax, struct am_
         for (unsigned A = 1; A < ncells; A++)
             g[A] = dconst + fixed[A] + lgamma(zero_obs[A] + (double)m + alpha_of[A]);
         double extra = lgamma(N + 1) - lg_sum_obs - lgamma((double)m + 1) - log(N);
+        double *row = &logw[m * (size_t)ng];
         for (int j = 0; j < ng; j++) {
-            const int *cf = &coefs.v[(size_t)j * ncells];
             double s = extra;
-            for (unsigned A = 1; A < ncells; A++)
-                if (cf[A])
-                    s += cf[A] * g[A];
-            logw[m * (size_t)ng + (size_t)j] = s;
+            for (size_t q = start[j]; q < start[j + 1]; q++)
+                s += sc.v[q] * g[sub.v[q]];
+            row[j] = s;
             if (s > best)
                 best = s;
         }
     }
+    am_free(start);
+    AM_VEC_FREE(&sub);
+    AM_VEC_FREE(&sc);
     r->post = am_calloc(grid, sizeof(double));
     r->graph_weight = am_calloc((size_t)ng, sizeof(double));
     double total = 0;
     for (size_t m = 0; m < grid; m++)
         for (int j = 0; j < ng; j++) {
-            double w = exp(logw[m * (size_t)ng + (size_t)j] - best);
+            double lw = logw[m * (size_t)ng + (size_t)j] - best;
+            double w = lw < -745 ? 0 : exp(lw);
             r->post[m] += w;
             r->graph_weight[j] += w;
             total += w;

@@ -133,8 +133,18 @@ static void iterate(struct sampler *s)
             w[c] = p;
             wsum += p;
         }
+        /* this cell's classes, heaviest first: the count runs out after few draws */
+        int ord[KMAX];
+        for (int c = 0; c < K; c++) {
+            int q = c;
+            while (q > 0 && w[ord[q - 1]] < w[c]) {
+                ord[q] = ord[q - 1];
+                q--;
+            }
+            ord[q] = c;
+        }
         unsigned x[KMAX];
-        multinomial(s->rng, K, order, w, wsum, s->counts[i], x);
+        multinomial(s->rng, K, ord, w, wsum, s->counts[i], x);
         for (int c = 0; c < K; c++) {
             if (!x[c])
                 continue;

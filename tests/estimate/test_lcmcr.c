@@ -63,13 +63,13 @@ static void test_long_runs(void **state)
         struct am_lcmcr_settings s;
         am_lcmcr_settings_default(&s);
         s.burnin = 10000;
-        s.samples = 4000;
+        s.samples = 8000;
         s.thinning = 10;
         struct am_lcmcr_result res;
         struct am_err err = AM_ERR_INIT;
         assert_int_equal(am_lcmcr_run(&t, &s, &res, &err), 0);
-        assert_int_equal(res.ndraws, 4000);
-        assert_int_equal(res.iterations, 50000);
+        assert_int_equal(res.ndraws, 8000);
+        assert_int_equal(res.iterations, 90000);
         double se[3];
         batch_se(res.draws, res.ndraws, se);
         double ref_ess = num(r->f[13]);
