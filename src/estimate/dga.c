@@ -177,7 +177,14 @@ int am_dga_run(const struct am_mse_table *t, double delta, long nmax, struct am_
     }
     start[ng] = sub.n;
     size_t grid = (size_t)nmax + 1;
-    double *logw = am_malloc(grid * (size_t)ng * sizeof(double));
+    /*
+     * One pass, memory of one row: post[] holds each N's log weight (log-sum-exp over the
+     * graphs), and graph weights accumulate relative to the running maximum `best`,
+     * rescaled whenever a larger log weight appears.
+     */
+    double *row = am_malloc((size_t)ng * sizeof(double));
+    r->post = am_calloc(grid, sizeof(double));
+    r->graph_weight = am_calloc((size_t)ng, sizeof(double));
     double best = -INFINITY;
     for (size_t m = 0; m < grid; m++) {
         double N = t->n + (double)m;
@@ -187,36 +194,49 @@ int am_dga_run(const struct am_mse_table *t, double delta, long nmax, struct am_
         for (unsigned A = 1; A < ncells; A++)
             g[A] = dconst + fixed[A] + lgamma(zero_obs[A] + (double)m + alpha_of[A]);
         double extra = lgamma(N + 1) - lg_sum_obs - lgamma((double)m + 1) - log(N);
-        double *row = &logw[m * (size_t)ng];
+        double rowmax = -INFINITY;
         for (int j = 0; j < ng; j++) {
             double s = extra;
             for (size_t q = start[j]; q < start[j + 1]; q++)
                 s += sc.v[q] * g[sub.v[q]];
             row[j] = s;
-            if (s > best)
-                best = s;
+            if (s > rowmax)
+                rowmax = s;
         }
+        if (rowmax > best) {
+            double scale = isfinite(best) ? exp(best - rowmax) : 0;
+            for (int j = 0; j < ng; j++)
+                r->graph_weight[j] *= scale;
+            best = rowmax;
+        }
+        double sum = 0;
+        for (int j = 0; j < ng; j++) {
+            double lw = row[j] - best;
+            double w = lw < -745 ? 0 : exp(lw);
+            r->graph_weight[j] += w;
+            sum += exp(row[j] - rowmax);
+        }
+        r->post[m] = rowmax + log(sum);
     }
+    am_free(row);
     am_free(start);
     AM_VEC_FREE(&sub);
     AM_VEC_FREE(&sc);
-    r->post = am_calloc(grid, sizeof(double));
-    r->graph_weight = am_calloc((size_t)ng, sizeof(double));
     double total = 0;
-    for (size_t m = 0; m < grid; m++)
-        for (int j = 0; j < ng; j++) {
-            double lw = logw[m * (size_t)ng + (size_t)j] - best;
-            double w = lw < -745 ? 0 : exp(lw);
-            r->post[m] += w;
-            r->graph_weight[j] += w;
-            total += w;
-        }
-    am_free(logw);
+    for (size_t m = 0; m < grid; m++) {
+        double lw = r->post[m] - best;
+        r->post[m] = lw < -745 ? 0 : exp(lw);
+        total += r->post[m];
+    }
+    double gtotal = 0;
+    for (int j = 0; j < ng; j++)
+        gtotal += r->graph_weight[j];
     for (size_t m = 0; m < grid; m++)
         r->post[m] /= total;
+    for (int j = 0; j < ng; j++)
+        r->graph_weight[j] /= gtotal;
     r->top_graph = 0;
     for (int j = 0; j < ng; j++) {
-        r->graph_weight[j] /= total;
         if (r->graph_weight[j] > r->graph_weight[r->top_graph])
             r->top_graph = j;
     }

@@ -178,8 +178,13 @@ int am_mse_report_run(const struct am_mse_table *t, const struct am_mse_options 
             warn(r, "LCMCR left out: it needs at least 3 lists");
         } else {
             if (am_lcmcr_run(t, &o->lcmcr, &r->lcmcr, err) != 0) {
-                am_mse_report_release(r);
-                return -1;
+                if (err->code != AM_EINPUT) {
+                    am_mse_report_release(r);
+                    return -1;
+                }
+                warn(r, "LCMCR left out: %s", err->msg);
+                am_err_clear(err);
+                goto dga;
             }
             r->have_lcmcr = 1;
             struct am_mse_estimate e;
@@ -202,13 +207,16 @@ int am_mse_report_run(const struct am_mse_table *t, const struct am_mse_options 
         }
     }
 
+dga:
     if (o->methods & AM_MSE_DGA) {
         if (k < 3 || k > 5) {
             warn(r, "dga left out: it averages over graphs of 3 to 5 lists");
         } else {
             if (am_dga_run(t, 0, 0, &r->dga, err) != 0) {
-                am_mse_report_release(r);
-                return -1;
+                /* a grid too large for the people seen: leave dga out, say why */
+                warn(r, "dga left out: %s", err->msg);
+                am_err_clear(err);
+                return 0;
             }
             r->have_dga = 1;
             struct am_mse_estimate e;

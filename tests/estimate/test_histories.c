@@ -340,6 +340,27 @@ static void test_report_warnings(void **state)
     o.model = "[12,5]";
     assert_int_equal(am_mse_report_run(&t, &o, &r, &err), -1);
     assert_int_equal(err.code, AM_EINPUT);
+
+    /* seven thousand million people: LCMCR and dga cannot run and say so; log-linear can */
+    const char huge[] = "A,B,C,count\n1,0,0,1000000000\n0,1,0,1000000000\n1,1,0,1000000000\n"
+                        "0,0,1,1000000000\n1,0,1,1000000000\n0,1,1,1000000000\n"
+                        "1,1,1,1000000000\n";
+    am_err_clear(&err);
+    assert_int_equal(am_mse_table_parse(huge, sizeof(huge) - 1, "t", &t, &err), 0);
+    am_mse_options_default(&o);
+    assert_int_equal(am_mse_report_run(&t, &o, &r, &err), 0);
+    assert_false(am_err_is_set(&err));
+    int lc = 0, dg = 0;
+    for (size_t i = 0; i < r.warnings.n; i++) {
+        lc += strstr(r.warnings.v[i], "LCMCR left out: LCMCR needs between 1 and 4e9") != NULL;
+        dg += strstr(r.warnings.v[i], "dga left out: dga grid") != NULL;
+    }
+    assert_int_equal(lc, 1);
+    assert_int_equal(dg, 1);
+    assert_false(r.have_lcmcr);
+    assert_false(r.have_dga);
+    assert_true(r.estimates.n >= 1);
+    am_mse_report_release(&r);
 }
 
 static void test_total_adds_draws(void **state)
