@@ -32,3 +32,24 @@ done
 step "what the registry holds"
 "$AM" sources
 "$AM" snapshots
+
+step "the amnesty laws (laws/*.law)"
+"$AM" laws check laws/anuncio-2026-01-30.law laws/ley-amnistia-2026.law \
+    laws/comite-madres-2026.law laws/ley-amnistia-2016.law
+
+step "whom the enacted law covers, excludes or leaves in doubt (summary)"
+"$AM" eligibility --law laws/ley-amnistia-2026.law > "$DIR/eligibility-2026.txt"
+sed -n '/^Summary/,$p' "$DIR/eligibility-2026.txt"
+
+step "the enacted law against the mothers' committee draft"
+"$AM" diff-laws laws/ley-amnistia-2026.law laws/comite-madres-2026.law
+
+step "publishing the persons the enacted law covers: a signed list anyone can verify"
+"$AM" keys new demo.example/amnistia --out "$DIR/publisher.key"
+"$AM" publish --status detained --title "Personas detenidas (demo)" \
+    --key "$DIR/publisher.key" --out "$DIR/publication-1"
+"$AM" publish --law laws/ley-amnistia-2026.law \
+    --title "Cubiertos por la Ley de Amnistía 2026 (demo)" \
+    --key "$DIR/publisher.key" --out "$DIR/publication-2"
+"$AM" log
+"$AM" verify "$DIR/publication-2" --key "$DIR/publisher.key.pub" --since "$DIR/publication-1"

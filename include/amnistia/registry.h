@@ -213,4 +213,16 @@ int am_registry_records(struct am_store *store, am_record_cb cb, void *ctx, stru
 int am_registry_set_sensitivity(struct am_store *store, int64_t person_id, const char *level,
                                 struct am_err *err);
 
+/*
+ * Adds one event by hand (`amnistia event add`): a court's decision, a request for
+ * amnesty, a dismissal. type must be an event type of AM_EVENT_TABLE, date YYYY-MM-DD
+ * and not in the future, source the name of a source (created with kind 'other' when
+ * absent; *source_created says so). detail may be NULL. On success writes the new
+ * event's id to *event_id. AM_EINPUT for a bad type or date, AM_ENOTFOUND for an unknown
+ * person; nothing is written on error.
+ */
+int am_registry_event_add(struct am_store *store, int64_t person_id, const char *type,
+                          const char *date, const char *source, const char *detail,
+                          int64_t *event_id, int *source_created, struct am_err *err);
+
 #endif

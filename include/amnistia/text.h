@@ -44,6 +44,11 @@ struct am_cedula {
 };
 /* 0 on success; -1 with a reason (letters, too many digits, empty) in why. */
 int am_cedula_parse(const char *s, struct am_cedula *out, char *why, size_t why_len);
+/* 1 when s says the person has no cédula or it is unknown, rather than giving a wrong one:
+ * blank, "-", "S/C", "N/A", "N/D", "S/I", "sin cédula", "no posee", "no tiene",
+ * "indocumentado", "desconocida" (any case, accents ignored); else 0. An importer can
+ * store these as missing instead of refusing the row. */
+int am_cedula_is_missing(const char *s);
 
 /* ---- sex --------------------------------------------------------------------------- */
 

@@ -13,5 +13,17 @@ int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err)
 int am_cmd_show(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_links(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_export(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_keys(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_publish(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_verify(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_log(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_laws(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_diff_laws(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_deadlines(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_event(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_facts(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+/* `explain PERSON --law FILE`: not in the table; the `explain` command dispatches here. */
+int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 
 #endif

@@ -104,6 +104,77 @@ static const char *const migrations[] = {
     "  record_id INTEGER REFERENCES record(id)"
     ") STRICT;"
     "CREATE INDEX category_person ON category(person_id);",
+    /* 1 -> 2: publish/: the transparency log (RFC 9162 leaves, C2SP checkpoints) and the
+     * publications it records. Append-only: triggers refuse UPDATE and DELETE. */
+    "CREATE TABLE log_entry ("
+    "  leaf_index INTEGER PRIMARY KEY CHECK (leaf_index >= 0),"
+    "  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),"
+    "  entry BLOB NOT NULL,"           /* the exact bytes hashed: a manifest.json */
+    "  title TEXT NOT NULL,"
+    "  at TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE checkpoint ("
+    "  size INTEGER PRIMARY KEY CHECK (size > 0),"
+    "  root BLOB NOT NULL CHECK (length(root) = 32),"
+    "  origin TEXT NOT NULL,"
+    "  note TEXT NOT NULL,"            /* the signed checkpoint, verbatim */
+    "  at TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE publication ("
+    "  leaf_index INTEGER PRIMARY KEY REFERENCES log_entry(leaf_index),"
+    "  title TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  selection TEXT NOT NULL,"
+    "  persons INTEGER NOT NULL,"
+    "  withheld INTEGER NOT NULL,"
+    "  manifest_sha256 TEXT NOT NULL,"
+    "  list_json TEXT NOT NULL"        /* the exact published list.json */
+    ") STRICT;"
+    "CREATE TRIGGER log_entry_append_only_u BEFORE UPDATE ON log_entry"
+    "  BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;"
+    "CREATE TRIGGER log_entry_append_only_d BEFORE DELETE ON log_entry"
+    "  BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;"
+    "CREATE TRIGGER checkpoint_append_only_u BEFORE UPDATE ON checkpoint"
+    "  BEGIN SELECT RAISE(ABORT, 'signed checkpoints are never changed'); END;"
+    "CREATE TRIGGER checkpoint_append_only_d BEFORE DELETE ON checkpoint"
+    "  BEGIN SELECT RAISE(ABORT, 'signed checkpoints are never deleted'); END;"
+    "CREATE TRIGGER publication_append_only_u BEFORE UPDATE ON publication"
+    "  BEGIN SELECT RAISE(ABORT, 'publications are never changed'); END;"
+    "CREATE TRIGGER publication_append_only_d BEFORE DELETE ON publication"
+    "  BEGIN SELECT RAISE(ABORT, 'publications are never deleted'); END;",
+    /* 2 -> 3: law/: facts only a reviewer can establish (armed_action, act_date, ...),
+     * kept as a history; the latest row for a person and fact is the one in force. */
+    "CREATE TABLE person_fact ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES person(id),"
+    "  fact TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  by TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"              /* YYYY-MM-DDTHH:MM:SSZ */
+    "  note TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX person_fact_person ON person_fact(person_id, fact);"
+    /* Laws by the SHA-256 of their text, and the verdicts given under them on a date
+     * (`amnistia eligibility --save`), so that a list of verdicts can be cited later. */
+    "CREATE TABLE law ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('draft','enacted','struck_down')),"
+    "  sha256 TEXT NOT NULL UNIQUE,"
+    "  text TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE verdict ("
+    "  law_id INTEGER NOT NULL REFERENCES law(id),"
+    "  person_id INTEGER NOT NULL REFERENCES person(id),"
+    "  as_of TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('covered','excluded','needs_review')),"
+    "  rule TEXT NOT NULL, article TEXT NOT NULL,"
+    "  reasons TEXT NOT NULL,"          /* JSON array, as in eligibility --json */
+    "  at TEXT NOT NULL,"
+    "  PRIMARY KEY (law_id, person_id, as_of)"
+    ") STRICT;"
+    "CREATE INDEX verdict_person ON verdict(person_id);",
 };
 
 int am__store_migration_count(void) { return (int)(sizeof(migrations) / sizeof(migrations[0])); }

@@ -133,6 +133,29 @@ int am_cedula_parse(const char *s, struct am_cedula *out, char *why, size_t why_
     return 0;
 }
 
+static const char *const missing_words[] = {
+    "",        "s c",       "n a",       "n d",        "s i",         "na",
+    "nd",      "sin cedula", "no posee", "no tiene",   "indocumentado", "indocumentada",
+    "desconocida", "desconocido", "sin datos", "sin informacion", "no aplica", "ninguna",
+};
+
+int am_cedula_is_missing(const char *s)
+{
+    if (!s)
+        return 1;
+    if (strlen(s) > 64)
+        return 0;
+    struct am_buf b;
+    am_buf_init(&b);
+    am_name_normalize(s, &b);
+    int missing = 0;
+    for (size_t i = 0; i < sizeof(missing_words) / sizeof(missing_words[0]); i++)
+        if (strcmp(b.ptr, missing_words[i]) == 0)
+            missing = 1;
+    am_buf_release(&b);
+    return missing;
+}
+
 /* ---- sex ------------------------------------------------------------------------- */
 
 struct sex_word {

@@ -128,5 +128,5 @@ int am_looks_like_cp1252(const char *str, size_t len)
     }
     /* Spanish text is mostly ASCII letters with a few accented ones; random bytes or
      * another code page put many unusual high bytes in. */
-    return high > 0 && spanish * 10 >= high * 9 && letters >= high;
+    return high > 0 && spanish * 10 >= high * 9 && letters * 2 >= high;
 }

@@ -81,7 +81,9 @@ static double jaro_winkler_n(const char *a, size_t la, const char *b, size_t lb)
         return 0.0;
     if (la == lb && memcmp(a, b, la) == 0)
         return 1.0;
-    if (la > lb) { /* a is the shorter */
+    /* a is the shorter; between equal lengths the smaller bytes, so that the greedy
+     * matching, and with it the answer, does not depend on the argument order. */
+    if (la > lb || (la == lb && memcmp(a, b, la) > 0)) {
         const char *t = a;
         a = b, b = t;
         size_t tl = la;

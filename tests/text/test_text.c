@@ -103,6 +103,9 @@ static void test_looks_like_cp1252(void **state)
         {"GONZÁLEZ PÉREZ, MARÍA", 0},          /* valid UTF-8: nothing to convert */
         {"plain", 0},
         {"", 0},
+        {"PE\xD1" "A", 1},
+        {"\xD1\xC1\xD1" "EZ", 1},
+        {"\xD1", 0}, /* one byte is too little to say */
         {"\x01\x02\xE9\xE9", 0},               /* control bytes: binary */
         {"\xA4\xA6\xA7\xA8\xAC\xAE\xB1\xB2 ab", 0}, /* symbols, not Spanish letters */
         {"\xE9\xE9\xE9\xE9\xE9\xE9 a", 0},     /* more high bytes than letters */
@@ -276,6 +279,23 @@ static void test_cedula_refused(void **state)
     struct am_cedula c;
     assert_int_equal(am_cedula_parse(NULL, &c, NULL, 0), -1);
     assert_int_equal(am_cedula_parse("V-12O", &c, NULL, 0), -1);
+}
+
+static void test_cedula_missing(void **state)
+{
+    (void)state;
+    static const char *const missing[] = {"", "  ", "-", "S/C", "s/c", "N/A", "N/D", "S/I",
+                                          "Sin cédula", "SIN CEDULA", "no posee", "No tiene",
+                                          "indocumentado", "desconocida", "?", NULL};
+    for (int i = 0; missing[i]; i++)
+        if (!am_cedula_is_missing(missing[i]))
+            fail_msg("\"%s\" not read as missing", missing[i]);
+    assert_true(am_cedula_is_missing(NULL));
+    static const char *const present[] = {"V-12345678", "12345678", "0", "V", "J-123",
+                                          "sin", "Caracas"};
+    for (size_t i = 0; i < N_ELEMS(present); i++)
+        if (am_cedula_is_missing(present[i]))
+            fail_msg("\"%s\" read as missing", present[i]);
 }
 
 /* ---- sex ------------------------------------------------------------------------------- */
@@ -936,18 +956,59 @@ static void test_similarity_matches_reference(void **state)
     }
 }
 
+/* From what lists write to a score: normalisation and token-set similarity together. */
+static void test_compare_raw_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b;
+        int same;
+    } cases[] = {
+        {"GONZÁLEZ PÉREZ, MARÍA JOSÉ", "María José González Pérez", 1}, /* order, accents */
+        {"GONZALEZ PEREZ MARIA JOSE", "María José González", 1},        /* missing surname */
+        {"María Pérez de González", "MARIA PEREZ", 1},                  /* married name */
+        {"María Pérez de González", "maria gonzalez", 1},
+        {"Juan Carlos De La Cruz", "JUAN CARLOS CRUZ", 1},              /* particles */
+        {"Ana Da Silva Mora", "Ana Silva Mora", 1},
+        {"Yuleisy Rodríguez", "Yuleisi Rodirguez", 1},                  /* typos */
+        {"D'Angelo Núñez, Pedro", "Pedro Dangelo Nunez", 1},            /* apostrophe */
+        /* One letter apart scores high (JW 0.93): only an exact or phonetic surname level
+         * in linkage tells Hernández from Fernández. Asserted so the limit stays known. */
+        {"José Gregorio Hernández", "Jose Gregorio Fernandez", 1},
+        {"José Gregorio Hernández", "Jose Manuel Fernandez", 0},
+        {"María José Pérez", "Pedro Luis Pérez", 0},
+        {"Luis Rodríguez", "Luisa Rodríguez", 1}, /* close: other fields must decide */
+        {"Carlos Mora", "Carmen Morales", 0},
+    };
+    struct am_buf x, y;
+    am_buf_init(&x);
+    am_buf_init(&y);
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        am_buf_reset(&x);
+        am_buf_reset(&y);
+        am_name_normalize(cases[i].a, &x);
+        am_name_normalize(cases[i].b, &y);
+        double v = am_token_set_similarity(x.ptr, y.ptr);
+        if (cases[i].same ? v < 0.9 : v > 0.7)
+            fail_msg("\"%s\" / \"%s\": %.3f", cases[i].a, cases[i].b, v);
+    }
+    am_buf_release(&x);
+    am_buf_release(&y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_invalid_at), cmocka_unit_test(test_cp1252_to_utf8),
         cmocka_unit_test(test_looks_like_cp1252), cmocka_unit_test(test_date_ok),
         cmocka_unit_test(test_date_refused),    cmocka_unit_test(test_cedula_ok),
-        cmocka_unit_test(test_cedula_refused),  cmocka_unit_test(test_sex),
+        cmocka_unit_test(test_cedula_refused),  cmocka_unit_test(test_cedula_missing),
+        cmocka_unit_test(test_sex),
         cmocka_unit_test(test_normalize),       cmocka_unit_test(test_name_parse),
         cmocka_unit_test(test_name_parse_split), cmocka_unit_test(test_name_parse_long),
         cmocka_unit_test(test_phonetic_key),    cmocka_unit_test(test_jaro_winkler),
         cmocka_unit_test(test_damerau_levenshtein), cmocka_unit_test(test_token_set_similarity),
-        cmocka_unit_test(test_nickname),
+        cmocka_unit_test(test_nickname),        cmocka_unit_test(test_compare_raw_names),
         cmocka_unit_test(test_normalize_latin1_matches_utf8proc),
         cmocka_unit_test(test_similarity_matches_reference),
     };
