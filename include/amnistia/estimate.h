@@ -289,6 +289,8 @@ struct am_mse_estimate {
     double aic, bic;
     int df;
     int exists;           /* 0 when the estimate does not exist (log-linear) */
+    /* log-linear only: the Wald interval, and the multinomial MLE at the profile's peak */
+    double wald_lo, wald_hi, profile_mle;
 };
 
 /*

@@ -174,7 +174,12 @@ static void json_report(struct am_buf *b, const char *label, const struct am_mse
             json_num(b, e->aic);
             am_buf_adds(b, ",\"bic\":");
             json_num(b, e->bic);
-            am_buf_addf(b, ",\"df\":%d", e->df);
+            am_buf_addf(b, ",\"df\":%d,\"wald_lo\":", e->df);
+            json_num(b, e->wald_lo);
+            am_buf_adds(b, ",\"wald_hi\":");
+            json_num(b, e->wald_hi);
+            am_buf_adds(b, ",\"profile_mle\":");
+            json_num(b, e->profile_mle);
         }
         am_buf_addc(b, '}');
     }

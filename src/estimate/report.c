@@ -49,6 +49,9 @@ static void add_llm(struct am_mse_report *r, const struct am_llm_model *m,
     e.aic = f->aic;
     e.bic = f->bic;
     e.df = f->df;
+    e.wald_lo = f->wald_lo;
+    e.wald_hi = f->wald_hi;
+    e.profile_mle = f->prof_N;
     if (f->profile_done) {
         snprintf(e.interval, sizeof(e.interval), "profile likelihood");
         e.lo = f->prof_lo;
@@ -90,10 +93,16 @@ static void dependence_warnings(const struct am_mse_table *t, struct am_mse_repo
         if (or > 3 || or < 1.0 / 3) {
             int a = __builtin_ctz(m.terms[i]);
             int b = 31 - __builtin_clz(m.terms[i]);
-            warn(r, "lists %s and %s are strongly %s (odds ratio %.2g in the two-way "
-                 "model): if one feeds the other, independence estimates are biased %s",
-                 t->names[a], t->names[b], or > 1 ? "dependent" : "negatively dependent", or,
-                 or > 1 ? "low" : "high");
+            if (or > 1)
+                warn(r, "lists %s and %s overlap far more than independence predicts (odds "
+                     "ratio %.2g in the two-way model): if one feeds the other (families "
+                     "reporting to the NGO that publishes), independence estimates are too low",
+                     t->names[a], t->names[b], or);
+            else
+                warn(r, "lists %s and %s overlap far less than independence predicts (odds "
+                     "ratio %.2g in the two-way model): lists that reach different groups "
+                     "make independence estimates too high",
+                     t->names[a], t->names[b], or);
         }
     }
 }

@@ -301,10 +301,22 @@ static void test_report_warnings(void **state)
     int swing = 0, dep = 0;
     for (size_t i = 0; i < r.warnings.n; i++) {
         swing += strstr(r.warnings.v[i], "model choice swings the answer") != NULL;
-        dep += strstr(r.warnings.v[i], "strongly dependent") != NULL;
+        dep += strstr(r.warnings.v[i], "overlap far more than independence predicts") != NULL;
     }
     assert_int_equal(swing, 1);
     assert_true(dep >= 1);
+    am_mse_report_release(&r);
+
+    /* spina bifida: DC and MR overlap far less than independence predicts */
+    ref_table("spina_bifida_ny", &t);
+    o.methods = AM_MSE_LOGLINEAR;
+    assert_int_equal(am_mse_report_run(&t, &o, &r, &err), 0);
+    int neg = 0;
+    for (size_t i = 0; i < r.warnings.n; i++)
+        neg += strstr(r.warnings.v[i], "lists DC and MR overlap far less than independence "
+                                       "predicts (odds ratio 0.19") != NULL;
+    assert_int_equal(neg, 1);
+    assert_true(isfinite(r.estimates.v[0].wald_lo) && isfinite(r.estimates.v[0].profile_mle));
     am_mse_report_release(&r);
 
     /* two lists, few people, sparse cells; LCMCR and dga left out */
