@@ -260,16 +260,16 @@ static void add_rows(struct am_table *t, const char *label, const struct am_mse_
     }
 }
 
-static void print_settings(FILE *out, const struct am_mse_report *r)
+static void print_settings(FILE *out, const struct am_mse_report *r, int strata)
 {
     if (r->have_lcmcr) {
         const struct am_lcmcr_result *l = &r->lcmcr;
         fprintf(out,
                 "lcmcr: K=%d, alpha ~ Gamma(%g, %g), burn-in %ld, %ld draws thinned by %ld "
-                "(%ld iterations), seed %lu, effective sample size %.0f, %.2f s\n",
+                "(%ld iterations), seed %lu%s, effective sample size %.0f, %.2f s\n",
                 l->settings.K, l->settings.a_alpha, l->settings.b_alpha, l->settings.burnin,
                 l->settings.samples, l->settings.thinning, l->iterations, l->settings.seed,
-                l->summary.ess, l->seconds);
+                strata ? " (+ i for the i-th stratum)" : "", l->summary.ess, l->seconds);
     }
     if (r->have_dga) {
         char top[96];
@@ -444,7 +444,7 @@ int am_cmd_estimate(struct am_cli *cli, int argc, char **argv, struct am_err *er
             am_table_print(&tab, AM_OUT_TABLE, cli->out);
             am_table_release(&tab);
             fputc('\n', cli->out);
-            print_settings(cli->out, &st[0].report);
+            print_settings(cli->out, &st[0].report, by != AM_MSE_BY_NONE);
             int nw = 0;
             for (size_t i = 0; i < ns; i++)
                 for (size_t w = 0; w < st[i].report.warnings.n; w++) {

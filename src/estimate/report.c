@@ -319,7 +319,8 @@ int am_mse_report_total(const struct am_mse_report *strata, size_t n, unsigned l
         e.exists = all_exist;
         e.N = sumN;
         e.se = sqrt(var);
-        e.lo = sumN - 1.959963984540054 * e.se;
+        /* no fewer than the people seen: a symmetric interval can reach below them */
+        e.lo = fmax(sumN - 1.959963984540054 * e.se, total->table.n);
         e.hi = sumN + 1.959963984540054 * e.se;
         e.mean = e.aic = e.bic = NAN;
         AM_VEC_PUSH(&total->estimates, e);

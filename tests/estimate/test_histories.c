@@ -403,6 +403,7 @@ static void test_total_adds_draws(void **state)
         if (strcmp(e->method, "loglinear") == 0) {
             /* BIC-best of each: [12,13,23] (hav) and [23,1] (spina bifida) */
             assert_true(fabs(e->N - (r[0].estimates.v[1].N + r[1].estimates.v[1].N)) < 1e-9);
+            assert_true(e->lo >= total.table.n);
         }
         if (strcmp(e->method, "dga") == 0)
             assert_true(e->N > 292 + 731 - 30 && e->N < 292 + 731 + 200);

@@ -78,6 +78,7 @@ $ estimate --sources ONG,Prensa,Familias --population detained-on:2026-01-01 --b
 >~ F        lcmcr   K=10
 >~ M        lcmcr   K=10
 >~ total    lcmcr   sum of 2 strata  strata total
+>~ seed 20250101 (+ i for the i-th stratum)
 >~ Strata totals add posterior draws per iteration
 $ estimate --sources ONG,Nadie
 ? 2
