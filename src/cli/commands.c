@@ -29,6 +29,8 @@ const struct am_command am_commands[] = {
     {"link", "decide which records are the same person", am_cmd_link},
     {"review", "list uncertain pairs; record a human decision", am_cmd_review},
     {"explain", "explain a pair of records (link) or a person's verdict (--law)", am_cmd_explain},
+    {"estimate", "how many people no list has found (multiple systems estimation)",
+     am_cmd_estimate},
 };
 
 const size_t am_command_count = sizeof(am_commands) / sizeof(am_commands[0]);

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 int am_cmd_import(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_estimate(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_snapshots(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err);
