@@ -30,7 +30,6 @@ int am_cmd_event(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_facts(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 /* `explain PERSON --law FILE`: not in the table; the `explain` command dispatches here. */
 int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err *err);
-int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_link(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_review(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_explain_pair(struct am_cli *cli, int argc, char **argv, struct am_err *err);
