@@ -74,3 +74,15 @@ step "publishing the persons the enacted law covers: a signed list anyone can ve
     --key "$DIR/publisher.key" --out "$DIR/publication-2"
 "$AM" log
 "$AM" verify "$DIR/publication-2" --key "$DIR/publisher.key.pub" --since "$DIR/publication-1"
+
+step "how many political detainees were arrested since July 2024, counting those no list found"
+# Multiple systems estimation over the three documentation lists (docs/estimation.md);
+# the official release list is left out: it is not a list of arrests.
+"$AM" estimate --sources ngo,family,press --population period:2024-07-01..2026-11-29 \
+    --method all --seed 1
+# The truth, from synth's files: political detainees with an arrest in the period.
+awk -F, 'NR == FNR { if (FNR > 1 && ($2 == "arrest" || $2 == "rearrest") &&
+                         $3 >= "2024-07-01" && $3 <= "2026-11-29") arrested[$1] = 1; next }
+         FNR > 1 && ($1 in arrested) && $2 == "political" { n++ }
+         END { printf "true N (synthetic truth): %d\n", n }' \
+    "$DIR/lists/truth_events.csv" "$DIR/lists/truth_people.csv"

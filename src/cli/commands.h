@@ -6,6 +6,7 @@
 #include "cli.h"
 
 int am_cmd_import(struct am_cli *cli, int argc, char **argv, struct am_err *err);
+int am_cmd_estimate(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_sources(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_snapshots(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err);
@@ -29,7 +30,6 @@ int am_cmd_event(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_facts(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 /* `explain PERSON --law FILE`: not in the table; the `explain` command dispatches here. */
 int am_cmd_explain_law(struct am_cli *cli, int argc, char **argv, struct am_err *err);
-int am_cmd_synth(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_link(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_review(struct am_cli *cli, int argc, char **argv, struct am_err *err);
 int am_cmd_explain_pair(struct am_cli *cli, int argc, char **argv, struct am_err *err);

@@ -91,6 +91,9 @@ for cmd in $("$AM" --help | awk '/^commands:/{on=1; next} on && !NF {on=0} on {p
     fi
 done
 rm -f /tmp/am_help.$$
+# The command table names each command once (union merges can repeat a line).
+dups=$("$AM" --help | awk '/^commands:/{on=1; next} on && !NF {on=0} on {print $1}' | sort | uniq -d)
+if [ -z "$dups" ]; then pass=$((pass + 1)); else echo "FAIL commands listed twice: $dups"; fail=$((fail + 1)); fi
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
