@@ -149,8 +149,16 @@ awk -F, -v official="$OFFICIAL" '
             printf "  %-18s %7d %7d %7d %9.4f %7.4f %13.4f %8.4f %8.4f  %s%s\n", name, tr, fl, tp,
                    prec, rec, reck, preco, reco, target, mark
         }
+        for (key in flag) {
+            split(key, kk, SUBSEP)
+            if (kk[2] != "unknown_identity") continue
+            if (person[kk[1]] in elsewhere) uon++; else if (truth[kk[1], "genuine"]) ugen++
+            else upad++
+        }
         printf "  %-18s %7s %7d   (no truth: synth does not model it)\n", "unknown_identity",
                "-", fcount["unknown_identity"]
+        printf "    of which: on no other list %d (padding %d, genuine %d); on another list but" \
+               " not linked %d\n", ugen + upad, upad, ugen, uon
         printf "  %-18s %7s %7d   (no truth: synth does not model it)\n", "release_unconfirmed",
                "-", fcount["release_unconfirmed"]
     }
