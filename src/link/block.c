@@ -389,11 +389,9 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         AM_VEC_FREE(&groups);
         am_free(e);
         if (log && opt->progress)
-            fprintf(log, "\ramnistia: link: blocking rule %zu/%zu (%s): %llu pairs   ", k + 1,
+            fprintf(log, "amnistia: link: blocking rule %zu/%zu (%s): %llu pairs\n", k + 1,
                     (size_t)NRULES, rules[k].name, (unsigned long long)out->rules[k].pairs);
     }
-    if (log && opt->progress)
-        fputc('\n', log);
 
     size_t total = 0;
     for (int t = 0; t < nthreads; t++)
