@@ -65,7 +65,7 @@ static int decide(struct am_cli *cli, int argc, char **argv, struct am_err *err)
     am_store_close(store);
     if (rc == 0)
         fprintf(cli->out, "recorded: records %lld and %lld are %s; run `amnistia link` to apply\n",
-                (long long)a, (long long)b,
+                (long long)(a < b ? a : b), (long long)(a < b ? b : a),
                 strcmp(verdict, "same") == 0 ? "the same person" : "different people");
     return rc;
 }

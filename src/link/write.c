@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * Writing a linkage: which person id each cluster gets (an earlier person keeps its id
+ * Writing a linkage: the person id of each cluster (an earlier person keeps its id
  * in the cluster holding most of its records), what changed (merged, split, new,
  * unchanged), and the rows: record_person, person, and the events, charges, measures and
  * categories that follow their record. One transaction; nothing is written on error.
