@@ -26,9 +26,10 @@ for profile in default heavy; do
                 "$dir/$file" >/dev/null
         fi
     done
-    "$bin" link --json >"$work/summary.json"
+    "$bin" link --json >"$work/summary.json" 2>"$work/link.log"
     "$bin" links --csv >"$work/links.csv"
     echo "profile $profile, $people people, seed $seed:"
     awk -f "$here/bench/link-pairwise.awk" "$dir/truth_links.csv" "$work/links.csv"
     sed -n 's/.*"persons":\([0-9]*\).*"seconds":{\(.*\)}}/persons \1; seconds \2/p' "$work/summary.json"
+    echo "capped-block warnings: $(grep -c 'warning: block' "$work/link.log" || true)"
 done

@@ -256,12 +256,17 @@ static void *work(void *arg)
 }
 
 /* Secondary order inside a capped block: records likely to be the same person end up
- * near each other. */
+ * near each other: the bag of the name's words first (so "RUIZ COLMENARES HUGO" and
+ * "Hugo Ruiz Colmenares" sit together whatever the parser made of them, with or without
+ * a birth date), then birth date, surnames and given names. */
 static const struct am__link_records *sort_rec;
+static const uint64_t *sort_bag;
 static int cmp_neighbour(const void *pa, const void *pb)
 {
     const struct entry *a = pa, *b = pb;
     const struct am__link_records *r = sort_rec;
+    if (sort_bag[a->rec] != sort_bag[b->rec])
+        return sort_bag[a->rec] < sort_bag[b->rec] ? -1 : 1;
     if (r->birth[a->rec] != r->birth[b->rec])
         return r->birth[a->rec] < r->birth[b->rec] ? -1 : 1;
     if (r->sur_key[a->rec] != r->sur_key[b->rec])
@@ -269,6 +274,27 @@ static int cmp_neighbour(const void *pa, const void *pb)
     if (r->given_key[a->rec] != r->given_key[b->rec])
         return r->given_key[a->rec] < r->given_key[b->rec] ? -1 : 1;
     return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+/* The name's words as a set, hashed in ascending token order. */
+static uint64_t name_bag(const struct am__link_records *r, size_t i)
+{
+    uint32_t w[6];
+    int k = 0;
+    for (int x = 0; x < r->n_given[i]; x++)
+        w[k++] = r->given[i][x];
+    for (int x = 0; x < r->n_sur[i]; x++)
+        w[k++] = r->sur[i][x];
+    for (int x = 1; x < k; x++)
+        for (int y = x; y > 0 && w[y - 1] > w[y]; y--) {
+            uint32_t t = w[y];
+            w[y] = w[y - 1];
+            w[y - 1] = t;
+        }
+    uint64_t h = 7;
+    for (int x = 0; x < k; x++)
+        h = mix(h, w[x]);
+    return h;
 }
 
 static const char *describe_key(const struct am__link_records *r, size_t rule, uint32_t rec,
@@ -314,6 +340,10 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         out->rules[k].name = rules[k].name;
     }
 
+    uint64_t *bag = am_malloc((n ? n : 1) * sizeof(uint64_t));
+    for (size_t i = 0; i < n; i++)
+        bag[i] = name_bag(r, i);
+    sort_bag = bag;
     struct worker *workers = am_calloc((size_t)nthreads, sizeof(*workers));
     for (int t = 0; t < nthreads; t++)
         workers[t].pattern_count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
@@ -389,11 +419,9 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         AM_VEC_FREE(&groups);
         am_free(e);
         if (log && opt->progress)
-            fprintf(log, "\ramnistia: link: blocking rule %zu/%zu (%s): %llu pairs   ", k + 1,
+            fprintf(log, "amnistia: link: blocking rule %zu/%zu (%s): %llu pairs\n", k + 1,
                     (size_t)NRULES, rules[k].name, (unsigned long long)out->rules[k].pairs);
     }
-    if (log && opt->progress)
-        fputc('\n', log);
 
     size_t total = 0;
     for (int t = 0; t < nthreads; t++)
@@ -411,6 +439,8 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         am_free(workers[t].pattern_count);
     }
     am_free(workers);
+    am_free(bag);
+    sort_bag = NULL;
     return 0;
 }
 

@@ -297,6 +297,25 @@ static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, 
         if (best == 0 || (!r->n_words[a] && !r->n_words[b]))
             return;
     }
+    /* Another reading can only help when some word of one record is like some word of
+     * the other. */
+    {
+        uint32_t wa[6], wb[6];
+        int ka = 0, kb = 0, like = 0;
+        for (int x = 0; x < va[0].ng; x++)
+            wa[ka++] = va[0].g[x];
+        for (int x = 0; x < va[0].ns; x++)
+            wa[ka++] = va[0].s[x];
+        for (int y = 0; y < vb[0].ng; y++)
+            wb[kb++] = vb[0].g[y];
+        for (int y = 0; y < vb[0].ns; y++)
+            wb[kb++] = vb[0].s[y];
+        for (int x = 0; x < ka && !like; x++)
+            for (int y = 0; y < kb && !like; y++)
+                like = token_match(r, wa[x], wb[y]) != 0;
+        if (!like)
+            return;
+    }
     na = views_of(r, a, va);
     nb = views_of(r, b, vb);
     for (int x = 0; x < na; x++)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define U_SAMPLES 1000000ull
+#define U_SAMPLES 400000ull
 #define FLOOR 1e-9
 
 static uint64_t splitmix(uint64_t *s)

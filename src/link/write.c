@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * Writing a linkage: which person id each cluster gets (an earlier person keeps its id
+ * Writing a linkage: the person id of each cluster (an earlier person keeps its id
  * in the cluster holding most of its records), what changed (merged, split, new,
  * unchanged), and the rows: record_person, person, and the events, charges, measures and
  * categories that follow their record. One transaction; nothing is written on error.
@@ -26,6 +26,22 @@ static int cmp_op(const void *x, const void *y)
     if (a->label != b->label)
         return a->label < b->label ? -1 : 1;
     return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+struct moved {
+    int64_t from, to;
+};
+
+static int cmp_moved(const void *x, const void *y)
+{
+    const struct moved *a = x, *b = y;
+    return a->from < b->from ? -1 : a->from > b->from;
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
 }
 
 static void now_iso(char out[32])
@@ -131,14 +147,19 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
     char at[32];
     now_iso(at);
     int rc = -1;
-    struct am_stmt *ins_person = NULL, *upd_person = NULL, *ins_rp = NULL, *move_hand[4] = {0},
-                   *del_person = NULL;
-    static const char *const move_sql[4] = {
-        "UPDATE event SET person_id = ?1 WHERE person_id = ?2 AND record_id IS NULL",
-        "UPDATE charge SET person_id = ?1 WHERE person_id = ?2 AND record_id IS NULL",
-        "UPDATE measure SET person_id = ?1 WHERE person_id = ?2 AND record_id IS NULL",
-        "UPDATE category SET person_id = ?1 WHERE person_id = ?2 AND record_id IS NULL",
-    };
+    struct am_stmt *ins_person = NULL, *upd_person = NULL, *ins_rp = NULL, *del_person = NULL;
+#define MOVE(t)                                                                           \
+    "UPDATE " t " SET person_id = coalesce((SELECT rp.person_id FROM record_person rp"    \
+    " WHERE rp.record_id = " t ".record_id), (SELECT m.target FROM temp.link_move m"       \
+    " WHERE m.person_id = " t ".person_id)) WHERE person_id IN (SELECT person_id FROM"   \
+    " temp.link_move)"
+    static const char *const move_sql[4] = {MOVE("event"), MOVE("charge"), MOVE("measure"),
+                                            MOVE("category")};
+#undef MOVE
+    /* The rows written here are consistent by construction; checking every deleted
+     * person against five tables would cost more than the rest of the write. */
+    if (am_store_exec(store, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY", err) < 0)
+        goto out;
     if (am_store_begin(store, err) < 0)
         goto out;
     ins_person = am_stmt_prepare(store,
@@ -161,13 +182,11 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                              " coalesce(excluded.weight, -1e9)) > 1e-3",
                              err);
     del_person = am_stmt_prepare(store, "DELETE FROM person WHERE id = ?1", err);
-    for (int k = 0; k < 4; k++)
-        move_hand[k] = am_stmt_prepare(store, move_sql[k], err);
-    if (!ins_person || !upd_person || !ins_rp || !del_person || !move_hand[3])
+    if (!ins_person || !upd_person || !ins_rp || !del_person)
         goto rollback;
     /* A larger page cache for this connection: the tables of a million records do not
-     * fit SQLite's default 2 MB and every row written would go back to the OS. */
-    if (am_store_exec(store, "PRAGMA cache_size = -262144", err) < 0)
+     * fit SQLite's default 2 MB (1 GB here) and every row written would go back to the OS. */
+    if (am_store_exec(store, "PRAGMA cache_size = -1048576", err) < 0)
         goto rollback;
 
     for (size_t lab = 0; lab < n; lab++) {
@@ -268,34 +287,55 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                 goto rollback;
         }
     }
-    /* Rows that came from a record follow it; rows added by hand follow their person. */
-    if (am_store_exec(store,
-                      "UPDATE event SET person_id = (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = event.record_id) WHERE record_id IS NOT NULL AND"
-                      " person_id IS NOT (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = event.record_id);"
-                      "UPDATE charge SET person_id = (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = charge.record_id) WHERE record_id IS NOT NULL AND"
-                      " person_id IS NOT (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = charge.record_id);"
-                      "UPDATE measure SET person_id = (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = measure.record_id) WHERE record_id IS NOT NULL AND"
-                      " person_id IS NOT (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = measure.record_id);"
-                      "UPDATE category SET person_id = (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = category.record_id) WHERE record_id IS NOT NULL AND"
-                      " person_id IS NOT (SELECT rp.person_id FROM record_person rp"
-                      " WHERE rp.record_id = category.record_id);",
-                      err) < 0)
-        goto rollback;
-    for (size_t k = 0; k < removed.n; k++) {
-        for (int t = 0; t < 4; t++) {
-            am_stmt_reset(move_hand[t]);
-            am_stmt_bind_int64(move_hand[t], 1, person[removed_home.v[k]], err);
-            am_stmt_bind_int64(move_hand[t], 2, removed.v[k], err);
-            if (am_stmt_step(move_hand[t], err) < 0)
-                goto rollback;
+    /* Rows that came from a record follow it; rows added by hand follow their person,
+     * or, when it is removed, the person that received most of its records. Only the
+     * earlier persons that lost records are touched, through the person_id indexes. */
+    {
+        AM_VEC(int64_t) dirty = {0};
+        for (size_t i = 0; i < n; i++)
+            if (r->old_person[i] && person[label[i]] != r->old_person[i])
+                AM_VEC_PUSH(&dirty, r->old_person[i]);
+        if (dirty.n)
+            qsort(dirty.v, dirty.n, sizeof(int64_t), cmp_i64);
+        struct moved *gone = am_malloc((removed.n ? removed.n : 1) * sizeof(*gone));
+        for (size_t k = 0; k < removed.n; k++)
+            gone[k] = (struct moved){removed.v[k], person[removed_home.v[k]]};
+        if (removed.n)
+            qsort(gone, removed.n, sizeof(*gone), cmp_moved);
+        /* The earlier persons that lost records, with where their hand-added rows go,
+         * in a temporary table: then one statement per table moves every row. */
+        int failed = am_store_exec(store,
+                                   "CREATE TEMP TABLE IF NOT EXISTS link_move(person_id INTEGER"
+                                   " PRIMARY KEY, target INTEGER NOT NULL); DELETE FROM"
+                                   " temp.link_move;",
+                                   err) < 0;
+        struct am_stmt *ins_move =
+            failed ? NULL
+                   : am_stmt_prepare(store, "INSERT INTO temp.link_move VALUES (?1, ?2)", err);
+        failed |= !ins_move;
+        for (size_t k = 0; k < dirty.n && !failed; k++) {
+            if (k && dirty.v[k] == dirty.v[k - 1])
+                continue;
+            int64_t target = dirty.v[k];
+            struct moved key = {dirty.v[k], 0};
+            struct moved *g = removed.n ? bsearch(&key, gone, removed.n, sizeof(*gone), cmp_moved)
+                                        : NULL;
+            if (g)
+                target = g->to;
+            am_stmt_reset(ins_move);
+            am_stmt_bind_int64(ins_move, 1, dirty.v[k], err);
+            am_stmt_bind_int64(ins_move, 2, target, err);
+            failed = am_stmt_step(ins_move, err) < 0;
         }
+        am_stmt_finalize(ins_move);
+        for (int t = 0; t < 4 && !failed; t++)
+            failed = am_store_exec(store, move_sql[t], err) < 0;
+        AM_VEC_FREE(&dirty);
+        am_free(gone);
+        if (failed)
+            goto rollback;
+    }
+    for (size_t k = 0; k < removed.n; k++) {
         am_stmt_reset(del_person);
         am_stmt_bind_int64(del_person, 1, removed.v[k], err);
         if (am_stmt_step(del_person, err) < 0)
@@ -313,12 +353,15 @@ rollback:
     sum->persons = sum->persons_new = sum->persons_merged = sum->persons_unchanged = 0;
     sum->persons_grown = sum->persons_removed = sum->persons_split = 0;
 out:
+    {
+        struct am_err ignored = AM_ERR_INIT;
+        am_store_exec(store, "DROP TABLE IF EXISTS temp.link_move; PRAGMA foreign_keys = ON",
+                      &ignored);
+    }
     am_stmt_finalize(ins_person);
     am_stmt_finalize(upd_person);
     am_stmt_finalize(ins_rp);
     am_stmt_finalize(del_person);
-    for (int k = 0; k < 4; k++)
-        am_stmt_finalize(move_hand[k]);
     AM_VEC_FREE(&removed);
     AM_VEC_FREE(&removed_home);
     am_free(person);
