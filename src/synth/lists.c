@@ -365,12 +365,13 @@ int am__synth_write_list(struct am__synth_ctx *ctx, enum am_synth_list l, struct
                          struct am_err *err)
 {
     static const char *const header[AM_SYNTH__LIST_COUNT] = {
-        "list_id,given_names,surnames,cedula,sex,birth_date,nationality,arrest_date,"
-        "arrest_place,state,facility,agency,charges,status,status_date,release_date,measures,"
-        "categories,sensitivity,notes\n",
-        "list_id,full_name,cedula,sex,birth_date,arrest_date,state,facility,status,status_date,"
-        "sensitivity,notes\n",
-        "list_id,full_name,cedula,arrest_date,state,facility,charges,status,release_date,sensitivity\n",
+        ("list_id,given_names,surnames,cedula,sex,birth_date,nationality,arrest_date,"
+         "arrest_place,state,facility,agency,charges,status,status_date,release_date,measures,"
+         "categories,sensitivity,notes\n"),
+        ("list_id,full_name,cedula,sex,birth_date,arrest_date,state,facility,status,status_date,"
+         "sensitivity,notes\n"),
+        ("list_id,full_name,cedula,arrest_date,state,facility,charges,status,release_date,"
+         "sensitivity\n"),
         "N°,APELLIDOS Y NOMBRES,C.I.,FECHA DE EXCARCELACION,CENTRO,DELITO,ESTADO\n"};
     struct am__synth_habits h;
     am__synth_habits_get(l, ctx->profile, &h);
