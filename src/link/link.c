@@ -189,6 +189,10 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     ms->prior_weight = lk->model.prior;
     ms->em_iterations = lk->model.iterations;
     ms->em_converged = lk->model.converged;
+    ms->em_refit = lk->model.em_refit;
+    if (lk->model.em_refit && o.log)
+        fprintf(o.log, "amnistia: link: warning: EM's first fit did not separate records by"
+                       " their names; refitted with the names' m held fixed\n");
     return lk;
 }
 

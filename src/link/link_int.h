@@ -138,6 +138,7 @@ struct am__link_model {
     double lambda;
     double prior;          /* log2 prior odds */
     int iterations, converged;
+    int em_refit;          /* EM's first answer was not about names: refit with names fixed */
     double u_given_exact, u_sur_exact; /* for term-frequency adjustment */
 };
 
