@@ -366,6 +366,19 @@ static void explain_idx(struct am_linker *lk, uint32_t a, uint32_t b,
         fe->level = (enum am_link_level)l;
         fe->a_value = field_value(lk, f, a);
         fe->b_value = field_value(lk, f, b);
+        if (f == AM_LF_GIVEN || f == AM_LF_SURNAMES) {
+            /* Names as the comparison read them (a name whose order was a guess may
+             * have been read another way). */
+            struct am_buf gb[4];
+            for (int k = 0; k < 4; k++)
+                am_buf_init(&gb[k]);
+            am__link_name_reading(r, a, b, &gb[0], &gb[1], &gb[2], &gb[3]);
+            int off = f == AM_LF_GIVEN ? 0 : 1;
+            fe->a_value = am_arena_strdup(&lk->arena, gb[off].ptr);
+            fe->b_value = am_arena_strdup(&lk->arena, gb[off + 2].ptr);
+            for (int k = 0; k < 4; k++)
+                am_buf_release(&gb[k]);
+        }
         fe->m = m->m[f][l];
         fe->u = m->u[f][l];
         fe->weight = m->w[f][l];

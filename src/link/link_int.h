@@ -97,6 +97,11 @@ am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, 
 /* Levels a field can take (others never occur). */
 int am__link_level_used(int field, int level);
 
+/* The reading of both names (given names, surnames) that the comparison used, as text
+ * appended to the four buffers: what an explanation shows. */
+void am__link_name_reading(const struct am__link_records *r, uint32_t a, uint32_t b,
+                           struct am_buf *given_a, struct am_buf *sur_a, struct am_buf *given_b,
+                           struct am_buf *sur_b);
 /* Comparison of the parts, exposed for unit tests. */
 int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen);
 int am__link_cmp_birth(int32_t a, int32_t b);

@@ -155,6 +155,46 @@ static void test_sex_place_levels(void **state)
     am_arena_release(&ar);
 }
 
+/* A name whose word order nobody stated is compared under the reading that agrees best,
+ * and an explanation shows that reading. */
+static void test_name_readings(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Gustavo Adolfo", "Landaeta Azuaje", NULL, NULL, NULL, NULL, NULL, NULL);
+    add(&r, &ar, 2, NULL, NULL, "GUSTAVO LANDAETA AZUAJE", NULL, NULL, NULL, NULL, NULL);
+    /* Surnames first without a comma, as an official list's mapping may declare. */
+    am__link_records_add(&r, 3, 1, 0, 0, NULL, NULL, "LANDAETA AZUAJE GUSTAVO",
+                         "surnames_first", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ar);
+    assert_int_equal(r.n_words[0], 0); /* separate columns: the order is known */
+    assert_int_equal(r.n_words[1], 3);
+    am__link_pattern p = am__link_compare(&r, 0, 1);
+    assert_int_equal(am__link_level_of(p, AM_LF_SURNAMES), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(p, AM_LF_GIVEN), AM_LL_CLOSE);
+    p = am__link_compare(&r, 1, 2);
+    assert_int_equal(am__link_level_of(p, AM_LF_SURNAMES), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(p, AM_LF_GIVEN), AM_LL_EXACT);
+    struct am_buf g1, s1, g2, s2;
+    am_buf_init(&g1);
+    am_buf_init(&s1);
+    am_buf_init(&g2);
+    am_buf_init(&s2);
+    am__link_name_reading(&r, 0, 1, &g1, &s1, &g2, &s2);
+    assert_string_equal(g1.ptr, "gustavo adolfo");
+    assert_string_equal(s1.ptr, "landaeta azuaje");
+    assert_string_equal(g2.ptr, "gustavo");
+    assert_string_equal(s2.ptr, "landaeta azuaje");
+    am_buf_release(&g1);
+    am_buf_release(&s1);
+    am_buf_release(&g2);
+    am_buf_release(&s2);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
 /* ---- clustering -------------------------------------------------------------------- */
 
 static int no_conflict(void *ctx, uint32_t a, uint32_t b)
@@ -663,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_cedula_levels),
         cmocka_unit_test(test_birth_levels),
         cmocka_unit_test(test_sex_place_levels),
+        cmocka_unit_test(test_name_readings),
         cmocka_unit_test(test_cluster_constraints),
         cmocka_unit_test(test_em_recovers_mixture),
         cmocka_unit_test(test_population_em_and_accuracy),
