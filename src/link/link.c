@@ -159,7 +159,8 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     lk->sum.pairs_per_second = t2 > t1 ? (double)lk->blk.pairs.n / (t2 - t1) : 0;
 
     am__link_model_u(&lk->model, &lk->rec, 0x5eed);
-    am__link_model_em(&lk->model, lk->blk.pattern_count, lk->blk.pairs.n, lk->rec.n);
+    am__link_model_em_fit(&lk->model, lk->blk.pattern_count_dated, lk->blk.pattern_count,
+                          lk->blk.pairs.n, lk->rec.n);
     /* Weigh every compared pair, split across the threads. */
     pthread_t tid[16];
     struct weigh_job jobs[16];

@@ -122,6 +122,7 @@ struct am__link_pairs {
 struct am__link_block_out {
     struct am__link_pairs pairs;    /* every compared pair, a < b */
     uint64_t *pattern_count;        /* AM__LINK_NPATTERNS counts */
+    uint64_t *pattern_count_dated;  /* the same for the rules keyed on a cédula or date */
     size_t n_rules;
     struct am_link_rule_stats rules[AM_LINK_MAX_RULES];
     uint64_t **keys;                /* per rule, per record: 0 = no key */
@@ -154,6 +155,12 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
  * prior (n_pairs compared out of all pairs of n records). */
 void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
                        uint64_t n_pairs, uint64_t n_records);
+/* m from EM over the pairs of the rules keyed on a cédula or a date (fit_count): there
+ * matches are common and the name-only rule's flood of namesakes does not swamp them;
+ * then lambda (and the prior) from all compared pairs with m held. */
+void am__link_model_em_fit(struct am__link_model *model, const uint64_t *fit_count,
+                           const uint64_t *pattern_count, uint64_t n_pairs,
+                           uint64_t n_records);
 /* Term-frequency adjustment in bits for the field (0 unless names agree exactly). */
 double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
                           int field, int level, uint32_t a, uint32_t b);

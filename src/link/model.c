@@ -323,6 +323,30 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
     finish(model, &e, n_pairs, n_records);
 }
 
+void am__link_model_em_fit(struct am__link_model *model, const uint64_t *fit_count,
+                           const uint64_t *pattern_count, uint64_t n_pairs,
+                           uint64_t n_records)
+{
+    uint64_t fit_pairs = 0;
+    for (uint32_t p = 0; p < AM__LINK_NPATTERNS; p++)
+        fit_pairs += fit_count[p];
+    if (fit_pairs < 100) {
+        am__link_model_em(model, pattern_count, n_pairs, n_records);
+        return;
+    }
+    am__link_model_em(model, fit_count, fit_pairs, n_records);
+    struct em e;
+    em_start(&e, model);
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        for (int l = 0; l < AM_LL__COUNT; l++)
+            e.m[f][l] = model->m[f][l];
+    e.lambda = model->lambda;
+    e.iterations = model->iterations;
+    em_run(&e, pattern_count, (1u << AM_LF__COUNT) - 1, 0);
+    e.converged &= model->converged;
+    finish(model, &e, n_pairs, n_records);
+}
+
 /* One list gives a single name and the other gives it among more ("Martínez" and
  * "Martínez Arias"): the agreement is worth what that one name is worth. The share of
  * records using the token stands for its frequency; the adjustment is bounded because
