@@ -82,6 +82,7 @@ struct am_link_model_stats {
     double prior_weight; /* log2 prior odds that two random records match */
     int em_iterations;
     int em_converged;
+    int em_refit; /* EM's first fit did not separate by names; refitted with names' m fixed */
 };
 
 struct am_link_summary {

@@ -40,9 +40,10 @@ static void print_json(const struct am_link_summary *s, FILE *out)
                     (unsigned long long)r->blocks, (unsigned long long)r->pairs,
                     (unsigned long long)r->capped_blocks, (unsigned long long)r->skipped);
     }
-    am_buf_addf(&b, "],\"model\":{\"em_iterations\":%d,\"em_converged\":%s,\"lambda\":%.6g,"
-                    "\"prior_weight\":%.4f,\"fields\":[",
+    am_buf_addf(&b, "],\"model\":{\"em_iterations\":%d,\"em_converged\":%s,\"em_refit\":%s,"
+                    "\"lambda\":%.6g,\"prior_weight\":%.4f,\"fields\":[",
                 s->model.em_iterations, s->model.em_converged ? "true" : "false",
+                s->model.em_refit ? "true" : "false",
                 s->model.lambda, s->model.prior_weight);
     int first = 1;
     for (int f = 0; f < AM_LF__COUNT; f++)
@@ -85,9 +86,10 @@ static void print_text(const struct am_link_summary *s, FILE *out)
     }
     fprintf(out, "pairs compared %llu (%.0f per second)\n", (unsigned long long)s->pairs,
             s->pairs_per_second);
-    fprintf(out, "model          EM %s after %d iterations; matches among compared pairs %.4f;"
+    fprintf(out, "model          EM %s after %d iterations%s; matches among compared pairs %.4f;"
                  " prior %+.2f bits\n",
             s->model.em_converged ? "converged" : "stopped", s->model.em_iterations,
+            s->model.em_refit ? " (refitted with the names' m fixed)" : "",
             s->model.lambda, s->model.prior_weight);
     fprintf(out, "               %-12s %-9s %10s %10s %8s\n", "field", "level", "m", "u", "weight");
     for (int f = 0; f < AM_LF__COUNT; f++)

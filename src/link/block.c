@@ -115,12 +115,13 @@ static const struct rule {
     const char *name;
     key_fn key;
     size_t cap_div;
+    int dated; /* the key holds a cédula or a date: its pairs are used to fit m */
 } rules[] = {
-    {"cedula", key_cedula, 1},
-    {"surname+given+year", key_surname_given_year, 1},
-    {"birth_date+initial", key_birth_initial, 1},
-    {"surnames+year", key_surnames_year, 1},
-    {"surname+given", key_surname_given, 16},
+    {"cedula", key_cedula, 1, 1},
+    {"surname+given+year", key_surname_given_year, 1, 1},
+    {"birth_date+initial", key_birth_initial, 1, 1},
+    {"surnames+year", key_surnames_year, 1, 1},
+    {"surname+given", key_surname_given, 16, 0},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -204,6 +205,7 @@ struct worker {
     struct job *job;
     struct am__link_pairs pairs;
     uint64_t *pattern_count;
+    uint64_t *dated_seen; /* pattern_count already credited to dated rules */
     uint64_t pairs_rule;
 };
 
@@ -347,6 +349,9 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
     struct worker *workers = am_calloc((size_t)nthreads, sizeof(*workers));
     for (int t = 0; t < nthreads; t++)
         workers[t].pattern_count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    for (int t = 0; t < nthreads; t++)
+        workers[t].dated_seen = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    out->pattern_count_dated = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
 
     for (size_t k = 0; k < NRULES; k++) {
         /* Entries (key, record, slot), sorted by key. */
@@ -414,8 +419,16 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
                 pthread_join(tid[t], NULL);
             else
                 work(&workers[t]); /* could not start a thread: do its share here */
-        for (int t = 0; t < nthreads; t++)
+        for (int t = 0; t < nthreads; t++) {
             out->rules[k].pairs += workers[t].pairs_rule;
+            /* The pairs of rules whose key holds a cédula or a date, for fitting m. */
+            for (size_t p = 0; p < AM__LINK_NPATTERNS; p++) {
+                uint64_t delta = workers[t].pattern_count[p] - workers[t].dated_seen[p];
+                if (rules[k].dated)
+                    out->pattern_count_dated[p] += delta;
+                workers[t].dated_seen[p] = workers[t].pattern_count[p];
+            }
+        }
         AM_VEC_FREE(&groups);
         am_free(e);
         if (log && opt->progress)
@@ -437,6 +450,7 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
             out->pattern_count[p] += workers[t].pattern_count[p];
         am_free(workers[t].pairs.v);
         am_free(workers[t].pattern_count);
+        am_free(workers[t].dated_seen);
     }
     am_free(workers);
     am_free(bag);
@@ -454,5 +468,6 @@ void am__link_block_release(struct am__link_block_out *out)
     am_free(out->pos);
     am_free(out->pairs.v);
     am_free(out->pattern_count);
+    am_free(out->pattern_count_dated);
     memset(out, 0, sizeof(*out));
 }

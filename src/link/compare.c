@@ -281,7 +281,8 @@ static const int level_rank[AM_LL__COUNT] = {0, 1, 2, 4, 3};
 
 /* Names under each reading of the two records; the best agreement wins (a list's
  * ambiguous word order must not count against the pair). */
-static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg, int *ls)
+static void cmp_names_at(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg,
+                         int *ls, struct view *ua, struct view *ub)
 {
     struct view va[5], vb[5];
     int na = 1, nb = 1;
@@ -294,6 +295,10 @@ static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, 
         best = level_rank[g] + level_rank[s];
         *lg = g;
         *ls = s;
+        if (ua) {
+            *ua = va[0];
+            *ub = vb[0];
+        }
         if (best == 0 || (!r->n_words[a] && !r->n_words[b]))
             return;
     }
@@ -328,10 +333,48 @@ static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, 
                 best = score;
                 *lg = g;
                 *ls = s;
+                if (ua) {
+                    *ua = va[x];
+                    *ub = vb[y];
+                }
             }
             if (best == 0)
                 return;
         }
+}
+
+static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg, int *ls)
+{
+    cmp_names_at(r, a, b, lg, ls, NULL, NULL);
+}
+
+static void view_text(const struct am__link_records *r, const uint32_t *tok, int n,
+                      struct am_buf *out)
+{
+    for (int i = 0; i < n; i++) {
+        if (!tok[i])
+            continue;
+        if (out->len)
+            am_buf_addc(out, ' ');
+        am_buf_adds(out, r->tok.str.v[tok[i]]);
+    }
+}
+
+void am__link_name_reading(const struct am__link_records *r, uint32_t a, uint32_t b,
+                           struct am_buf *given_a, struct am_buf *sur_a, struct am_buf *given_b,
+                           struct am_buf *sur_b)
+{
+    int lg, ls;
+    struct view va, vb;
+    cmp_names_at(r, a, b, &lg, &ls, &va, &vb);
+    view_text(r, va.g, va.ng, given_a);
+    view_text(r, va.s, va.ns, sur_a);
+    if (va.married)
+        am_buf_addf(sur_a, "%s(married %s)", sur_a->len ? " " : "", r->tok.str.v[va.married]);
+    view_text(r, vb.g, vb.ng, given_b);
+    view_text(r, vb.s, vb.ns, sur_b);
+    if (vb.married)
+        am_buf_addf(sur_b, "%s(married %s)", sur_b->len ? " " : "", r->tok.str.v[vb.married]);
 }
 
 int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen)

@@ -159,7 +159,8 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     lk->sum.pairs_per_second = t2 > t1 ? (double)lk->blk.pairs.n / (t2 - t1) : 0;
 
     am__link_model_u(&lk->model, &lk->rec, 0x5eed);
-    am__link_model_em(&lk->model, lk->blk.pattern_count, lk->blk.pairs.n, lk->rec.n);
+    am__link_model_em_fit(&lk->model, lk->blk.pattern_count_dated, lk->blk.pattern_count,
+                          lk->blk.pairs.n, lk->rec.n);
     /* Weigh every compared pair, split across the threads. */
     pthread_t tid[16];
     struct weigh_job jobs[16];
@@ -189,6 +190,10 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     ms->prior_weight = lk->model.prior;
     ms->em_iterations = lk->model.iterations;
     ms->em_converged = lk->model.converged;
+    ms->em_refit = lk->model.em_refit;
+    if (lk->model.em_refit && o.log)
+        fprintf(o.log, "amnistia: link: warning: EM's first fit did not separate records by"
+                       " their names; refitted with the names' m held fixed\n");
     return lk;
 }
 
@@ -362,6 +367,19 @@ static void explain_idx(struct am_linker *lk, uint32_t a, uint32_t b,
         fe->level = (enum am_link_level)l;
         fe->a_value = field_value(lk, f, a);
         fe->b_value = field_value(lk, f, b);
+        if (f == AM_LF_GIVEN || f == AM_LF_SURNAMES) {
+            /* Names as the comparison read them (a name whose order was a guess may
+             * have been read another way). */
+            struct am_buf gb[4];
+            for (int k = 0; k < 4; k++)
+                am_buf_init(&gb[k]);
+            am__link_name_reading(r, a, b, &gb[0], &gb[1], &gb[2], &gb[3]);
+            int off = f == AM_LF_GIVEN ? 0 : 1;
+            fe->a_value = am_arena_strdup(&lk->arena, gb[off].ptr);
+            fe->b_value = am_arena_strdup(&lk->arena, gb[off + 2].ptr);
+            for (int k = 0; k < 4; k++)
+                am_buf_release(&gb[k]);
+        }
         fe->m = m->m[f][l];
         fe->u = m->u[f][l];
         fe->weight = m->w[f][l];

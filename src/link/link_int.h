@@ -97,6 +97,11 @@ am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, 
 /* Levels a field can take (others never occur). */
 int am__link_level_used(int field, int level);
 
+/* The reading of both names (given names, surnames) that the comparison used, as text
+ * appended to the four buffers: what an explanation shows. */
+void am__link_name_reading(const struct am__link_records *r, uint32_t a, uint32_t b,
+                           struct am_buf *given_a, struct am_buf *sur_a, struct am_buf *given_b,
+                           struct am_buf *sur_b);
 /* Comparison of the parts, exposed for unit tests. */
 int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen);
 int am__link_cmp_birth(int32_t a, int32_t b);
@@ -117,6 +122,7 @@ struct am__link_pairs {
 struct am__link_block_out {
     struct am__link_pairs pairs;    /* every compared pair, a < b */
     uint64_t *pattern_count;        /* AM__LINK_NPATTERNS counts */
+    uint64_t *pattern_count_dated;  /* the same for the rules keyed on a cédula or date */
     size_t n_rules;
     struct am_link_rule_stats rules[AM_LINK_MAX_RULES];
     uint64_t **keys;                /* per rule, per record: 0 = no key */
@@ -138,6 +144,7 @@ struct am__link_model {
     double lambda;
     double prior;          /* log2 prior odds */
     int iterations, converged;
+    int em_refit;          /* EM's first answer was not about names: refit with names fixed */
     double u_given_exact, u_sur_exact; /* for term-frequency adjustment */
 };
 
@@ -148,6 +155,12 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
  * prior (n_pairs compared out of all pairs of n records). */
 void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
                        uint64_t n_pairs, uint64_t n_records);
+/* m from EM over the pairs of the rules keyed on a cédula or a date (fit_count): there
+ * matches are common and the name-only rule's flood of namesakes does not swamp them;
+ * then lambda (and the prior) from all compared pairs with m held. */
+void am__link_model_em_fit(struct am__link_model *model, const uint64_t *fit_count,
+                           const uint64_t *pattern_count, uint64_t n_pairs,
+                           uint64_t n_records);
 /* Term-frequency adjustment in bits for the field (0 unless names agree exactly). */
 double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
                           int field, int level, uint32_t a, uint32_t b);

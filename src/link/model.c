@@ -184,7 +184,7 @@ struct em {
 };
 
 /* EM over pattern counts. With fix_m, only the non-matches' levels and lambda move. */
-static void em_run(struct em *e, const uint64_t *count, int fix_m, unsigned fix_u)
+static void em_run(struct em *e, const uint64_t *count, unsigned fix_m, unsigned fix_u)
 {
     AM_VEC(uint32_t) pats = {0};
     double total = 0;
@@ -240,7 +240,7 @@ static void em_run(struct em *e, const uint64_t *count, int fix_m, unsigned fix_
                         delta = fabs(nu - e->ub[f][l]);
                     e->ub[f][l] = nu;
                 }
-                if (fix_m)
+                if (fix_m & (1u << f))
                     continue;
                 double nm = (sm[f][l] + 1e-3) / (tm + 1e-3 * used);
                 if (fabs(nm - e->m[f][l]) > delta)
@@ -306,6 +306,44 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
     struct em e;
     em_start(&e, model);
     em_run(&e, pattern_count, 0, 0);
+    /* EM finds two classes, not necessarily "same person" and "not": when the class it
+     * calls matches mostly disagrees on names (it found, say, relatives sharing a place),
+     * fit again with the names' m held at their starting values, so that only the other
+     * fields and the share of matches are learnt. */
+    double g = e.m[AM_LF_GIVEN][AM_LL_EXACT] + e.m[AM_LF_GIVEN][AM_LL_CLOSE];
+    double sn = e.m[AM_LF_SURNAMES][AM_LL_EXACT] + e.m[AM_LF_SURNAMES][AM_LL_CLOSE];
+    model->em_refit = 0;
+    if (g < 0.5 || sn < 0.5) {
+        int it = e.iterations;
+        em_start(&e, model);
+        em_run(&e, pattern_count, (1u << AM_LF_GIVEN) | (1u << AM_LF_SURNAMES), 0);
+        e.iterations += it;
+        model->em_refit = 1;
+    }
+    finish(model, &e, n_pairs, n_records);
+}
+
+void am__link_model_em_fit(struct am__link_model *model, const uint64_t *fit_count,
+                           const uint64_t *pattern_count, uint64_t n_pairs,
+                           uint64_t n_records)
+{
+    uint64_t fit_pairs = 0;
+    for (uint32_t p = 0; p < AM__LINK_NPATTERNS; p++)
+        fit_pairs += fit_count[p];
+    if (fit_pairs < 100) {
+        am__link_model_em(model, pattern_count, n_pairs, n_records);
+        return;
+    }
+    am__link_model_em(model, fit_count, fit_pairs, n_records);
+    struct em e;
+    em_start(&e, model);
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        for (int l = 0; l < AM_LL__COUNT; l++)
+            e.m[f][l] = model->m[f][l];
+    e.lambda = model->lambda;
+    e.iterations = model->iterations;
+    em_run(&e, pattern_count, (1u << AM_LF__COUNT) - 1, 0);
+    e.converged &= model->converged;
     finish(model, &e, n_pairs, n_records);
 }
 

@@ -155,6 +155,46 @@ static void test_sex_place_levels(void **state)
     am_arena_release(&ar);
 }
 
+/* A name whose word order nobody stated is compared under the reading that agrees best,
+ * and an explanation shows that reading. */
+static void test_name_readings(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Gustavo Adolfo", "Landaeta Azuaje", NULL, NULL, NULL, NULL, NULL, NULL);
+    add(&r, &ar, 2, NULL, NULL, "GUSTAVO LANDAETA AZUAJE", NULL, NULL, NULL, NULL, NULL);
+    /* Surnames first without a comma, as an official list's mapping may declare. */
+    am__link_records_add(&r, 3, 1, 0, 0, NULL, NULL, "LANDAETA AZUAJE GUSTAVO",
+                         "surnames_first", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ar);
+    assert_int_equal(r.n_words[0], 0); /* separate columns: the order is known */
+    assert_int_equal(r.n_words[1], 3);
+    am__link_pattern p = am__link_compare(&r, 0, 1);
+    assert_int_equal(am__link_level_of(p, AM_LF_SURNAMES), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(p, AM_LF_GIVEN), AM_LL_CLOSE);
+    p = am__link_compare(&r, 1, 2);
+    assert_int_equal(am__link_level_of(p, AM_LF_SURNAMES), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(p, AM_LF_GIVEN), AM_LL_EXACT);
+    struct am_buf g1, s1, g2, s2;
+    am_buf_init(&g1);
+    am_buf_init(&s1);
+    am_buf_init(&g2);
+    am_buf_init(&s2);
+    am__link_name_reading(&r, 0, 1, &g1, &s1, &g2, &s2);
+    assert_string_equal(g1.ptr, "gustavo adolfo");
+    assert_string_equal(s1.ptr, "landaeta azuaje");
+    assert_string_equal(g2.ptr, "gustavo");
+    assert_string_equal(s2.ptr, "landaeta azuaje");
+    am_buf_release(&g1);
+    am_buf_release(&s1);
+    am_buf_release(&g2);
+    am_buf_release(&s2);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
 /* ---- clustering -------------------------------------------------------------------- */
 
 static int no_conflict(void *ctx, uint32_t a, uint32_t b)
@@ -573,6 +613,89 @@ static void test_incremental(void **state)
     fx_remove(path);
 }
 
+/* ---- EM on known mixtures ------------------------------------------------------------ */
+
+/* Pattern counts drawn exactly from two classes with known m, u and lambda: EM from its
+ * usual start recovers them. */
+static void test_em_recovers_mixture(void **state)
+{
+    (void)state;
+    static const double m_true[AM_LF__COUNT][4] = {
+        {0.70, 0.20, 0.06, 0.04}, {0.65, 0.30, 0.02, 0.03}, {0.80, 0.05, 0, 0.15},
+        {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20}};
+    static const double u_true[AM_LF__COUNT][4] = {
+        {0.01, 0.02, 0.05, 0.92}, {0.005, 0.03, 0.06, 0.905}, {0.0001, 0.0005, 0, 0.9994},
+        {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85}};
+    const double lambda = 0.05, total = 2e8;
+    uint64_t *count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    int lv[AM_LF__COUNT];
+    uint64_t pairs = 0;
+    /* Every combination of the levels each field uses (missing left out). */
+    for (int c = 0; c < 4 * 4 * 4 * 4 * 4 * 4; c++) {
+        int x = c, ok = 1;
+        double pm = lambda, pu = 1 - lambda;
+        for (int f = 0; f < AM_LF__COUNT; f++) {
+            lv[f] = x % 4;
+            x /= 4;
+            if (!am__link_level_used(f, lv[f]))
+                ok = 0;
+            else {
+                pm *= m_true[f][lv[f]];
+                pu *= u_true[f][lv[f]];
+            }
+        }
+        if (!ok)
+            continue;
+        am__link_pattern p = 0;
+        for (int f = 0; f < AM_LF__COUNT; f++)
+            p |= (am__link_pattern)lv[f] << (AM__LINK_PATTERN_BITS * f);
+        count[p] = (uint64_t)llround(total * (pm + pu));
+        pairs += count[p];
+    }
+    struct am__link_model model;
+    memset(&model, 0, sizeof(model));
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        for (int l = 0; l < 4; l++)
+            model.u[f][l] = u_true[f][l];
+        model.u[f][AM_LL_MISSING] = 1;
+    }
+    am__link_model_em(&model, count, pairs, 100000);
+    assert_true(model.converged);
+    assert_false(model.em_refit);
+    assert_float_equal(model.lambda, lambda, 0.005);
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        for (int l = 0; l < 4; l++)
+            if (am__link_level_used(f, l) && fabs(model.m[f][l] - m_true[f][l]) > 0.02)
+                fail_msg("m[%s][%s] = %.4f, expected %.4f", am_link_field_name(f),
+                         am_link_level_name(l), model.m[f][l], m_true[f][l]);
+    /* Weights follow: log2(m/u). */
+    assert_float_equal(model.w[AM_LF_CEDULA][AM_LL_EXACT],
+                       log2(model.m[AM_LF_CEDULA][AM_LL_EXACT] / 0.0001), 1e-9);
+    assert_float_equal(model.w[AM_LF_SEX][AM_LL_MISSING], 0, 1e-12);
+
+    /* A mixture whose second class agrees on places, not names: EM's answer is refitted
+     * with the names' m held, and the warning flag is set. */
+    memset(count, 0, AM__LINK_NPATTERNS * sizeof(uint64_t));
+    am__link_pattern place_class = (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_GIVEN)) |
+                                   (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_SURNAMES)) |
+                                   (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_CEDULA)) |
+                                   (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_BIRTH)) |
+                                   (AM_LL_EXACT << (AM__LINK_PATTERN_BITS * AM_LF_SEX)) |
+                                   (AM_LL_EXACT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE));
+    am__link_pattern other = (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_GIVEN)) |
+                             (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_SURNAMES)) |
+                             (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_CEDULA)) |
+                             (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_BIRTH)) |
+                             (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_SEX)) |
+                             (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE));
+    count[place_class] = 400000;
+    count[other] = 600000;
+    am__link_model_em(&model, count, 1000000, 100000);
+    assert_true(model.em_refit);
+    assert_true(model.m[AM_LF_GIVEN][AM_LL_EXACT] > 0.5);
+    am_free(count);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,7 +703,9 @@ int main(void)
         cmocka_unit_test(test_cedula_levels),
         cmocka_unit_test(test_birth_levels),
         cmocka_unit_test(test_sex_place_levels),
+        cmocka_unit_test(test_name_readings),
         cmocka_unit_test(test_cluster_constraints),
+        cmocka_unit_test(test_em_recovers_mixture),
         cmocka_unit_test(test_population_em_and_accuracy),
         cmocka_unit_test(test_tricky_pairs),
         cmocka_unit_test(test_explain_review_decide),
