@@ -156,6 +156,29 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
     static const char *const move_sql[4] = {MOVE("event"), MOVE("charge"), MOVE("measure"),
                                             MOVE("category")};
 #undef MOVE
+    /* What belongs to a person, not to a record, follows a removed person to the one that
+     * received most of its records: reviewers' facts, saved verdicts (a verdict that would
+     * collide with one the receiver already has for that law and day is dropped: it was
+     * about half a person), and a sensitivity set by hand — the most restrictive of the
+     * hand-set levels wins. */
+    static const char follow_person_sql[] =
+        "UPDATE person_fact SET person_id = (SELECT m.target FROM temp.link_move m"
+        " WHERE m.person_id = person_fact.person_id)"
+        " WHERE person_id IN (SELECT person_id FROM temp.link_move WHERE target != person_id);"
+        "UPDATE OR IGNORE verdict SET person_id = (SELECT m.target FROM temp.link_move m"
+        " WHERE m.person_id = verdict.person_id)"
+        " WHERE person_id IN (SELECT person_id FROM temp.link_move WHERE target != person_id);"
+        "DELETE FROM verdict"
+        " WHERE person_id IN (SELECT person_id FROM temp.link_move WHERE target != person_id);"
+        "UPDATE person SET sensitivity_by_hand = 1, sensitivity ="
+        " CASE WHEN person.sensitivity = 'sealed' OR x.r = 2 THEN 'sealed'"
+        "  WHEN x.r = 1 OR (person.sensitivity_by_hand = 1 AND person.sensitivity = 'restricted')"
+        "  THEN 'restricted' ELSE 'public' END"
+        " FROM (SELECT m.target AS t, max(CASE p.sensitivity WHEN 'sealed' THEN 2"
+        "   WHEN 'restricted' THEN 1 ELSE 0 END) AS r"
+        "   FROM temp.link_move m JOIN person p ON p.id = m.person_id"
+        "   WHERE p.sensitivity_by_hand = 1 AND m.target != m.person_id GROUP BY m.target) AS x"
+        " WHERE person.id = x.t;";
     /* The rows written here are consistent by construction; checking every deleted
      * person against five tables would cost more than the rest of the write. */
     if (am_store_exec(store, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY", err) < 0)
@@ -169,7 +192,10 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
     upd_person = am_stmt_prepare(store,
                                  "UPDATE person SET display_name = ?1, cedula_kind = ?2,"
                                  " cedula = ?3, birth_date = ?4, sex = ?5, nationality = ?6,"
-                                 " sensitivity = ?7 WHERE id = ?8",
+                                 /* A level set by hand stays; a sealed record seals. */
+                                 " sensitivity = CASE WHEN ?7 = 'sealed' THEN 'sealed'"
+                                 "  WHEN sensitivity_by_hand = 1 THEN sensitivity ELSE ?7 END"
+                                 " WHERE id = ?8",
                                  err);
     /* Rows whose person, weight and origin are unchanged are left as they are. */
     ins_rp = am_stmt_prepare(store,
@@ -330,6 +356,8 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
         am_stmt_finalize(ins_move);
         for (int t = 0; t < 4 && !failed; t++)
             failed = am_store_exec(store, move_sql[t], err) < 0;
+        if (!failed)
+            failed = am_store_exec(store, follow_person_sql, err) < 0;
         AM_VEC_FREE(&dirty);
         am_free(gone);
         if (failed)
