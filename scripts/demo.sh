@@ -33,11 +33,12 @@ step "what the registry holds"
 "$AM" sources
 "$AM" snapshots
 
-# Verification (docs/verification.md). Needs the lists linked first: without linking every
-# record is its own person and the official list's rows come out as unknown_identity.
-# (If the linking step above already ran, running it again changes nothing.)
-step "linking the lists, so that the audit sees persons"
-"$AM" link >/dev/null
+# Linking (docs/linking.md) before everything that counts persons: without it every record
+# is its own person and the official list's rows come out as unknown_identity.
+step "linking the four lists: which rows are the same person"
+"$AM" link
+step "the review queue: the most uncertain pairs, field by field (amnistia review)"
+"$AM" review --limit 3
 OFFICIAL=$(tail -n +2 "$DIR/lists/manifest.csv" | tr -d '\r' | awk -F, '$3 == "official" { print $2; exit }')
 START=$(tr -d '\r\n' <"$DIR/lists/official_process.txt")
 step "auditing the official list '$OFFICIAL' (process start $START): the count per flag"
