@@ -217,6 +217,9 @@ int32_t am_today(void);
 /* Proleptic Gregorian calendar: days since 1970-01-01 and back (H. Hinnant's algorithm). */
 int32_t am_days_from_civil(int y, int m, int d);
 void am_civil_from_days(int32_t days, int *y, int *m, int *d);
+/* Strict YYYY-MM-DD of a real calendar day (s[0..len), no NUL needed) to days; 0 or -1.
+ * For stored and machine-written dates; text/'s am_date_parse reads what people write. */
+int am_iso_date_parse(const char *s, size_t len, int32_t *days);
 /* Writes "YYYY-MM-DD" (11 bytes with the NUL) into out. */
 void am_format_date(int32_t days, char out[11]);
 

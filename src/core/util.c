@@ -65,6 +65,27 @@ void am_format_date(int32_t days, char out[11])
     out[10] = '\0';
 }
 
+int am_iso_date_parse(const char *s, size_t len, int32_t *days)
+{
+    if (!s || len != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    for (size_t i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    int yy, mm, dd;
+    int32_t z = am_days_from_civil(y, m, d);
+    am_civil_from_days(z, &yy, &mm, &dd);
+    if (yy != y || mm != m || dd != d)
+        return -1; /* 31 April, 29 February of a common year */
+    *days = z;
+    return 0;
+}
+
 int32_t am_today(void)
 {
     const char *fixed = getenv("AMNISTIA_TODAY");

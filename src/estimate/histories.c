@@ -14,19 +14,8 @@
 
 static int valid_date(const char *s, size_t len)
 {
-    if (len != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > 31)
-        return 0;
-    int yy, mm, dd;
-    am_civil_from_days(am_days_from_civil(y, m, d), &yy, &mm, &dd);
-    return yy == y && mm == m && dd == d;
+    int32_t d;
+    return am_iso_date_parse(s, len, &d) == 0;
 }
 
 int am_mse_population_parse(const char *spec, struct am_mse_population *p, struct am_err *err)

@@ -135,21 +135,10 @@ int am__law_event_from_name(const char *name) { return lookup(event_names, COUNT
 
 int am_law_date_parse(const char *s, size_t len, int32_t *days)
 {
-    if (!s || len != 10 || s[4] != '-' || s[7] != '-')
+    int32_t d;
+    if (am_iso_date_parse(s, len, &d) != 0 || d < am_days_from_civil(1800, 1, 1))
         return -1;
-    for (size_t i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return -1;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1800 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m == 2 && d == 29 && !leap)
-        return -1;
-    *days = am_days_from_civil(y, m, d);
+    *days = d;
     return 0;
 }
 

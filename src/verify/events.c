@@ -82,19 +82,8 @@ int am__verify_is_digits(const char *s)
 
 int am__verify_date_valid(const char *s)
 {
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > 31)
-        return 0;
-    int yy, mm, dd;
-    am_civil_from_days(am_days_from_civil(y, m, d), &yy, &mm, &dd);
-    return yy == y && mm == m && dd == d;
+    int32_t d;
+    return s && am_iso_date_parse(s, strlen(s), &d) == 0;
 }
 
 void am__verify_day(const char *s, char out[11])

@@ -126,6 +126,22 @@ static void test_calendar(void **state)
     assert_int_equal(am_today(), am_days_from_civil(2026, 11, 29)); /* AMNISTIA_TODAY */
 }
 
+static void test_iso_date(void **state)
+{
+    (void)state;
+    int32_t d = 0;
+    assert_int_equal(am_iso_date_parse("2026-02-19", 10, &d), 0);
+    assert_int_equal(d, am_days_from_civil(2026, 2, 19));
+    assert_int_equal(am_iso_date_parse("2024-02-29", 10, &d), 0);
+    assert_int_equal(am_iso_date_parse("2025-02-29", 10, &d), -1);
+    assert_int_equal(am_iso_date_parse("2025-04-31", 10, &d), -1);
+    assert_int_equal(am_iso_date_parse("2025-13-01", 10, &d), -1);
+    assert_int_equal(am_iso_date_parse("2025-1-01", 9, &d), -1);
+    assert_int_equal(am_iso_date_parse("19/02/2026", 10, &d), -1);
+    assert_int_equal(am_iso_date_parse("2026-02-19T00", 10, &d), 0); /* only len bytes */
+    assert_int_equal(am_iso_date_parse(NULL, 10, &d), -1);
+}
+
 static void test_parse_int(void **state)
 {
     (void)state;
@@ -143,7 +159,7 @@ int main(void)
         cmocka_unit_test(test_first_error_wins), cmocka_unit_test(test_arena),
         cmocka_unit_test(test_buf),              cmocka_unit_test(test_strmap),
         cmocka_unit_test(test_sha256),           cmocka_unit_test(test_calendar),
-        cmocka_unit_test(test_parse_int),
+        cmocka_unit_test(test_parse_int),        cmocka_unit_test(test_iso_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
