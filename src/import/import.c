@@ -130,7 +130,7 @@ static int next_line(struct lines *ls, const char **text, size_t *len)
 
 enum stmt_id {
     ST_SOURCE_GET, ST_SOURCE_ADD, ST_DUP, ST_SNAPSHOT_ADD, ST_SNAPSHOT_COUNTS, ST_MAX_RECORD,
-    ST_MAX_PERSON, ST_INDEXES, ST__COUNT
+    ST_MAX_PERSON, ST_INDEXES, ST_SNAPSHOT_HEADER, ST__COUNT
 };
 
 static const char *const sql[ST__COUNT] = {
@@ -141,6 +141,7 @@ static const char *const sql[ST__COUNT] = {
     [ST_SNAPSHOT_ADD] = "INSERT INTO snapshot(source_id, title, as_of, imported_at,"
                         " file_sha256, file_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_SNAPSHOT_COUNTS] = "UPDATE snapshot SET rows = ?2, rejected = ?3 WHERE id = ?1",
+    [ST_SNAPSHOT_HEADER] = "INSERT INTO snapshot_header(snapshot_id, header) VALUES (?1, ?2)",
     [ST_MAX_RECORD] = "SELECT coalesce(max(id), 0) FROM record",
     [ST_MAX_PERSON] = "SELECT coalesce(max(id), 0) FROM person",
     [ST_INDEXES] = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
@@ -228,6 +229,21 @@ static void add_text(struct batch *b, const char *v)
     AM_VEC_PUSH(&b->cells, c);
 }
 
+/* The first word of v (up to a space or '('): the catalog's certainty is a word such as
+ * "likely" followed by a note; the charge row keeps the word, the note stays in
+ * data/charges.csv. */
+static void add_word(struct batch *b, const char *v)
+{
+    if (!v) {
+        add_text(b, NULL);
+        return;
+    }
+    size_t n = strcspn(v, " (");
+    struct cell c = {2, (int64_t)n, b->text.len};
+    am_buf_add(&b->text, v, n);
+    AM_VEC_PUSH(&b->cells, c);
+}
+
 static void add_int(struct batch *b, int64_t v)
 {
     struct cell c = {1, v, 0};
@@ -312,6 +328,7 @@ struct run {
     struct am_buf raw, scratch, rejline;
     struct am_arena arena;
     int arena_rows;
+    int journal_switched; /* rollback journal for this import, WAL again at the end */
     /* current file */
     const char *path;
     struct am_import_file *file;
@@ -482,7 +499,7 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
         add_text(x, c->raw);
         add_text(x, c->class_name);
         add_text(x, c->law_ref);
-        add_text(x, c->certainty);
+        add_word(x, c->certainty);
         add_int(x, record_id);
         if (batch_row(r->store, x, err))
             return -1;
@@ -598,10 +615,21 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
     warn_extra(r, &extra);
     am_buf_release(&extra);
     size_t width = am_plan_width(plan);
-    /* Header names, kept for the raw JSON of each row. */
-    char **names = am_malloc(width * sizeof(*names));
-    for (size_t i = 0; i < width; i++)
-        names[i] = am_strdup(rec.fields[i].value);
+    /* The header, once, on the snapshot: each record's raw is the array of its values. */
+    am_buf_reset(&r->raw);
+    am_buf_addc(&r->raw, '[');
+    for (size_t i = 0; i < width; i++) {
+        if (i)
+            am_buf_addc(&r->raw, ',');
+        am_buf_add_json_string(&r->raw, rec.fields[i].value);
+    }
+    am_buf_addc(&r->raw, ']');
+    struct am_stmt *hs = r->st[ST_SNAPSHOT_HEADER];
+    if (am_stmt_bind_int64(hs, 1, r->snapshot_id, err) ||
+        am_stmt_bind_text_nocopy(hs, 2, r->raw.ptr, r->raw.len, err) || exec_insert(hs, err)) {
+        am_plan_free(plan);
+        return -1;
+    }
     AM_VEC(const char *) values = {0};
     AM_VEC(long) lines = {0};
     AM_VEC(long) cols = {0};
@@ -653,17 +681,16 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
             bad_row(r, &why, values.v, values.n);
             continue;
         }
-        /* The raw row, verbatim: header -> value in file order. */
+        /* The raw row, verbatim: its values in file order, as a JSON array (the names
+         * are the snapshot's header). */
         am_buf_reset(&r->raw);
-        am_buf_addc(&r->raw, '{');
+        am_buf_addc(&r->raw, '[');
         for (size_t i = 0; i < width; i++) {
             if (i)
                 am_buf_addc(&r->raw, ',');
-            am_buf_add_json_string(&r->raw, names[i]);
-            am_buf_addc(&r->raw, ':');
             am_buf_add_json_string(&r->raw, rec.fields[i].value);
         }
-        am_buf_addc(&r->raw, '}');
+        am_buf_addc(&r->raw, ']');
         struct am_list_row row = {r->path, rec.line, rec.n, values.v, lines.v, cols.v};
         if (take_row(r, plan, &row, values.v, values.n, err)) {
             out = -1;
@@ -672,9 +699,6 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
     }
     if (rc < 0)
         out = -1;
-    for (size_t i = 0; i < width; i++)
-        am_free(names[i]);
-    am_free(names);
     AM_VEC_FREE(&values);
     AM_VEC_FREE(&lines);
     AM_VEC_FREE(&cols);
@@ -962,6 +986,31 @@ static int drop_indexes(struct run *r, struct sql_list *saved, struct am_err *er
     return rc < 0 ? -1 : 0;
 }
 
+/*
+ * A bulk import runs in rollback-journal mode instead of WAL. In WAL every page is written
+ * twice — into the WAL, then by the checkpoint into the database — while a rollback
+ * journal only keeps the pages the registry had before the transaction, and the pages an
+ * import appends need no copy at all: one write per new page. Atomicity is the same (a
+ * crash rolls the journal back: the registry as before the import). Switching needs the
+ * registry to ourselves; when another connection has it open, the import stays in WAL.
+ * Returns 1 when switched, 0 when not, -1 on a database error.
+ */
+static int rollback_journal(struct run *r, struct am_err *err)
+{
+    struct am_err busy = AM_ERR_INIT;
+    struct am_stmt *s = am_stmt_prepare(r->store, "PRAGMA journal_mode = DELETE", err);
+    if (!s)
+        return -1;
+    int rc = am_stmt_step(s, &busy);
+    if (rc == 1) {
+        const char *mode = am_stmt_text(s, 0);
+        r->journal_switched = mode && strcmp(mode, "delete") == 0;
+    }
+    am_stmt_reset(s);
+    am_stmt_finalize(s);
+    return r->journal_switched;
+}
+
 static int max_id(struct am_stmt *s, int64_t *out, struct am_err *err)
 {
     int rc = am_stmt_step(s, err);
@@ -1055,15 +1104,9 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
                              " PRAGMA temp_store = FILE", err))
         goto done;
     fk_off = 1;
-    if (am_store_begin(store, err))
-        goto done;
-    began = 1;
     for (int i = 0; i < ST__COUNT; i++)
         if (!(r.st[i] = am_stmt_prepare(store, sql[i], err)))
             goto done;
-    if (max_id(r.st[ST_MAX_RECORD], &r.next_record, err) ||
-        max_id(r.st[ST_MAX_PERSON], &r.next_person, err))
-        goto done;
     /* About 100 bytes a row: bulk mode when the import at least doubles the registry. */
     int64_t bytes = 0;
     for (size_t i = 0; i < npaths; i++) {
@@ -1073,8 +1116,19 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
         if (f)
             fclose(f);
     }
-    if (bytes / 100 >= 20000 && bytes / 100 >= r.next_record &&
-        drop_indexes(&r, &indexes, err))
+    if (max_id(r.st[ST_MAX_RECORD], &r.next_record, err))
+        goto done;
+    int bulk = bytes / 100 >= 20000 && bytes / 100 >= r.next_record;
+    if (bulk && rollback_journal(&r, err) < 0)
+        goto done;
+    if (am_store_begin(store, err))
+        goto done;
+    began = 1;
+    /* Read again inside the exclusive transaction: these are the ones that count. */
+    if (max_id(r.st[ST_MAX_RECORD], &r.next_record, err) ||
+        max_id(r.st[ST_MAX_PERSON], &r.next_person, err))
+        goto done;
+    if (bulk && drop_indexes(&r, &indexes, err))
         goto done;
     for (size_t i = 0; i < npaths && !r.fatal; i++)
         if (import_file(&r, paths[i], err))
@@ -1129,6 +1183,12 @@ done:
         struct am_err ignored = AM_ERR_INIT;
         am_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000;"
                              " PRAGMA temp_store = MEMORY", &ignored);
+    }
+    if (r.journal_switched) {
+        /* Back to WAL: the mode every other command expects. A failure here leaves a
+         * valid registry in rollback-journal mode, which the next open switches back. */
+        struct am_err ignored = AM_ERR_INIT;
+        am_store_exec(store, "PRAGMA journal_mode = WAL", &ignored);
     }
     if (r.rejects) {
         fclose(r.rejects);

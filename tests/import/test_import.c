@@ -1056,7 +1056,19 @@ static void test_import_good(void **state)
     assert_text(s, "SELECT kind FROM source", "ngo");
     assert_text(s, "SELECT title || ' ' || as_of || ' ' || rows || ' ' || rejected FROM snapshot",
                 "a.csv 2026-11-01 2 0");
+    /* The header once on the snapshot, each row's values as an array ... */
+    assert_text(s, "SELECT header FROM snapshot_header",
+                "[\"list_id\",\"full_name\",\"cedula\",\"sex\",\"arrest_date\",\"facility\","
+                "\"charges\",\"status\",\"release_date\",\"measures\",\"categories\","
+                "\"extra\"]");
     assert_text(s, "SELECT raw FROM record WHERE row_no = 1",
+                "[\"1\",\"GONZÁLEZ PÉREZ, María\",\"V-12.345.678\",\"F\",\"15/08/2024\","
+                "\"El Helicoide\",\"Terrorismo\",\"detenida\",\"\",\"\",\"estudiante\","
+                "\"x\"]");
+    /* ... which together give the row back as header -> value, in file order. */
+    assert_text(s, "SELECT (SELECT json_group_object(h.value, v.value) FROM json_each(n.header) h"
+                   " JOIN json_each(r.raw) v ON v.key = h.key) FROM record r JOIN snapshot_header n"
+                   " ON n.snapshot_id = r.snapshot_id WHERE r.row_no = 1",
                 "{\"list_id\":\"1\",\"full_name\":\"GONZÁLEZ PÉREZ, María\",\"cedula\":"
                 "\"V-12.345.678\",\"sex\":\"F\",\"arrest_date\":\"15/08/2024\",\"facility\":"
                 "\"El Helicoide\",\"charges\":\"Terrorismo\",\"status\":\"detenida\","
@@ -1072,6 +1084,9 @@ static void test_import_good(void **state)
     assert_text(s, "SELECT group_concat(raw || '=' || class, ' ') FROM "
                    "(SELECT * FROM charge ORDER BY id)",
                 "Terrorismo=political robo=common Vuelo raro=unknown");
+    /* The catalog's certainty is stored as its word, without the catalog's note. */
+    assert_text(s, "SELECT count(certainty) || ' ' || count(*) FILTER (WHERE certainty NOT IN"
+                   " ('confirmed', 'likely', 'uncertain')) FROM charge", "2 0");
     assert_text(s, "SELECT type || ' ' || imposed FROM measure", "COPP-242-4 2025-01-10");
     assert_text(s, "SELECT decided_by FROM record_person LIMIT 1", "import");
     assert_text(s, "SELECT display_name || '|' || sensitivity FROM person WHERE id = 1",
@@ -1281,6 +1296,7 @@ static void test_import_jsonl(void **state)
                 "Luis Peña 7654321 2");
     assert_text(s, "SELECT raw FROM record WHERE line_no = 3",
                 "{\"given_names\": \"Luis\", \"surnames\": \"Peña\", \"Cédula\": \"V-7654321\"}");
+    assert_text(s, "SELECT count(*) FROM snapshot_header", "0");
 
     static const struct {
         const char *text;
