@@ -1446,6 +1446,28 @@ static void test_import_bulk_mode(void **state)
                                "WHERE r.cedula = p.cedula"),
                      25000);
     assert_text(s, "PRAGMA integrity_check", "ok");
+    /* The bulk import ran in rollback-journal mode and left the registry in WAL. */
+    assert_text(s, "PRAGMA journal_mode", "wal");
+    /* With another connection open the journal cannot switch: the import stays in WAL. */
+    struct am_store *other = am_store_open(tmp_path("bulk.db"), &err);
+    assert_non_null(other);
+    assert_text(other, "SELECT count(*) FROM record", "25000");
+    am_buf_init(&csv);
+    am_buf_adds(&csv, "list_id,full_name,cedula,arrest_date,status,charges,notes\n");
+    for (int i = 0; i < 25000; i++)
+        am_buf_addf(&csv, "B%d,Persona Inventada %d,V-%d,2024-07-%02d,detenido,robo,"
+                          "relleno para que la fila pese unos cien bytes o algo mas\n",
+                    i, i, 3000000 + i, 1 + i % 28);
+    const char *more[] = {write_tmp("bulk2.csv", csv.ptr, csv.len)};
+    am_buf_release(&csv);
+    if (run_import(s, more, 1, NULL, 0, &res, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(res.files.v[0].rows, 25000);
+    am_import_result_release(&res);
+    assert_text(other, "SELECT count(*) FROM record", "50000");
+    assert_text(s, "PRAGMA journal_mode", "wal");
+    assert_text(s, "PRAGMA integrity_check", "ok");
+    am_store_close(other);
     am_store_close(s);
 }
 
