@@ -11,6 +11,7 @@
 #include "amnistia/registry.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <string.h>
 #include <time.h>
@@ -191,14 +192,37 @@ struct cell {
     size_t off;
 };
 
+/* The rows of one batch of one table: their values, text copied into one buffer. */
+struct chunk {
+    int id; /* enum batch_id */
+    int rows;
+    AM_VEC(struct cell) cells;
+    struct am_buf text;
+    struct chunk *next; /* in the writer's queue or the free list */
+};
+
 struct batch {
     int id;
     int ncols;
     struct am_stmt *full; /* BATCH_ROWS rows */
-    int rows;             /* rows pending */
-    AM_VEC(struct cell) cells;
-    struct am_buf text;
+    struct chunk *cur;    /* rows pending */
 };
+
+static struct chunk *chunk_new(void)
+{
+    struct chunk *c = am_calloc(1, sizeof(*c));
+    am_buf_init(&c->text);
+    return c;
+}
+
+static void chunk_free(struct chunk *c)
+{
+    if (!c)
+        return;
+    AM_VEC_FREE(&c->cells);
+    am_buf_release(&c->text);
+    am_free(c);
+}
 
 static struct am_stmt *batch_prepare(struct am_store *store, int id, int rows,
                                      struct am_err *err)
@@ -219,14 +243,15 @@ static struct am_stmt *batch_prepare(struct am_store *store, int id, int rows,
 
 static void add_text(struct batch *b, const char *v)
 {
+    struct chunk *k = b->cur;
     struct cell c = {0, 0, 0};
     if (v) {
         c.kind = 2;
-        c.off = b->text.len;
+        c.off = k->text.len;
         c.i = (int64_t)strlen(v);
-        am_buf_add(&b->text, v, (size_t)c.i);
+        am_buf_add(&k->text, v, (size_t)c.i);
     }
-    AM_VEC_PUSH(&b->cells, c);
+    AM_VEC_PUSH(&k->cells, c);
 }
 
 /* The first word of v (up to a space or '('): the catalog's certainty is a word such as
@@ -238,16 +263,17 @@ static void add_word(struct batch *b, const char *v)
         add_text(b, NULL);
         return;
     }
+    struct chunk *k = b->cur;
     size_t n = strcspn(v, " (");
-    struct cell c = {2, (int64_t)n, b->text.len};
-    am_buf_add(&b->text, v, n);
-    AM_VEC_PUSH(&b->cells, c);
+    struct cell c = {2, (int64_t)n, k->text.len};
+    am_buf_add(&k->text, v, n);
+    AM_VEC_PUSH(&k->cells, c);
 }
 
 static void add_int(struct batch *b, int64_t v)
 {
     struct cell c = {1, v, 0};
-    AM_VEC_PUSH(&b->cells, c);
+    AM_VEC_PUSH(&b->cur->cells, c);
 }
 
 static void add_char(struct batch *b, char v)
@@ -256,48 +282,187 @@ static void add_char(struct batch *b, char v)
     add_text(b, v ? s : NULL);
 }
 
-static int batch_bind(struct batch *b, struct am_stmt *st, struct am_err *err)
+/* Binds a chunk's values to st (prepared for exactly its rows) and runs it; empties the
+ * chunk. */
+static int chunk_write(struct chunk *k, struct am_stmt *st, struct am_err *err)
 {
-    for (size_t i = 0; i < b->cells.n; i++) {
-        const struct cell *c = &b->cells.v[i];
-        int idx = (int)i + 1, rc;
+    int rc = 0;
+    for (size_t i = 0; i < k->cells.n && rc == 0; i++) {
+        const struct cell *c = &k->cells.v[i];
+        int idx = (int)i + 1;
         if (c->kind == 1)
             rc = am_stmt_bind_int64(st, idx, c->i, err);
         else if (c->kind == 2)
-            rc = am_stmt_bind_text_nocopy(st, idx, b->text.ptr + c->off, (size_t)c->i, err);
+            rc = am_stmt_bind_text_nocopy(st, idx, k->text.ptr + c->off, (size_t)c->i, err);
         else
             rc = am_stmt_bind_null(st, idx, err);
-        if (rc)
-            return -1;
     }
-    int rc = am_stmt_step(st, err);
+    if (rc == 0)
+        rc = am_stmt_step(st, err) < 0 ? -1 : 0;
     am_stmt_reset(st);
-    b->cells.n = 0;
-    b->rows = 0;
-    am_buf_reset(&b->text);
-    return rc < 0 ? -1 : 0;
+    k->cells.n = 0;
+    k->rows = 0;
+    am_buf_reset(&k->text);
+    return rc;
 }
 
-/* Ends a row; writes the batch when it is full. */
-static int batch_row(struct am_store *store, struct batch *b, struct am_err *err)
+/*
+ * The writer thread. Parsing a row (CSV, checks, names, dates, catalogs) and writing it
+ * (SQLite) each take about half of an import's time, so full batches go through a
+ * bounded queue to a second thread that only binds and steps them, while this one parses
+ * the next rows. Only one thread uses the connection at a time: the parser touches it
+ * only after pipe_drain (the queue empty and the writer idle). Memory stays bounded: at
+ * most PIPE_QUEUE chunks wait, each BATCH_ROWS rows.
+ */
+#define PIPE_QUEUE 32
+
+struct pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t work, room, idle;
+    struct chunk *head, *tail; /* the queue, oldest first */
+    int queued;
+    struct chunk *spare; /* written chunks, for reuse */
+    int busy;            /* the writer is writing a chunk */
+    int stop, discard;
+    int failed;
+    struct am_err err; /* the writer's first error */
+    struct batch *batches;
+    pthread_t tid;
+    int started;
+};
+
+static void *pipe_writer(void *arg)
 {
-    AM_ASSERT(b->cells.n == (size_t)(b->rows + 1) * (size_t)b->ncols);
-    if (++b->rows < BATCH_ROWS)
-        return 0;
-    if (!b->full && !(b->full = batch_prepare(store, b->id, BATCH_ROWS, err)))
-        return -1;
-    return batch_bind(b, b->full, err);
+    struct pipe *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->head && !p->stop)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (!p->head)
+            break;
+        struct chunk *k = p->head;
+        p->head = k->next;
+        if (!p->head)
+            p->tail = NULL;
+        p->queued--;
+        p->busy = 1;
+        int skip = p->failed || p->discard;
+        pthread_cond_signal(&p->room);
+        pthread_mutex_unlock(&p->mu);
+        struct am_err e = AM_ERR_INIT;
+        int rc = 0;
+        if (skip) {
+            k->cells.n = 0;
+            k->rows = 0;
+            am_buf_reset(&k->text);
+        } else {
+            rc = chunk_write(k, p->batches[k->id].full, &e);
+        }
+        pthread_mutex_lock(&p->mu);
+        if (rc && !p->failed) {
+            p->failed = 1;
+            p->err = e;
+        }
+        k->next = p->spare;
+        p->spare = k;
+        p->busy = 0;
+        if (!p->head)
+            pthread_cond_broadcast(&p->idle);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
 }
 
-/* Writes the rows still pending. */
+static void pipe_start(struct pipe *p, struct batch *batches)
+{
+    memset(p, 0, sizeof(*p));
+    p->batches = batches;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->room, NULL);
+    pthread_cond_init(&p->idle, NULL);
+    p->started = pthread_create(&p->tid, NULL, pipe_writer, p) == 0;
+}
+
+/* Hands a full batch to the writer (or writes it here when there is no writer thread) and
+ * gives the batch an empty chunk. */
+static int pipe_submit(struct pipe *p, struct batch *b, struct am_err *err)
+{
+    if (!p->started)
+        return chunk_write(b->cur, b->full, err);
+    pthread_mutex_lock(&p->mu);
+    while (p->queued >= PIPE_QUEUE && !p->failed)
+        pthread_cond_wait(&p->room, &p->mu);
+    if (p->failed) {
+        *err = p->err;
+        pthread_mutex_unlock(&p->mu);
+        return -1;
+    }
+    struct chunk *k = b->cur;
+    k->next = NULL;
+    if (p->tail)
+        p->tail->next = k;
+    else
+        p->head = k;
+    p->tail = k;
+    p->queued++;
+    pthread_cond_signal(&p->work);
+    struct chunk *spare = p->spare;
+    if (spare)
+        p->spare = spare->next;
+    pthread_mutex_unlock(&p->mu);
+    b->cur = spare ? spare : chunk_new();
+    b->cur->id = b->id;
+    return 0;
+}
+
+/* Waits until every submitted batch is written; then this thread may use the connection. */
+static int pipe_drain(struct pipe *p, struct am_err *err)
+{
+    if (!p->started)
+        return 0;
+    pthread_mutex_lock(&p->mu);
+    while (p->head || p->busy)
+        pthread_cond_wait(&p->idle, &p->mu);
+    int failed = p->failed;
+    if (failed)
+        *err = p->err;
+    pthread_mutex_unlock(&p->mu);
+    return failed ? -1 : 0;
+}
+
+/* Ends the writer thread; with discard, batches still queued are dropped unwritten. */
+static void pipe_stop(struct pipe *p, int discard)
+{
+    if (p->started) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = 1;
+        p->discard |= discard;
+        pthread_cond_signal(&p->work);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->tid, NULL);
+        p->started = 0;
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->work);
+        pthread_cond_destroy(&p->room);
+        pthread_cond_destroy(&p->idle);
+    }
+    while (p->spare) {
+        struct chunk *k = p->spare;
+        p->spare = k->next;
+        chunk_free(k);
+    }
+}
+
+/* Writes the rows still pending in a batch, here (the writer is stopped or drained). */
 static int batch_flush(struct am_store *store, struct batch *b, struct am_err *err)
 {
-    if (b->rows == 0)
+    if (b->cur->rows == 0)
         return 0;
-    struct am_stmt *st = batch_prepare(store, b->id, b->rows, err);
+    struct am_stmt *st = batch_prepare(store, b->id, b->cur->rows, err);
     if (!st)
         return -1;
-    int rc = batch_bind(b, st, err);
+    int rc = chunk_write(b->cur, st, err);
     am_stmt_finalize(st);
     return rc;
 }
@@ -305,8 +470,9 @@ static int batch_flush(struct am_store *store, struct batch *b, struct am_err *e
 static void batch_release(struct batch *b)
 {
     am_stmt_finalize(b->full);
-    AM_VEC_FREE(&b->cells);
-    am_buf_release(&b->text);
+    b->full = NULL;
+    chunk_free(b->cur);
+    b->cur = NULL;
 }
 
 struct run {
@@ -317,6 +483,7 @@ struct run {
     struct am_catalog *catalog;
     struct am_stmt *st[ST__COUNT];
     struct batch batch[B__COUNT];
+    struct pipe pipe;
     int64_t next_record, next_person; /* ids assigned here: the transaction is exclusive */
     char as_of[11];
     char now[32];
@@ -335,6 +502,15 @@ struct run {
     int64_t snapshot_id;
     int64_t row_no;
 };
+
+/* Ends a row; hands the batch to the writer when it is full. */
+static int batch_row(struct run *r, struct batch *b, struct am_err *err)
+{
+    AM_ASSERT(b->cur->cells.n == (size_t)(b->cur->rows + 1) * (size_t)b->ncols);
+    if (++b->cur->rows < BATCH_ROWS)
+        return 0;
+    return pipe_submit(&r->pipe, b, err);
+}
 
 static int bind_text(struct am_stmt *st, int i, const char *v, struct am_err *err)
 {
@@ -453,7 +629,7 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
     add_text(x, rec->n_categories ? cats : NULL);
     add_text(x, rec->sensitivity);
     add_text(x, rec->notes);
-    if (batch_row(r->store, x, err))
+    if (batch_row(r, x, err))
         return -1;
 
     x = &b[B_PERSON];
@@ -465,17 +641,17 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
     add_char(x, rec->sex);
     add_text(x, rec->nationality);
     add_text(x, rec->sensitivity);
-    if (batch_row(r->store, x, err))
+    if (batch_row(r, x, err))
         return -1;
 
     x = &b[B_RECORD_PERSON];
     add_int(x, record_id);
     add_int(x, person_id);
     struct cell weight = {1, 1, 0};
-    AM_VEC_PUSH(&x->cells, weight);
+    AM_VEC_PUSH(&x->cur->cells, weight);
     add_text(x, "import");
     add_text(x, r->now);
-    if (batch_row(r->store, x, err))
+    if (batch_row(r, x, err))
         return -1;
 
     struct am_record_event ev[3];
@@ -489,7 +665,7 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
         add_text(x, ev[i].detail);
         add_int(x, record_id);
         add_int(x, r->source_id);
-        if (batch_row(r->store, x, err))
+        if (batch_row(r, x, err))
             return -1;
     }
     x = &b[B_CHARGE];
@@ -501,7 +677,7 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
         add_text(x, c->law_ref);
         add_word(x, c->certainty);
         add_int(x, record_id);
-        if (batch_row(r->store, x, err))
+        if (batch_row(r, x, err))
             return -1;
     }
     x = &b[B_MEASURE];
@@ -511,7 +687,7 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
         add_text(x, rec->measures[i].raw);
         add_text(x, rec->release_date);
         add_int(x, record_id);
-        if (batch_row(r->store, x, err))
+        if (batch_row(r, x, err))
             return -1;
     }
     x = &b[B_CATEGORY];
@@ -519,7 +695,7 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
         add_int(x, person_id);
         add_text(x, rec->categories[i]);
         add_int(x, record_id);
-        if (batch_row(r->store, x, err))
+        if (batch_row(r, x, err))
             return -1;
     }
     r->file->rows++;
@@ -881,6 +1057,9 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
     r->file = &r->result->files.v[r->result->files.n - 1];
     r->path = r->file->path;
     r->row_no = 0;
+    /* The connection is this thread's again: the earlier files' rows are written. */
+    if (pipe_drain(&r->pipe, err))
+        return -1;
 
     char sha[2 * AM_SHA256_LEN + 1];
     if (hash_file(path, sha, err))
@@ -934,7 +1113,7 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
     am_buf_release(&src.conv);
     if (r->opt->progress)
         r->opt->progress(r->opt->progress_ctx, r->path, r->row_no, 1);
-    if (out)
+    if (out || pipe_drain(&r->pipe, err))
         return -1;
     s = r->st[ST_SNAPSHOT_COUNTS];
     if (am_stmt_bind_int64(s, 1, r->snapshot_id, err) ||
@@ -1079,7 +1258,8 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     for (int i = 0; i < B__COUNT; i++) {
         r.batch[i].id = i;
         r.batch[i].ncols = batch_sql[i].ncols;
-        am_buf_init(&r.batch[i].text);
+        r.batch[i].cur = chunk_new();
+        r.batch[i].cur->id = i;
     }
     if (check_options(&r, err))
         goto done;
@@ -1130,6 +1310,10 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
         goto done;
     if (bulk && drop_indexes(&r, &indexes, err))
         goto done;
+    for (int i = 0; i < B__COUNT; i++)
+        if (!(r.batch[i].full = batch_prepare(store, i, BATCH_ROWS, err)))
+            goto done;
+    pipe_start(&r.pipe, r.batch);
     for (size_t i = 0; i < npaths && !r.fatal; i++)
         if (import_file(&r, paths[i], err))
             goto done;
@@ -1141,6 +1325,9 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
         *err = r.first;
         goto done;
     }
+    if (pipe_drain(&r.pipe, err))
+        goto done;
+    pipe_stop(&r.pipe, 0);
     for (int i = 0; i < B__COUNT; i++)
         if (batch_flush(store, &r.batch[i], err))
             goto done;
@@ -1170,6 +1357,8 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     }
     rc = 0;
 done:
+    /* Before anything else touches the connection: no writer thread left. */
+    pipe_stop(&r.pipe, 1);
     for (int i = 0; i < ST__COUNT; i++)
         am_stmt_finalize(r.st[i]);
     for (int i = 0; i < B__COUNT; i++)
