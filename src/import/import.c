@@ -317,6 +317,9 @@ static int chunk_write(struct chunk *k, struct am_stmt *st, struct am_err *err)
  * most PIPE_QUEUE chunks wait, each BATCH_ROWS rows.
  */
 #define PIPE_QUEUE 32
+/* The writer is woken when this many chunks wait (or to drain, or to stop), not for each
+ * one: a wake-up is a system call and a context switch on a busy machine. */
+#define PIPE_WAKE 8
 
 struct pipe {
     pthread_mutex_t mu;
@@ -349,7 +352,8 @@ static void *pipe_writer(void *arg)
         p->queued--;
         p->busy = 1;
         int skip = p->failed || p->discard;
-        pthread_cond_signal(&p->room);
+        if (p->queued <= PIPE_QUEUE / 2)
+            pthread_cond_signal(&p->room);
         pthread_mutex_unlock(&p->mu);
         struct am_err e = AM_ERR_INIT;
         int rc = 0;
@@ -408,7 +412,8 @@ static int pipe_submit(struct pipe *p, struct batch *b, struct am_err *err)
         p->head = k;
     p->tail = k;
     p->queued++;
-    pthread_cond_signal(&p->work);
+    if (p->queued >= PIPE_WAKE)
+        pthread_cond_signal(&p->work);
     struct chunk *spare = p->spare;
     if (spare)
         p->spare = spare->next;
@@ -424,6 +429,7 @@ static int pipe_drain(struct pipe *p, struct am_err *err)
     if (!p->started)
         return 0;
     pthread_mutex_lock(&p->mu);
+    pthread_cond_signal(&p->work);
     while (p->head || p->busy)
         pthread_cond_wait(&p->idle, &p->mu);
     int failed = p->failed;
