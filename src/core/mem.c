@@ -217,19 +217,25 @@ void am_buf_addf(struct am_buf *buf, const char *fmt, ...)
 void am_buf_add_json_string(struct am_buf *buf, const char *s)
 {
     am_buf_addc(buf, '"');
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (p && *p) {
+        /* A run of bytes that need no escape is copied at once. */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            am_buf_add(buf, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            break;
         switch (*p) {
         case '"': am_buf_adds(buf, "\\\""); break;
         case '\\': am_buf_adds(buf, "\\\\"); break;
         case '\n': am_buf_adds(buf, "\\n"); break;
         case '\r': am_buf_adds(buf, "\\r"); break;
         case '\t': am_buf_adds(buf, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                am_buf_addf(buf, "\\u%04x", *p);
-            else
-                am_buf_addc(buf, (char)*p);
+        default: am_buf_addf(buf, "\\u%04x", *p);
         }
+        p++;
     }
     am_buf_addc(buf, '"');
 }

@@ -175,6 +175,14 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (law_id, person_id, as_of)"
     ") STRICT;"
     "CREATE INDEX verdict_person ON verdict(person_id);",
+    /* 3 -> 4: import/: a CSV snapshot keeps its header once, as a JSON array of the column
+     * names in file order; the raw of each of its records is then the JSON array of the
+     * row's values (from this version on; older records keep their JSON objects). No row
+     * for JSON Lines snapshots, whose records keep the line verbatim. */
+    "CREATE TABLE snapshot_header ("
+    "  snapshot_id INTEGER PRIMARY KEY REFERENCES snapshot(id),"
+    "  header TEXT NOT NULL"
+    ") STRICT;",
 };
 
 int am__store_migration_count(void) { return (int)(sizeof(migrations) / sizeof(migrations[0])); }

@@ -1056,7 +1056,19 @@ static void test_import_good(void **state)
     assert_text(s, "SELECT kind FROM source", "ngo");
     assert_text(s, "SELECT title || ' ' || as_of || ' ' || rows || ' ' || rejected FROM snapshot",
                 "a.csv 2026-11-01 2 0");
+    /* The header once on the snapshot, each row's values as an array ... */
+    assert_text(s, "SELECT header FROM snapshot_header",
+                "[\"list_id\",\"full_name\",\"cedula\",\"sex\",\"arrest_date\",\"facility\","
+                "\"charges\",\"status\",\"release_date\",\"measures\",\"categories\","
+                "\"extra\"]");
     assert_text(s, "SELECT raw FROM record WHERE row_no = 1",
+                "[\"1\",\"GONZÁLEZ PÉREZ, María\",\"V-12.345.678\",\"F\",\"15/08/2024\","
+                "\"El Helicoide\",\"Terrorismo\",\"detenida\",\"\",\"\",\"estudiante\","
+                "\"x\"]");
+    /* ... which together give the row back as header -> value, in file order. */
+    assert_text(s, "SELECT (SELECT json_group_object(h.value, v.value) FROM json_each(n.header) h"
+                   " JOIN json_each(r.raw) v ON v.key = h.key) FROM record r JOIN snapshot_header n"
+                   " ON n.snapshot_id = r.snapshot_id WHERE r.row_no = 1",
                 "{\"list_id\":\"1\",\"full_name\":\"GONZÁLEZ PÉREZ, María\",\"cedula\":"
                 "\"V-12.345.678\",\"sex\":\"F\",\"arrest_date\":\"15/08/2024\",\"facility\":"
                 "\"El Helicoide\",\"charges\":\"Terrorismo\",\"status\":\"detenida\","
@@ -1072,6 +1084,9 @@ static void test_import_good(void **state)
     assert_text(s, "SELECT group_concat(raw || '=' || class, ' ') FROM "
                    "(SELECT * FROM charge ORDER BY id)",
                 "Terrorismo=political robo=common Vuelo raro=unknown");
+    /* The catalog's certainty is stored as its word, without the catalog's note. */
+    assert_text(s, "SELECT count(certainty) || ' ' || count(*) FILTER (WHERE certainty NOT IN"
+                   " ('confirmed', 'likely', 'uncertain')) FROM charge", "2 0");
     assert_text(s, "SELECT type || ' ' || imposed FROM measure", "COPP-242-4 2025-01-10");
     assert_text(s, "SELECT decided_by FROM record_person LIMIT 1", "import");
     assert_text(s, "SELECT display_name || '|' || sensitivity FROM person WHERE id = 1",
@@ -1281,6 +1296,7 @@ static void test_import_jsonl(void **state)
                 "Luis Peña 7654321 2");
     assert_text(s, "SELECT raw FROM record WHERE line_no = 3",
                 "{\"given_names\": \"Luis\", \"surnames\": \"Peña\", \"Cédula\": \"V-7654321\"}");
+    assert_text(s, "SELECT count(*) FROM snapshot_header", "0");
 
     static const struct {
         const char *text;
@@ -1430,6 +1446,28 @@ static void test_import_bulk_mode(void **state)
                                "WHERE r.cedula = p.cedula"),
                      25000);
     assert_text(s, "PRAGMA integrity_check", "ok");
+    /* The bulk import ran in rollback-journal mode and left the registry in WAL. */
+    assert_text(s, "PRAGMA journal_mode", "wal");
+    /* With another connection open the journal cannot switch: the import stays in WAL. */
+    struct am_store *other = am_store_open(tmp_path("bulk.db"), &err);
+    assert_non_null(other);
+    assert_text(other, "SELECT count(*) FROM record", "25000");
+    am_buf_init(&csv);
+    am_buf_adds(&csv, "list_id,full_name,cedula,arrest_date,status,charges,notes\n");
+    for (int i = 0; i < 25000; i++)
+        am_buf_addf(&csv, "B%d,Persona Inventada %d,V-%d,2024-07-%02d,detenido,robo,"
+                          "relleno para que la fila pese unos cien bytes o algo mas\n",
+                    i, i, 3000000 + i, 1 + i % 28);
+    const char *more[] = {write_tmp("bulk2.csv", csv.ptr, csv.len)};
+    am_buf_release(&csv);
+    if (run_import(s, more, 1, NULL, 0, &res, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(res.files.v[0].rows, 25000);
+    am_import_result_release(&res);
+    assert_text(other, "SELECT count(*) FROM record", "50000");
+    assert_text(s, "PRAGMA journal_mode", "wal");
+    assert_text(s, "PRAGMA integrity_check", "ok");
+    am_store_close(other);
     am_store_close(s);
 }
 
