@@ -91,7 +91,7 @@ static void add_value(struct am_buf *b, const struct am_law_facts *f, int fact, 
         return;
     }
     case AM_FACT_STATUS:
-        am_buf_adds(b, am__law_status_name(f->status));
+        am_buf_adds(b, am_status_name(f->status));
         return;
     case AM_FACT_CATEGORY:
         add_categories(b, f->categories);

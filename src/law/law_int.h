@@ -119,12 +119,5 @@ void am__law_rule_values(const struct am_law *law, const struct am_law_facts *f,
 /* Age in whole years at the arrest, or -1 when unknown. */
 int am__law_age_at_arrest(const struct am_law_facts *f);
 
-/* Vocabulary lookups shared by the parser, the evaluator and the loader. */
-const char *am__law_status_name(int status);
-int am__law_status_from_name(const char *name);
-const char *am__law_event_name(int type);
-int am__law_event_from_name(const char *name);
-/* Offset of the first invalid UTF-8 byte in s[0..len), or -1 when valid. */
-long am__law_utf8_check(const char *s, size_t len);
 
 #endif

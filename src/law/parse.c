@@ -7,6 +7,8 @@
  */
 #include "law_int.h"
 
+#include "amnistia/text.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -439,13 +441,13 @@ static int parse_name_list(struct parser *p, const char *what, int (*from_name)(
     }
 }
 
-static int status_from(const char *s) { return am__law_status_from_name(s); }
+static int status_from(const char *s) { return am_status_from_name(s); }
 
 static const char *status_hint(struct parser *p)
 {
     const char *names[AM__STATUS_COUNT];
     for (int i = 0; i < AM__STATUS_COUNT; i++)
-        names[i] = i == AM_STATUS_UNKNOWN ? NULL : am__law_status_name(i);
+        names[i] = i == AM_STATUS_UNKNOWN ? NULL : am_status_name(i);
     return names_hint(p, "statuses are ", names + 1, AM__STATUS_COUNT - 1);
 }
 
@@ -919,7 +921,7 @@ static void deadline_property(struct parser *p)
         } else if (t->kind == T_WORD && t->len < sizeof(buf)) {
             memcpy(buf, t->s, t->len);
             buf[t->len] = '\0';
-            ev = am__law_event_from_name(buf);
+            ev = am_event_from_name(buf);
             if (ev < 0)
                 ev = -2;
         }
@@ -938,7 +940,7 @@ static void deadline_property(struct parser *p)
             return;
         d->days = (int)days;
         d->start_event = ev;
-        d->start_name = ev < 0 ? "in-force" : am__law_event_name(ev);
+        d->start_name = ev < 0 ? "in-force" : am_event_name(ev);
         p->dl_within = 1;
     } else if (tok_is(key, "met-by")) {
         uint32_t mask = 0;
@@ -949,7 +951,7 @@ static void deadline_property(struct parser *p)
             if (t->kind == T_WORD && t->len < sizeof(buf)) {
                 memcpy(buf, t->s, t->len);
                 buf[t->len] = '\0';
-                ev = am__law_event_from_name(buf);
+                ev = am_event_from_name(buf);
             }
             if (ev < 0) {
                 DIAG(p, t, "name event types such as case_dismissed, amnesty_granted",
@@ -1343,8 +1345,8 @@ struct am_law *am_law_parse(const char *file, const char *text, size_t len,
                     "a rule file is text", "NUL byte in the file");
             continue;
         }
-        if (am__law_utf8_check(p.line, p.line_len) >= 0) {
-            long at = am__law_utf8_check(p.line, p.line_len);
+        if (am_utf8_invalid_at(p.line, p.line_len) >= 0) {
+            long at = am_utf8_invalid_at(p.line, p.line_len);
             diag_at(&p, p.lineno, char_col(p.line, p.line + at), "save the file as UTF-8",
                     "invalid UTF-8");
             continue;

@@ -121,7 +121,7 @@ static int load_events(struct am_store *store, struct am_law_population *pop, in
     AM_VEC(struct ev_tmp) ev = {0};
     int rc;
     while ((rc = am_stmt_step(st, err)) == 1) {
-        int type = am__law_event_from_name(am_stmt_text(st, 1));
+        int type = am_event_from_name(am_stmt_text(st, 1));
         if (type < 0)
             continue; /* not ours to judge: an unknown type changes no status */
         int32_t date = parse_date(am_stmt_text(st, 2));
@@ -176,7 +176,7 @@ static int load_events(struct am_store *store, struct am_law_population *pop, in
                 const struct ev_tmp *b = &ev.v[i + best];
                 p->origin[AM_FACT_STATUS] = origin(
                     &pop->arena, b->record_id, b->source,
-                    am_arena_printf(&pop->arena, "derived from the %s event", am__law_event_name(b->type)));
+                    am_arena_printf(&pop->arena, "derived from the %s event", am_event_name(b->type)));
             }
         }
         i = j;

@@ -28,7 +28,7 @@ void am_law_summary_add(struct am_law_summary *s, const struct am_law *law,
     snprintf(reason, sizeof(reason), "%s (art. %s)", r->id, r->cites);
     count(s, "outcome", am_outcome_name(v->outcome), v->outcome);
     count(s, "reason", reason, v->outcome);
-    count(s, "status", am__law_status_name(p->facts.status), v->outcome);
+    count(s, "status", am_status_name(p->facts.status), v->outcome);
     if (!p->facts.categories)
         count(s, "category", "(none recorded)", v->outcome);
     for (int c = 0; c < AM__CAT_COUNT; c++)

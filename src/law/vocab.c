@@ -34,16 +34,6 @@ static const char *const fact_names[] = {
     AM_LAW_FACT_TABLE(AM_X)
 #undef AM_X
 };
-static const char *const status_names[] = {
-#define AM_X(e, s) s,
-    AM_STATUS_TABLE(AM_X)
-#undef AM_X
-};
-static const char *const event_names[] = {
-#define AM_X(e, s, effect, rank) s,
-    AM_EVENT_TABLE(AM_X)
-#undef AM_X
-};
 
 static int lookup(const char *const *names, size_t n, const char *name)
 {
@@ -119,19 +109,6 @@ const char *am_deadline_state_name(enum am_deadline_state s)
     return (unsigned)s < COUNT(names) ? names[s] : "?";
 }
 
-const char *am__law_status_name(int status)
-{
-    return (unsigned)status < COUNT(status_names) ? status_names[status] : "unknown";
-}
-int am__law_status_from_name(const char *name)
-{
-    return lookup(status_names, COUNT(status_names), name);
-}
-const char *am__law_event_name(int type)
-{
-    return (unsigned)type < COUNT(event_names) ? event_names[type] : "?";
-}
-int am__law_event_from_name(const char *name) { return lookup(event_names, COUNT(event_names), name); }
 
 int am_law_date_parse(const char *s, size_t len, int32_t *days)
 {
@@ -250,40 +227,3 @@ const char *am_law_article_text(const struct am_law *law, const char *article)
 }
 size_t am_law_deadline_count(const struct am_law *law) { return law->n_deadlines; }
 
-long am__law_utf8_check(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = u[i];
-        size_t n;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 4;
-            cp = c & 0x07;
-        } else {
-            return (long)i;
-        }
-        if (i + n > len)
-            return (long)i;
-        for (size_t k = 1; k < n; k++) {
-            if ((u[i + k] & 0xC0) != 0x80)
-                return (long)i;
-            cp = (cp << 6) | (u[i + k] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return (long)i;
-        i += n;
-    }
-    return -1;
-}
