@@ -16,17 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const status_names[] = {
-#define AM_X(e, n) n,
-    AM_STATUS_TABLE(AM_X)
-#undef AM_X
-};
-static const char *const event_names[] = {
-#define AM_X(e, s, effect, rank) s,
-    AM_EVENT_TABLE(AM_X)
-#undef AM_X
-};
-
 /* ---- reading files ------------------------------------------------------------------ */
 
 struct file_src {
@@ -630,7 +619,7 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
     add_text(x, rec->facility);
     add_text(x, rec->agency);
     add_text(x, rec->charges_text);
-    add_text(x, rec->status >= 0 ? status_names[rec->status] : NULL);
+    add_text(x, rec->status >= 0 ? am_status_name(rec->status) : NULL);
     add_text(x, rec->status_date);
     add_text(x, rec->release_date);
     add_text(x, rec->measures_text);
@@ -667,7 +656,7 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
     x = &b[B_EVENT];
     for (size_t i = 0; i < nev; i++) {
         add_int(x, person_id);
-        add_text(x, event_names[ev[i].type]);
+        add_text(x, am_event_name(ev[i].type));
         add_text(x, ev[i].date);
         add_text(x, ev[i].facility);
         add_text(x, ev[i].detail);
