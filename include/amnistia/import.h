@@ -10,40 +10,13 @@
 #define AMNISTIA_IMPORT_H
 
 #include "amnistia/core.h"
+#include "amnistia/registry.h"
 #include "amnistia/store.h"
 #include "amnistia/text.h"
 
 /* ---- canonical columns (DESIGN §5, contract) ------------------------------------------ */
 
-#define AM_COLUMN_TABLE(X)                                                                 \
-    X(AM_COL_LIST_ID, "list_id")                                                           \
-    X(AM_COL_FULL_NAME, "full_name")                                                       \
-    X(AM_COL_GIVEN_NAMES, "given_names")                                                   \
-    X(AM_COL_SURNAMES, "surnames")                                                         \
-    X(AM_COL_CEDULA, "cedula")                                                             \
-    X(AM_COL_SEX, "sex")                                                                   \
-    X(AM_COL_BIRTH_DATE, "birth_date")                                                     \
-    X(AM_COL_NATIONALITY, "nationality")                                                   \
-    X(AM_COL_ARREST_DATE, "arrest_date")                                                   \
-    X(AM_COL_ARREST_PLACE, "arrest_place")                                                 \
-    X(AM_COL_STATE, "state")                                                               \
-    X(AM_COL_FACILITY, "facility")                                                         \
-    X(AM_COL_AGENCY, "agency")                                                             \
-    X(AM_COL_CHARGES, "charges")                                                           \
-    X(AM_COL_STATUS, "status")                                                             \
-    X(AM_COL_STATUS_DATE, "status_date")                                                   \
-    X(AM_COL_RELEASE_DATE, "release_date")                                                 \
-    X(AM_COL_MEASURES, "measures")                                                         \
-    X(AM_COL_CATEGORIES, "categories")                                                     \
-    X(AM_COL_SENSITIVITY, "sensitivity")                                                   \
-    X(AM_COL_NOTES, "notes")
-
-enum am_column {
-#define AM_X(e, s) e,
-    AM_COLUMN_TABLE(AM_X)
-#undef AM_X
-        AM__COL_COUNT
-};
+/* AM_COLUMN_TABLE and enum am_column are in registry.h: the records' columns. */
 const char *am_column_name(enum am_column col);
 /* The canonical column a header names (case, accents, punctuation and outer spaces
  * ignored: "Full Name" and "FULL_NAME" are full_name); -1 when none. */

@@ -193,7 +193,36 @@ typedef int (*am_link_cb)(const struct am_link_row *row, void *ctx);
 int am_registry_links(struct am_store *store, am_link_cb cb, void *ctx, struct am_err *err);
 
 /* The canonical list columns of DESIGN §5 (contract), in order. */
-#define AM_CANONICAL_COLUMN_COUNT 21
+#define AM_COLUMN_TABLE(X)                                                                 \
+    X(AM_COL_LIST_ID, "list_id")                                                           \
+    X(AM_COL_FULL_NAME, "full_name")                                                       \
+    X(AM_COL_GIVEN_NAMES, "given_names")                                                   \
+    X(AM_COL_SURNAMES, "surnames")                                                         \
+    X(AM_COL_CEDULA, "cedula")                                                             \
+    X(AM_COL_SEX, "sex")                                                                   \
+    X(AM_COL_BIRTH_DATE, "birth_date")                                                     \
+    X(AM_COL_NATIONALITY, "nationality")                                                   \
+    X(AM_COL_ARREST_DATE, "arrest_date")                                                   \
+    X(AM_COL_ARREST_PLACE, "arrest_place")                                                 \
+    X(AM_COL_STATE, "state")                                                               \
+    X(AM_COL_FACILITY, "facility")                                                         \
+    X(AM_COL_AGENCY, "agency")                                                             \
+    X(AM_COL_CHARGES, "charges")                                                           \
+    X(AM_COL_STATUS, "status")                                                             \
+    X(AM_COL_STATUS_DATE, "status_date")                                                   \
+    X(AM_COL_RELEASE_DATE, "release_date")                                                 \
+    X(AM_COL_MEASURES, "measures")                                                         \
+    X(AM_COL_CATEGORIES, "categories")                                                     \
+    X(AM_COL_SENSITIVITY, "sensitivity")                                                   \
+    X(AM_COL_NOTES, "notes")
+
+enum am_column {
+#define AM_X(e, s) e,
+    AM_COLUMN_TABLE(AM_X)
+#undef AM_X
+        AM__COL_COUNT
+};
+#define AM_CANONICAL_COLUMN_COUNT AM__COL_COUNT
 extern const char *const am_canonical_columns[AM_CANONICAL_COLUMN_COUNT];
 
 /* One record with its person, for `export --csv`: fields[] follow am_canonical_columns

@@ -8,10 +8,10 @@
 #include <string.h>
 
 const char *const am_canonical_columns[AM_CANONICAL_COLUMN_COUNT] = {
-    "list_id",     "full_name", "given_names", "surnames",  "cedula",      "sex",
-    "birth_date",  "nationality", "arrest_date", "arrest_place", "state",   "facility",
-    "agency",      "charges",   "status",      "status_date", "release_date", "measures",
-    "categories",  "sensitivity", "notes"};
+#define AM_X(e, s) s,
+    AM_COLUMN_TABLE(AM_X)
+#undef AM_X
+};
 
 int am_registry_records(struct am_store *store, am_record_cb cb, void *ctx, struct am_err *err)
 {
