@@ -256,4 +256,16 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
                   struct am_err *err);
 void am_import_result_release(struct am_import_result *result);
 
+/*
+ * Imports dated events about persons already in the registry (`amnistia event import`):
+ * a CSV whose header names person (id or cédula), type (an event type of registry.h,
+ * e.g. amnesty_requested, case_dismissed), date (as lists write it) and optionally
+ * detail. source names who recorded them (created with kind 'other' when new). All rows
+ * or none: the first bad row fails the import with FILE:LINE:COLUMN (AM_EINPUT, or
+ * AM_ENOTFOUND / AM_ECONFLICT for a person not found or ambiguous). *n_events counts
+ * the events added.
+ */
+int am_import_events(struct am_store *store, const char *path, const char *source,
+                     size_t *n_events, struct am_err *err);
+
 #endif

@@ -253,5 +253,9 @@ int am_registry_set_sensitivity(struct am_store *store, int64_t person_id, const
 int am_registry_event_add(struct am_store *store, int64_t person_id, const char *type,
                           const char *date, const char *source, const char *detail,
                           int64_t *event_id, int *source_created, struct am_err *err);
+/* The same checks and insert inside the caller's transaction (for batches: import). */
+int am_registry_event_insert(struct am_store *store, int64_t person_id, const char *type,
+                             const char *date, const char *source, const char *detail,
+                             int64_t *event_id, int *source_created, struct am_err *err);
 
 #endif

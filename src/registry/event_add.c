@@ -9,9 +9,9 @@
 
 #include <string.h>
 
-int am_registry_event_add(struct am_store *store, int64_t person_id, const char *type,
-                          const char *date, const char *source, const char *detail,
-                          int64_t *event_id, int *source_created, struct am_err *err)
+int am_registry_event_insert(struct am_store *store, int64_t person_id, const char *type,
+                             const char *date, const char *source, const char *detail,
+                             int64_t *event_id, int *source_created, struct am_err *err)
 {
     if (!type || am_event_from_name(type) < 0) {
         struct am_buf names;
@@ -33,8 +33,6 @@ int am_registry_event_add(struct am_store *store, int64_t person_id, const char 
     if (!source || !*source)
         return AM_FAIL(err, AM_EINPUT, "an event needs its source; give --source NAME");
     *source_created = 0;
-    if (am_store_begin(store, err) != 0)
-        return -1;
     struct am_stmt *st = am_stmt_prepare(store, "SELECT 1 FROM person WHERE id = ?", err);
     int rc = st && am_stmt_bind_int64(st, 1, person_id, err) == 0 ? am_stmt_step(st, err) : -1;
     am_stmt_finalize(st);
@@ -71,7 +69,22 @@ int am_registry_event_add(struct am_store *store, int64_t person_id, const char 
         am_stmt_finalize(st);
         *event_id = am_store_last_insert_id(store);
     }
-    if (rc != 1 || am_store_commit(store, err) != 0) {
+    if (rc != 1) {
+        *source_created = 0;
+        return am_err_is_set(err) ? -1 : AM_FAIL(err, AM_EDB, "cannot add the event");
+    }
+    return 0;
+}
+
+int am_registry_event_add(struct am_store *store, int64_t person_id, const char *type,
+                          const char *date, const char *source, const char *detail,
+                          int64_t *event_id, int *source_created, struct am_err *err)
+{
+    if (am_store_begin(store, err) != 0)
+        return -1;
+    if (am_registry_event_insert(store, person_id, type, date, source, detail, event_id,
+                                 source_created, err) != 0 ||
+        am_store_commit(store, err) != 0) {
         am_store_rollback(store);
         *source_created = 0;
         return -1;
