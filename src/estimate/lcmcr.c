@@ -5,10 +5,13 @@
  * (capture probabilities Beta(1,1), stick-breaking weights with concentration alpha ~
  * Gamma(0.25, 0.25), K classes). The Gibbs sampler works on cells rather than people:
  * each capture pattern's count is split among the classes by one multinomial draw, and
- * the people no list saw are drawn as one negative binomial count. Summaries and writing
- * draws out are in table.c.
+ * the people no list saw are drawn as one negative binomial count. Every draw is exact;
+ * speed comes from the generator (xoshiro256+ as a gsl_rng type, read inline), cheap
+ * exact samplers (BTRS binomials, PTRS Poisson, Marsaglia-Tsang gammas) and pattern
+ * probabilities built by one product per pattern. Summaries and draws out are in table.c.
  */
 #include "amnistia/estimate.h"
+#include "estimate_int.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -192,10 +195,13 @@ static double qpow(double p, uint64_t n)
  * box accepts about 85% of proposals with two uniforms; the rest are decided by the
  * exact density ratio.
  */
-static uint64_t binom_half(struct xo *x, const double *lf, uint64_t n, double p)
+/* below this mean, binomials by inversion */
+#define INV_MAX 10
+static uint64_t binom_half(struct xo *x, const double *lf, const double *rk, uint64_t n,
+                           double p)
 {
     double np = (double)n * p;
-    if (np < 10) {
+    if (np < INV_MAX) {
         for (;;) {
             double u = unif(x);
             if (u <= 1 - np)
@@ -203,14 +209,22 @@ static uint64_t binom_half(struct xo *x, const double *lf, uint64_t n, double p)
             double q = 1 - p, s = p / q, a = ((double)n + 1) * s;
             double f = qpow(p, n);
             uint64_t k = 0;
+            int ok = 1;
             while (u > f) {
                 u -= f;
                 k++;
-                f *= a / (double)k - s;
-                if (k > n || f <= 0)
+                /* past n, past the table, or underflow: rounding ate the tail; redraw */
+                if (k > n || k >= LF_TABLE) {
+                    ok = 0;
                     break;
+                }
+                f *= a * rk[k] - s;
+                if (f <= 0) {
+                    ok = 0;
+                    break;
+                }
             }
-            if (k <= n && u <= f)
+            if (ok)
                 return k;
         }
     }
@@ -239,15 +253,15 @@ static uint64_t binom_half(struct xo *x, const double *lf, uint64_t n, double p)
     }
 }
 
-static uint64_t binom(struct xo *x, const double *lf, uint64_t n, double p)
+static uint64_t binom(struct xo *x, const double *lf, const double *rk, uint64_t n, double p)
 {
     if (p <= 0 || n == 0)
         return 0;
     if (p >= 1)
         return n;
     if (p > 0.5)
-        return n - binom_half(x, lf, n, 1 - p);
-    return binom_half(x, lf, n, p);
+        return n - binom_half(x, lf, rk, n, 1 - p);
+    return binom_half(x, lf, rk, n, p);
 }
 
 /*
@@ -287,9 +301,7 @@ static uint64_t poisson(struct xo *x, const double *lf, double mu)
 /* ---- the sampler ------------------------------------------------------------------- */
 
 /* cells with at most this many people are split person by person (one uniform each) */
-#ifndef SPLIT_SMALL
 #define SPLIT_SMALL 16
-#endif
 
 struct sampler {
     int k, K, nobs;
@@ -302,15 +314,16 @@ struct sampler {
     double w[AM_MSE_MAX_CELLS * KMAX]; /* pi_c P(pattern | class c), stride K */
     double lf[LF_TABLE];               /* log k! */
     double mtc[LF_TABLE];              /* 1/sqrt(9(a - 1/3)) for Marsaglia & Tsang */
+    double rk[LF_TABLE];               /* 1/k */
     gsl_rng *rng;
     struct xo *x;
 };
 
 /*
  * Splits count among the K classes with unnormalised probabilities w (total wsum), exactly
- * (a multinomial draw). Small counts person by person: one uniform each, inverse CDF over
- * the classes in `order` (heaviest first, so the search is short). Large counts by
- * conditional binomials in the same order, stopping when the count is used up.
+ * (one multinomial draw): conditional binomials over the classes in `order` (heaviest by
+ * prior weight first) while more than SPLIT_SMALL people are left, then the last few one
+ * by one, each by the inverse CDF over the classes not drawn yet (one uniform each).
  */
 static void split(struct sampler *s, const int *order, const double *w, double wsum,
                   uint64_t count, uint64_t *out)
@@ -323,7 +336,7 @@ static void split(struct sampler *s, const int *order, const double *w, double w
     /* conditional binomials while many people are left */
     for (; i < K - 1 && left > SPLIT_SMALL; i++) {
         int c = order[i];
-        uint64_t y = rest > 0 ? binom(s->x, s->lf, left, w[c] / rest) : 0;
+        uint64_t y = rest > 0 ? binom(s->x, s->lf, s->rk, left, w[c] / rest) : 0;
         out[c] = y;
         left -= y;
         rest -= w[c];
@@ -350,6 +363,70 @@ static void split(struct sampler *s, const int *order, const double *w, double w
             idx += u >= cum[r];
         out[order[i + (idx < lastpos ? idx : lastpos)]]++;
     }
+}
+
+/* ---- the draws, for tests (estimate_int.h) ---------------------------------------- */
+
+struct am__lcmcr_draws {
+    struct sampler s;
+};
+
+static void tables(struct sampler *s)
+{
+    for (int i = 0; i < LF_TABLE; i++)
+        s->lf[i] = lgamma(i + 1.0);
+    for (int i = 1; i < LF_TABLE; i++) {
+        s->mtc[i] = 1 / sqrt(9 * (i - 1.0 / 3));
+        s->rk[i] = 1.0 / i;
+    }
+}
+
+struct am__lcmcr_draws *am__lcmcr_draws_new(unsigned long seed)
+{
+    struct am__lcmcr_draws *d = am_calloc(1, sizeof(*d));
+    d->s.rng = gsl_rng_alloc(&xo_type);
+    gsl_rng_set(d->s.rng, seed);
+    d->s.x = d->s.rng->state;
+    tables(&d->s);
+    return d;
+}
+
+void am__lcmcr_draws_free(struct am__lcmcr_draws *d)
+{
+    if (!d)
+        return;
+    gsl_rng_free(d->s.rng);
+    am_free(d);
+}
+
+uint64_t am__lcmcr_binom(struct am__lcmcr_draws *d, uint64_t n, double p)
+{
+    return binom(d->s.x, d->s.lf, d->s.rk, n, p);
+}
+
+uint64_t am__lcmcr_poisson(struct am__lcmcr_draws *d, double mu)
+{
+    return poisson(d->s.x, d->s.lf, mu);
+}
+
+double am__lcmcr_gamma(struct am__lcmcr_draws *d, double a)
+{
+    return gamma_draw(d->s.rng, d->s.x, a);
+}
+
+double am__lcmcr_beta(struct am__lcmcr_draws *d, uint64_t a, uint64_t b)
+{
+    return beta_whole(d->s.rng, d->s.x, d->s.mtc, a, b);
+}
+
+void am__lcmcr_split(struct am__lcmcr_draws *d, int K, const int *order, const double *w,
+                     uint64_t count, uint64_t *out)
+{
+    double wsum = 0;
+    for (int c = 0; c < K; c++)
+        wsum += w[c];
+    d->s.K = K;
+    split(&d->s, order, w, wsum, count, out);
 }
 
 static void iterate(struct sampler *s)
@@ -512,10 +589,7 @@ int am_lcmcr_run(const struct am_mse_table *t, const struct am_lcmcr_settings *s
     s.rng = gsl_rng_alloc(&xo_type);
     gsl_rng_set(s.rng, set->seed);
     s.x = s.rng->state;
-    for (int i = 0; i < LF_TABLE; i++)
-        s.lf[i] = lgamma(i + 1.0);
-    for (int i = 1; i < LF_TABLE; i++)
-        s.mtc[i] = 1 / sqrt(9 * (i - 1.0 / 3));
+    tables(&s);
     /* start from the prior: alpha = 1, weights by stick-breaking, uniform captures */
     s.alpha = 1;
     double rest = 1;
