@@ -210,7 +210,7 @@ struct am_lcmcr_settings {
     long burnin;           /* iterations discarded, default 10000 */
     long samples;          /* draws kept, default 10000 */
     long thinning;         /* iterations per kept draw, default 10 */
-    unsigned long seed;    /* gsl_rng_mt19937 seed, default 20250101 */
+    unsigned long seed;    /* seed of the generator (xoshiro256+ as a gsl_rng), default 20250101 */
     double a_alpha, b_alpha; /* Gamma prior of the concentration, default 0.25, 0.25 */
 };
 void am_lcmcr_settings_default(struct am_lcmcr_settings *s);
@@ -222,6 +222,7 @@ struct am_lcmcr_result {
     struct am_mse_summary summary;
     double seconds;      /* wall time of the sampler */
     long iterations;     /* burnin + samples * thinning */
+    const char *rng;     /* name of the gsl_rng type drawn from (static string) */
 };
 /*
  * Runs the Gibbs sampler of Manrique-Vallier (2016) over the table's cells: class counts

@@ -189,9 +189,10 @@ static void json_report(struct am_buf *b, const char *label, const struct am_mse
         am_buf_addf(b,
                     ",\"lcmcr\":{\"K\":%d,\"burnin\":%ld,\"samples\":%ld,\"thinning\":%ld,"
                     "\"seed\":%lu,\"iterations\":%ld,\"a_alpha\":%g,\"b_alpha\":%g,"
-                    "\"median\":",
+                    "\"rng\":\"%s\",\"median\":",
                     l->settings.K, l->settings.burnin, l->settings.samples, l->settings.thinning,
-                    l->settings.seed, l->iterations, l->settings.a_alpha, l->settings.b_alpha);
+                    l->settings.seed, l->iterations, l->settings.a_alpha, l->settings.b_alpha,
+                    l->rng ? l->rng : "?");
         json_num(b, l->summary.median);
         am_buf_adds(b, ",\"mean\":");
         json_num(b, l->summary.mean);
@@ -266,10 +267,12 @@ static void print_settings(FILE *out, const struct am_mse_report *r, int strata)
         const struct am_lcmcr_result *l = &r->lcmcr;
         fprintf(out,
                 "lcmcr: K=%d, alpha ~ Gamma(%g, %g), burn-in %ld, %ld draws thinned by %ld "
-                "(%ld iterations), seed %lu%s, effective sample size %.0f, %.2f s\n",
+                "(%ld iterations), seed %lu%s, RNG %s (gsl_rng), effective sample size %.0f, "
+                "%.2f s\n",
                 l->settings.K, l->settings.a_alpha, l->settings.b_alpha, l->settings.burnin,
                 l->settings.samples, l->settings.thinning, l->iterations, l->settings.seed,
-                strata ? " (+ i for the i-th stratum)" : "", l->summary.ess, l->seconds);
+                strata ? " (+ i for the i-th stratum)" : "", l->rng ? l->rng : "?",
+                l->summary.ess, l->seconds);
     }
     if (r->have_dga) {
         char top[96];

@@ -342,6 +342,7 @@ int am_mse_report_total(const struct am_mse_report *strata, size_t n, unsigned l
     if (all_lcmcr && nd > 0) {
         total->have_lcmcr = 1;
         total->lcmcr.settings = strata[0].lcmcr.settings;
+        total->lcmcr.rng = strata[0].lcmcr.rng;
         total->lcmcr.draws = am_calloc(nd, sizeof(double));
         total->lcmcr.ndraws = nd;
         for (size_t s = 0; s < n; s++) {

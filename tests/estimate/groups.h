@@ -7,6 +7,7 @@ int run_table_tests(void);
 int run_loglinear_tests(void);
 int run_dga_tests(void);
 int run_lcmcr_tests(void);
+int run_draws_tests(void);
 int run_histories_tests(void);
 
 #endif

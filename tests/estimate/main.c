@@ -16,6 +16,7 @@ int main(void)
     failed += run_table_tests();
     failed += run_loglinear_tests();
     failed += run_dga_tests();
+    failed += run_draws_tests();
     failed += run_lcmcr_tests();
     failed += run_histories_tests();
     return failed ? 1 : 0;

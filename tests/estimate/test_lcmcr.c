@@ -117,6 +117,7 @@ static void test_reproducible(void **state)
     assert_true(a.summary.lo <= a.summary.median && a.summary.median <= a.summary.hi);
     assert_true(a.summary.ess > 1 && a.summary.ess <= 300);
     assert_int_equal(a.settings.seed, 20250101);
+    assert_string_equal(a.rng, "xoshiro256+");
     am_lcmcr_result_release(&a);
     am_lcmcr_result_release(&b);
     am_lcmcr_result_release(&c);

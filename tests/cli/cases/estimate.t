@@ -13,11 +13,11 @@ $ estimate --table=kosovo.csv --method dga
 >~ all      dga     61 graphs        12595  9827  16544  credible (equal-tail)
 >~ dga: 61 decomposable graphs, delta = 2^-4, prior 1/N, N from 4400 to 48400; top graph [123,134] (posterior 0.986)
 $ estimate --table hav_taiwan.csv --method lcmcr --burnin 200 --samples 300 --thinning 2 --seed 7 --draws draws.csv
->~ lcmcr: K=10, alpha ~ Gamma(0.25, 0.25), burn-in 200, 300 draws thinned by 2 (800 iterations), seed 7
+>~ lcmcr: K=10, alpha ~ Gamma(0.25, 0.25), burn-in 200, 300 draws thinned by 2 (800 iterations), seed 7, RNG xoshiro256+ (gsl_rng)
 >~ the LCMCR chain is short
 % test "$(head -1 draws.csv)" = N && test "$(wc -l < draws.csv)" -eq 301
 $ estimate --table hav_taiwan.csv --method lcmcr --classes 5 --burnin 100 --samples 100 --thinning 1 --json
->~ "lcmcr":{"K":5,"burnin":100,"samples":100,"thinning":1,"seed":20250101,"iterations":200
+>~ "lcmcr":{"K":5,"burnin":100,"samples":100,"thinning":1,"seed":20250101,"iterations":200,"a_alpha":0.25,"b_alpha":0.25,"rng":"xoshiro256+"
 # bad input and usage
 $ estimate --table bad.csv
 ? 2
