@@ -9,38 +9,26 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: amnistia eligibility --law FILE [--as-of DATE] [--status S] [--save] [--json|--csv]\n"
+    "usage: amnistia eligibility --law FILE [--as-of DATE] [--status S] [--save] [--summary]\n"
+    "                            [--json|--csv]\n"
     "\n"
     "Gives each person covered, excluded or needs_review under the law, with the rule,\n"
     "article and fact that decided (and the record and source of the fact). --as-of\n"
     "evaluates the registry as it stood on that day (default today); --status keeps only\n"
-    "people with that status. --json prints {law, as_of, persons[], summary[]}. --save\n"
-    "also records the law's text and these verdicts in the registry (tables law, verdict).\n";
+    "people with that status. --json prints an array with one object per person\n"
+    "{person_id, name, status, outcome, rule, article, reasons[]}. The terminal output ends\n"
+    "with a summary by outcome, reason, status, category, facility and state; --summary\n"
+    "prints only that summary (with --json: an array of {dimension, value, covered,\n"
+    "excluded, needs_review, total}). --save also records the law's text and these\n"
+    "verdicts in the registry (tables law, verdict).\n";
 
-static const char *status_name(int status)
-{
-    static const char *const names[] = {
-#define AM_X(e, s) s,
-        AM_STATUS_TABLE(AM_X)
-#undef AM_X
-    };
-    return status >= 0 && status < AM__STATUS_COUNT ? names[status] : "unknown";
-}
-
-static void print_json(struct am_cli *cli, const struct am_law *law, int32_t as_of,
-                       const struct am_law_population *pop, int status,
-                       const struct am_law_summary *sum)
+static void print_persons_json(struct am_cli *cli, const struct am_law *law,
+                               const struct am_law_population *pop, int status)
 {
     struct am_buf b;
     am_buf_init(&b);
-    char d[11];
-    am_format_date(as_of, d);
-    am_buf_adds(&b, "{\"law\": {\"id\": ");
-    am_buf_add_json_string(&b, am_law_id(law));
-    am_buf_addf(&b, ", \"version\": %d, \"status\": \"%s\"}, \"as_of\": \"%s\",\n \"persons\": [",
-                am_law_version(law), am_law_state_name(am_law_state(law)), d);
-    fwrite(b.ptr, 1, b.len, cli->out);
     int first = 1;
+    fputs("[", cli->out);
     for (size_t i = 0; i < pop->n; i++) {
         const struct am_law_person *p = &pop->v[i];
         if (status >= 0 && p->facts.status != status)
@@ -48,11 +36,11 @@ static void print_json(struct am_cli *cli, const struct am_law *law, int32_t as_
         struct am_law_verdict v;
         am_law_eval(law, &p->facts, &v);
         am_buf_reset(&b);
-        am_buf_addf(&b, "%s\n  {\"person_id\": %lld, \"name\": ", first ? "" : ",",
+        am_buf_addf(&b, "%s\n {\"person_id\": %lld, \"name\": ", first ? "" : ",",
                     (long long)p->id);
         am_buf_add_json_string(&b, p->name);
         am_buf_adds(&b, ", \"status\": ");
-        am_buf_add_json_string(&b, status_name(p->facts.status));
+        am_buf_add_json_string(&b, am_status_name(p->facts.status));
         am_buf_addf(&b, ", \"outcome\": \"%s\", \"rule\": ", am_outcome_name(v.outcome));
         am_buf_add_json_string(&b, am_law_rule_id(law, v.decider));
         am_buf_adds(&b, ", \"article\": ");
@@ -63,25 +51,34 @@ static void print_json(struct am_cli *cli, const struct am_law *law, int32_t as_
         fwrite(b.ptr, 1, b.len, cli->out);
         first = 0;
     }
-    fputs("\n ],\n \"summary\": [", cli->out);
+    fputs(first ? "]\n" : "\n]\n", cli->out);
+    am_buf_release(&b);
+}
+
+/* The summary as a table, CSV, or a JSON array. */
+static void print_summary(struct am_cli *cli, const struct am_law_summary *sum,
+                          enum am_out_format fmt)
+{
+    static const char *const scols[] = {"dimension", "value", "covered",
+                                        "excluded", "needs_review", "total"};
+    struct am_table s;
+    am_table_init(&s, scols, 6);
+    for (size_t c = 2; c < 6; c++)
+        am_table_set_numeric(&s, c);
     size_t n;
     struct am_law_summary_row *rows = am_law_summary_rows(sum, &n);
     for (size_t i = 0; i < n; i++) {
-        am_buf_reset(&b);
-        am_buf_adds(&b, i ? ",\n  {\"dimension\": " : "\n  {\"dimension\": ");
-        am_buf_add_json_string(&b, rows[i].dimension);
-        am_buf_adds(&b, ", \"value\": ");
-        am_buf_add_json_string(&b, rows[i].value);
-        am_buf_addf(&b,
-                    ", \"covered\": %lld, \"excluded\": %lld, \"needs_review\": %lld, "
-                    "\"total\": %lld}",
-                    (long long)rows[i].n[0], (long long)rows[i].n[1], (long long)rows[i].n[2],
-                    (long long)rows[i].total);
-        fwrite(b.ptr, 1, b.len, cli->out);
+        char a[24], b[24], c[24], d[24];
+        snprintf(a, sizeof(a), "%lld", (long long)rows[i].n[0]);
+        snprintf(b, sizeof(b), "%lld", (long long)rows[i].n[1]);
+        snprintf(c, sizeof(c), "%lld", (long long)rows[i].n[2]);
+        snprintf(d, sizeof(d), "%lld", (long long)rows[i].total);
+        const char *cells[] = {rows[i].dimension, rows[i].value, a, b, c, d};
+        am_table_add_row(&s, cells);
     }
-    fputs("\n ]}\n", cli->out);
     am_free(rows);
-    am_buf_release(&b);
+    am_table_print(&s, fmt, cli->out);
+    am_table_release(&s);
 }
 
 int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err *err)
@@ -91,12 +88,14 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
     enum am_out_format fmt = AM_OUT_TABLE;
     const char *law_path = NULL;
     int32_t as_of = am_today();
-    int status = -1, save = 0;
+    int status = -1, save = 0, summary_only = 0;
     for (int i = 1; i < argc; i++) {
         if (am_cli_format_flag(argv[i], &fmt))
             continue;
         if (strcmp(argv[i], "--save") == 0)
             save = 1;
+        else if (strcmp(argv[i], "--summary") == 0)
+            summary_only = 1;
         else if (strcmp(argv[i], "--law") == 0 && i + 1 < argc)
             law_path = argv[++i];
         else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc) {
@@ -164,7 +163,7 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
                                : NULL;
         const char *cells[] = {id,
                                p->name,
-                               status_name(p->facts.status),
+                               am_status_name(p->facts.status),
                                am_outcome_name(v.outcome),
                                am_law_rule_id(law, v.decider),
                                am_law_rule_cites(law, v.decider),
@@ -172,8 +171,10 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
                                reason.ptr};
         am_table_add_row(&t, cells);
     }
-    if (fmt == AM_OUT_JSON) {
-        print_json(cli, law, as_of, &pop, status, &sum);
+    if (summary_only) {
+        print_summary(cli, &sum, fmt);
+    } else if (fmt == AM_OUT_JSON) {
+        print_persons_json(cli, law, &pop, status);
     } else {
         am_table_print(&t, fmt, cli->out);
         if (fmt == AM_OUT_TABLE) {
@@ -181,26 +182,7 @@ int am_cmd_eligibility(struct am_cli *cli, int argc, char **argv, struct am_err 
             am_format_date(as_of, d);
             fprintf(cli->out, "\nSummary: %s v%d (%s), as of %s\n", am_law_id(law),
                     am_law_version(law), am_law_state_name(am_law_state(law)), d);
-            static const char *const scols[] = {"dimension", "value", "covered",
-                                                "excluded", "needs_review", "total"};
-            struct am_table s;
-            am_table_init(&s, scols, 6);
-            for (size_t c = 2; c < 6; c++)
-                am_table_set_numeric(&s, c);
-            size_t n;
-            struct am_law_summary_row *rows = am_law_summary_rows(&sum, &n);
-            for (size_t i = 0; i < n; i++) {
-                char a[24], b[24], c[24], d2[24];
-                snprintf(a, sizeof(a), "%lld", (long long)rows[i].n[0]);
-                snprintf(b, sizeof(b), "%lld", (long long)rows[i].n[1]);
-                snprintf(c, sizeof(c), "%lld", (long long)rows[i].n[2]);
-                snprintf(d2, sizeof(d2), "%lld", (long long)rows[i].total);
-                const char *cells[] = {rows[i].dimension, rows[i].value, a, b, c, d2};
-                am_table_add_row(&s, cells);
-            }
-            am_free(rows);
-            am_table_print(&s, AM_OUT_TABLE, cli->out);
-            am_table_release(&s);
+            print_summary(cli, &sum, AM_OUT_TABLE);
         }
     }
     am_buf_release(&reason);

@@ -89,6 +89,8 @@ has "$work/out" '{"person_id": 2, "name": "Beto Ficticio", "status": "detained",
 has "$work/out" '"role": "does_not_apply", "rule": "political_in_episode"' "json why not"
 has "$work/out" '{"person_id": 3, "name": "Carla Inventada", "status": "exiled", "outcome": "needs_review"' "json person 3"
 has "$work/out" '"if_applies": "covered", "otherwise": "excluded"' "json open fact"
+if head -c 2 "$work/out" | grep -q '^\[$' || head -c 1 "$work/out" | grep -q '^\[$'; then ok; else bad "json is an array of persons"; fi
+expect 0 "eligibility summary json" -- "$A" eligibility --law "$L/ley-amnistia-2026.law" --summary --json
 has "$work/out" '{"dimension": "outcome", "value": "covered", "covered": 1, "excluded": 0, "needs_review": 0, "total": 1}' "summary outcome"
 has "$work/out" '{"dimension": "facility", "value": "Rodeo I", "covered": 0, "excluded": 1, "needs_review": 0, "total": 1}' "summary facility"
 has "$work/out" '{"dimension": "category", "value": "journalist"' "summary category"
