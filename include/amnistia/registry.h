@@ -180,6 +180,13 @@ int am_registry_find_person(struct am_store *store, const char *id_or_cedula, in
  */
 int am_registry_person_json(struct am_store *store, int64_t person_id, struct am_buf *out,
                             struct am_err *err);
+/* The same for many persons: the statements are prepared once (export). Free the reader
+ * before closing the store. */
+struct am_person_reader;
+struct am_person_reader *am_person_reader_new(struct am_store *store, struct am_err *err);
+int am_person_reader_json(struct am_person_reader *r, int64_t person_id, struct am_buf *out,
+                          struct am_err *err);
+void am_person_reader_free(struct am_person_reader *r); /* NULL is fine */
 
 /* One row of `amnistia links`: which person each record belongs to. */
 struct am_link_row {

@@ -18,6 +18,7 @@ static const char usage[] =
 struct export_ctx {
     FILE *out;
     struct am_store *store;
+    struct am_person_reader *reader;
     struct am_buf buf;
     AM_VEC(int64_t) ids;
     AM_VEC(unsigned char) status; /* parallel to ids */
@@ -61,7 +62,7 @@ static int write_json_person(const struct am_person_row *p, void *ctx)
     struct export_ctx *c = ctx;
     am_buf_reset(&c->buf);
     am_buf_adds(&c->buf, c->n++ ? ",\n" : "\n");
-    if (am_registry_person_json(c->store, p->id, &c->buf, c->err))
+    if (am_person_reader_json(c->reader, p->id, &c->buf, c->err))
         return 1;
     fwrite(c->buf.ptr, 1, c->buf.len, c->out);
     return 0;
@@ -85,9 +86,11 @@ int am_cmd_export(struct am_cli *cli, int argc, char **argv, struct am_err *err)
     struct am_people_filter all = {.status = -1};
     int rc;
     if (fmt == AM_OUT_JSON) {
+        c.reader = am_person_reader_new(store, err);
         fputs("[", cli->out);
-        rc = am_registry_people(store, &all, write_json_person, &c, err);
+        rc = c.reader ? am_registry_people(store, &all, write_json_person, &c, err) : -1;
         fputs(c.n ? "\n]\n" : "]\n", cli->out);
+        am_person_reader_free(c.reader);
     } else {
         rc = am_registry_people(store, &all, collect, &c, err);
         if (rc == 0) {

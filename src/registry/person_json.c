@@ -80,35 +80,82 @@ static const char *const sections[][2] = {
      " ORDER BY id"},
 };
 
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+/* The statements of one person's document, prepared once for many persons (export). */
+struct am_person_reader {
+    struct am_stmt *person, *events, *categories;
+    struct am_stmt *section[N_SECTIONS];
+};
+
+void am_person_reader_free(struct am_person_reader *r)
+{
+    if (!r)
+        return;
+    am_stmt_finalize(r->person);
+    am_stmt_finalize(r->events);
+    am_stmt_finalize(r->categories);
+    for (size_t i = 0; i < N_SECTIONS; i++)
+        am_stmt_finalize(r->section[i]);
+    am_free(r);
+}
+
+struct am_person_reader *am_person_reader_new(struct am_store *store, struct am_err *err)
+{
+    struct am_person_reader *r = am_calloc(1, sizeof(*r));
+    r->person = am_stmt_prepare(store,
+                                "SELECT id, display_name, cedula_kind, cedula, birth_date, sex,"
+                                " nationality, sensitivity FROM person WHERE id = ?1",
+                                err);
+    r->events = r->person ? am_stmt_prepare(store,
+                                            "SELECT type, date, id FROM event WHERE person_id = ?1",
+                                            err)
+                          : NULL;
+    r->categories = r->events ? am_stmt_prepare(store,
+                                                "SELECT DISTINCT category FROM category"
+                                                " WHERE person_id = ?1 ORDER BY category",
+                                                err)
+                              : NULL;
+    for (size_t i = 0; r->categories && i < N_SECTIONS; i++)
+        if (!(r->section[i] = am_stmt_prepare(store, sections[i][1], err)))
+            break;
+    if (!r->categories || !r->section[N_SECTIONS - 1]) {
+        am_person_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
 int am_registry_person_json(struct am_store *store, int64_t person_id, struct am_buf *out,
                             struct am_err *err)
 {
-    struct am_stmt *st = am_stmt_prepare(
-        store,
-        "SELECT id, display_name, cedula_kind, cedula, birth_date, sex, nationality,"
-        " sensitivity FROM person WHERE id = ?1",
-        err);
-    if (!st)
-        return -1;
+    struct am_person_reader *r = am_person_reader_new(store, err);
+    int rc = r ? am_person_reader_json(r, person_id, out, err) : -1;
+    am_person_reader_free(r);
+    return rc;
+}
+
+int am_person_reader_json(struct am_person_reader *r, int64_t person_id, struct am_buf *out,
+                          struct am_err *err)
+{
+    struct am_stmt *st = r->person;
+    am_stmt_reset(st);
     am_stmt_bind_int64(st, 1, person_id, err);
     int rc = am_stmt_step(st, err);
-    if (rc <= 0) {
-        am_stmt_finalize(st);
+    if (rc <= 0)
         return rc < 0 ? -1 : AM_FAIL(err, AM_ENOTFOUND, "no person with id %lld",
                                      (long long)person_id);
-    }
     int first = 1;
     am_buf_addc(out, '{');
     for (int c = 0; c < am_stmt_column_count(st); c++) {
         add_key(out, c == 0 ? "person_id" : am_stmt_column_name(st, c), &first);
         add_col(out, st, c, c == 0);
     }
-    am_stmt_finalize(st);
+    am_stmt_reset(st);
 
     /* The derived status and the event that decided it. */
-    st = am_stmt_prepare(store, "SELECT type, date, id FROM event WHERE person_id = ?1", err);
-    if (!st)
-        return -1;
+    st = r->events;
+    am_stmt_reset(st);
     am_stmt_bind_int64(st, 1, person_id, err);
     AM_VEC(struct am_event_fact) facts = {0};
     AM_VEC(int64_t) ids = {0};
@@ -123,7 +170,7 @@ int am_registry_person_json(struct am_store *store, int64_t person_id, struct am
         AM_VEC_PUSH(&facts, f);
         AM_VEC_PUSH(&ids, am_stmt_int64(st, 2));
     }
-    am_stmt_finalize(st);
+    am_stmt_reset(st);
     size_t decided;
     int incommunicado;
     enum am_status status = am_status_derive_event(facts.v, facts.n, NULL, &incommunicado, &decided);
@@ -147,23 +194,18 @@ int am_registry_person_json(struct am_store *store, int64_t person_id, struct am
     if (rc < 0)
         return -1;
 
-    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-        st = am_stmt_prepare(store, sections[i][1], err);
-        if (!st)
-            return -1;
+    for (size_t i = 0; i < N_SECTIONS; i++) {
+        st = r->section[i];
+        am_stmt_reset(st);
         am_stmt_bind_int64(st, 1, person_id, err);
         add_key(out, sections[i][0], &first);
         rc = add_rows(out, st, err);
-        am_stmt_finalize(st);
+        am_stmt_reset(st);
         if (rc)
             return -1;
     }
-    st = am_stmt_prepare(store,
-                         "SELECT DISTINCT category FROM category WHERE person_id = ?1"
-                         " ORDER BY category",
-                         err);
-    if (!st)
-        return -1;
+    st = r->categories;
+    am_stmt_reset(st);
     am_stmt_bind_int64(st, 1, person_id, err);
     add_key(out, "categories", &first);
     am_buf_addc(out, '[');
@@ -173,7 +215,7 @@ int am_registry_person_json(struct am_store *store, int64_t person_id, struct am
             am_buf_addc(out, ',');
         am_buf_add_json_string(out, am_stmt_text(st, 0));
     }
-    am_stmt_finalize(st);
+    am_stmt_reset(st);
     am_buf_adds(out, "]}");
     return rc < 0 ? -1 : 0;
 }
