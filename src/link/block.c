@@ -104,6 +104,35 @@ static void key_surnames_year(const struct am__link_records *r, size_t i, uint64
     out[0] = mix(mix(mix(4, a), b), (uint64_t)y);
 }
 
+/* Each surname's sound with the arrest date: the lists without birth date or cédula
+ * (family, press) meet the others here even when they drop a given name or a surname. */
+static void key_surname_arrest(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    if (!r->arrest || r->arrest[i] == AM__LINK_MISSING_DATE)
+        return;
+    /* A name written in one run with no stated order ("Santiago Maldonado Morales") may
+     * have been read as two given names and one surname: its last words (never the first)
+     * all stand for surnames here. */
+    uint32_t cand[3] = {r->sur[i][0], r->sur[i][1], r->sur[i][2]};
+    int nw = r->n_words[i];
+    if (nw >= 2) {
+        int from = nw - 3 > 1 ? nw - 3 : 1;
+        for (int k = 0; k < 3; k++)
+            cand[k] = from + k < nw ? r->words[i][from + k] : 0;
+    }
+    for (int k = 0; k < 3; k++) {
+        uint32_t t = cand[k];
+        if (!t)
+            continue;
+        uint64_t key = mix(mix(6, phon(r, t)), (uint64_t)(uint32_t)r->arrest[i]);
+        int dup = 0;
+        for (int j = 0; j < k; j++)
+            dup |= out[j] == key;
+        if (!dup)
+            out[k] = key;
+    }
+}
+
 static void key_surname_given(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
 {
     surname_given(r, i, out, 5, 0);
@@ -121,6 +150,7 @@ static const struct rule {
     {"surname+given+year", key_surname_given_year, 1, 1},
     {"birth_date+initial", key_birth_initial, 1, 1},
     {"surnames+year", key_surnames_year, 1, 1},
+    {"surname+arrest_date", key_surname_arrest, 1, 1},
     {"surname+given", key_surname_given, 16, 0},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))

@@ -363,17 +363,19 @@ static void test_tricky_pairs(void **state)
         if (nl)
             *nl = 0;
         if (*line && *line != '#') {
-            char *cur = line, *f[10];
-            for (int k = 0; k < 10; k++)
+            char *cur = line, *f[12];
+            for (int k = 0; k < 12; k++)
                 f[k] = field_of(&cur);
             assert_true(np < 64);
             pairs[np].same = strcmp(f[0], "same") == 0;
             assert_true(pairs[np].same || strcmp(f[0], "different") == 0);
             snprintf(pairs[np].why, sizeof(pairs[np].why), "%s", f[1]);
             struct fx_rec ra = {.full = f[2], .cedula = *f[3] ? f[3] : NULL,
-                                .birth = *f[4] ? f[4] : NULL, .sex = *f[5] ? f[5] : NULL};
+                                .birth = *f[4] ? f[4] : NULL, .sex = *f[5] ? f[5] : NULL,
+                                .arrest = *f[10] ? f[10] : NULL};
             struct fx_rec rb = {.full = f[6], .cedula = *f[7] ? f[7] : NULL,
-                                .birth = *f[8] ? f[8] : NULL, .sex = *f[9] ? f[9] : NULL};
+                                .birth = *f[8] ? f[8] : NULL, .sex = *f[9] ? f[9] : NULL,
+                                .arrest = *f[11] ? f[11] : NULL};
             pairs[np].a = fx_record(s, snap_a, &ra);
             pairs[np].b = fx_record(s, snap_b, &rb);
             np++;
@@ -622,16 +624,18 @@ static void test_em_recovers_mixture(void **state)
     (void)state;
     static const double m_true[AM_LF__COUNT][4] = {
         {0.70, 0.20, 0.06, 0.04}, {0.65, 0.30, 0.02, 0.03}, {0.80, 0.05, 0, 0.15},
-        {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20}};
+        {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20},
+        {0.85, 0.10, 0.03, 0.02}};
     static const double u_true[AM_LF__COUNT][4] = {
         {0.01, 0.02, 0.05, 0.92}, {0.005, 0.03, 0.06, 0.905}, {0.0001, 0.0005, 0, 0.9994},
-        {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85}};
+        {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85},
+        {0.003, 0.03, 0.10, 0.867}};
     const double lambda = 0.05, total = 2e8;
     uint64_t *count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
     int lv[AM_LF__COUNT];
     uint64_t pairs = 0;
     /* Every combination of the levels each field uses (missing left out). */
-    for (int c = 0; c < 4 * 4 * 4 * 4 * 4 * 4; c++) {
+    for (int c = 0; c < 4 * 4 * 4 * 4 * 4 * 4 * 4; c++) {
         int x = c, ok = 1;
         double pm = lambda, pu = 1 - lambda;
         for (int f = 0; f < AM_LF__COUNT; f++) {
@@ -681,13 +685,15 @@ static void test_em_recovers_mixture(void **state)
                                    (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_CEDULA)) |
                                    (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_BIRTH)) |
                                    (AM_LL_EXACT << (AM__LINK_PATTERN_BITS * AM_LF_SEX)) |
-                                   (AM_LL_EXACT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE));
+                                   (AM_LL_EXACT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE)) |
+                                   (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_ARREST));
     am__link_pattern other = (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_GIVEN)) |
                              (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_SURNAMES)) |
                              (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_CEDULA)) |
                              (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_BIRTH)) |
                              (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_SEX)) |
-                             (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE));
+                             (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE)) |
+                             (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_ARREST));
     count[place_class] = 400000;
     count[other] = 600000;
     am__link_model_em(&model, count, 1000000, 100000);
