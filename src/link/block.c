@@ -133,6 +133,36 @@ static void key_surname_arrest(const struct am__link_records *r, size_t i, uint6
     }
 }
 
+/* The cédula's digits sorted, with the first given name's sound: two digits swapped by a
+ * typist still meet (the exact cédula rule does not see them). */
+static void key_cedula_digits(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    if (!r->cedula[i] || !r->given[i][0])
+        return;
+    int count[10] = {0};
+    for (uint32_t v = r->cedula[i]; v; v /= 10)
+        count[v % 10]++;
+    uint64_t key = 0;
+    for (int d = 0; d < 10; d++)
+        key = key * 11 + (uint64_t)count[d];
+    out[0] = mix(mix(7, key), phon(r, r->given[i][0]));
+}
+
+/* Each surname and the first given name with the facility (else the state): the lists
+ * with neither a birth date nor an arrest date (the official one against the press) meet
+ * here without the flood of namesakes of the name-only rule. */
+static void key_surname_given_place(const struct am__link_records *r, size_t i,
+                                    uint64_t out[KEYS])
+{
+    uint32_t place = r->facility[i] ? r->facility[i] : r->state[i];
+    if (!place)
+        return;
+    surname_given(r, i, out, 8, 0);
+    for (int k = 0; k < KEYS; k++)
+        if (out[k])
+            out[k] = mix(out[k], place);
+}
+
 static void key_surname_given(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
 {
     surname_given(r, i, out, 5, 0);
@@ -151,6 +181,8 @@ static const struct rule {
     {"birth_date+initial", key_birth_initial, 1, 1},
     {"surnames+year", key_surnames_year, 1, 1},
     {"surname+arrest_date", key_surname_arrest, 1, 1},
+    {"cedula_digits+given", key_cedula_digits, 1, 1},
+    {"surname+given+place", key_surname_given_place, 4, 0},
     {"surname+given", key_surname_given, 16, 0},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))

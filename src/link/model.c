@@ -14,6 +14,7 @@
 
 #define U_SAMPLES 400000ull
 #define FLOOR 1e-9
+#define M_FLOOR 1e-3 /* least m of a level: the lists' irreducible error rate */
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -300,12 +301,18 @@ static void finish(struct am__link_model *model, const struct em *e, uint64_t n_
     model->lambda = e->lambda;
     for (int f = 0; f < AM_LF__COUNT; f++)
         for (int l = 0; l < AM_LL__COUNT; l++) {
-            model->m[f][l] = e->m[f][l];
+            /* No field of a real list is never wrong: EM's m of 1e-7 for "different
+             * place" only says the sample held no such match, and as a weight it would
+             * veto any link (and split clusters) on one transfer or one misread date. */
+            double m = e->m[f][l];
+            if (l != AM_LL_MISSING && am__link_level_used(f, l) && m < M_FLOOR)
+                m = M_FLOOR;
+            model->m[f][l] = m;
             if (l == AM_LL_MISSING || !am__link_level_used(f, l))
                 model->w[f][l] = 0;
             else
-                model->w[f][l] = log2((e->m[f][l] > FLOOR ? e->m[f][l] : FLOOR) /
-                                      (model->u[f][l] > FLOOR ? model->u[f][l] : FLOOR));
+                model->w[f][l] =
+                    log2(m / (model->u[f][l] > FLOOR ? model->u[f][l] : FLOOR));
         }
     /* Prior: the expected matches among compared pairs, out of all pairs. */
     double all = n_records >= 2 ? (double)n_records * ((double)n_records - 1) / 2 : 1;

@@ -121,6 +121,83 @@ static void test_birth_levels(void **state)
     assert_int_equal(am__link_cmp_birth(d, AM__LINK_MISSING_DATE), AM_LL_MISSING);
 }
 
+static void test_arrest_levels(void **state)
+{
+    (void)state;
+    int32_t d = am_days_from_civil(2024, 8, 3);
+    assert_int_equal(am__link_cmp_arrest(d, d), AM_LL_EXACT);
+    assert_int_equal(am__link_cmp_arrest(d, d + 5), AM_LL_CLOSE);   /* a few days' slip */
+    assert_int_equal(am__link_cmp_arrest(d + 7, d), AM_LL_CLOSE);
+    assert_int_equal(am__link_cmp_arrest(d, am_days_from_civil(2024, 3, 8)), AM_LL_CLOSE); /* d/m */
+    assert_int_equal(am__link_cmp_arrest(d, d + 8), AM_LL_FAR);
+    assert_int_equal(am__link_cmp_arrest(d, d - 61), AM_LL_FAR);
+    assert_int_equal(am__link_cmp_arrest(d, d + 62), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_arrest(d, am_days_from_civil(2019, 1, 23)), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_arrest(d, AM__LINK_MISSING_DATE), AM_LL_MISSING);
+    assert_int_equal(am__link_cmp_arrest(AM__LINK_MISSING_DATE, AM__LINK_MISSING_DATE),
+                     AM_LL_MISSING);
+    assert_string_equal(am_link_field_name(AM_LF_ARREST), "arrest_date");
+    assert_string_equal(am_link_level_meaning(AM_LF_ARREST, AM_LL_EXACT), "the same arrest date");
+
+    /* Records: dates set as lists write them; none loaded means missing, not different. */
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Yelitza Coromoto", "Mendoza Briceño", NULL, NULL, NULL, NULL, NULL, NULL);
+    add(&r, &ar, 2, NULL, NULL, "YELITZA MENDOZA", NULL, NULL, NULL, NULL, NULL);
+    add(&r, &ar, 3, "Yelitza", "Mendoza", NULL, NULL, NULL, NULL, NULL, NULL);
+    add(&r, &ar, 4, "Yelitza", "Mendoza", NULL, NULL, NULL, NULL, NULL, NULL);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 1), AM_LF_ARREST), AM_LL_MISSING);
+    am__link_arrest_set(&r, 0, "2021-03-17");
+    am__link_arrest_set(&r, 1, "17/03/2021");
+    am__link_arrest_set(&r, 2, "not a date");
+    am__link_arrest_set(&r, 3, "2099-01-01"); /* in the future: not a date a list can give */
+    am__link_arrest_set(&r, 9, "2021-03-17"); /* no such record: ignored */
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 1), AM_LF_ARREST), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 2), AM_LF_ARREST), AM_LL_MISSING);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 3), AM_LF_ARREST), AM_LL_MISSING);
+
+    /* Blocking: the surname+arrest_date rule pairs the record that drops a given name and
+     * a surname (read as one run of words) with the full one. */
+    struct am__link_block_out out;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__link_block(&r, NULL, &out, &err), 0);
+    const char *rule = am__link_block_rule_of(&out, 0, 1);
+    assert_non_null(rule);
+    assert_string_equal(rule, "surname+arrest_date");
+    am__link_block_release(&out);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
+/* Two digits of a cédula swapped: the sorted-digits rule compares the pair, and a place
+ * shared by two namesakes without dates gets them compared by surname+given+place. */
+static void test_blocking_rules_for_sparse_lists(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Francisco", "Torres", NULL, "31491990", NULL, NULL, NULL, NULL);
+    add(&r, &ar, 2, "Francisco", "Torres Sánchez", NULL, "31499190", NULL, NULL, NULL, NULL);
+    add(&r, &ar, 3, "Rafael", "Acosta Hernández", NULL, NULL, NULL, NULL, "Carabobo", "Yare II");
+    add(&r, &ar, 4, NULL, NULL, "ACOSTA HERNANDEZ, RAFAEL", NULL, NULL, NULL, NULL, "YARE II");
+    add(&r, &ar, 5, "Rafael", "Acosta", NULL, NULL, NULL, NULL, NULL, "Tocorón");
+    struct am__link_block_out out;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__link_block(&r, NULL, &out, &err), 0);
+    assert_string_equal(am__link_block_rule_of(&out, 0, 1), "cedula_digits+given");
+    assert_string_equal(am__link_block_rule_of(&out, 2, 3), "surname+given+place");
+    /* Another facility: only the name-only rule pairs them. */
+    assert_string_equal(am__link_block_rule_of(&out, 2, 4), "surname+given");
+    assert_null(am__link_block_rule_of(&out, 0, 2));
+    am__link_block_release(&out);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
 static void test_sex_place_levels(void **state)
 {
     (void)state;
@@ -708,6 +785,8 @@ int main(void)
         cmocka_unit_test(test_name_levels),
         cmocka_unit_test(test_cedula_levels),
         cmocka_unit_test(test_birth_levels),
+        cmocka_unit_test(test_arrest_levels),
+        cmocka_unit_test(test_blocking_rules_for_sparse_lists),
         cmocka_unit_test(test_sex_place_levels),
         cmocka_unit_test(test_name_readings),
         cmocka_unit_test(test_cluster_constraints),
