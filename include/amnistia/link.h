@@ -24,6 +24,7 @@ enum am_link_field {
     AM_LF_BIRTH,    /* birth date */
     AM_LF_SEX,
     AM_LF_PLACE,    /* facility, else state */
+    AM_LF_ARREST,   /* arrest date */
     AM_LF__COUNT
 };
 

@@ -104,6 +104,65 @@ static void key_surnames_year(const struct am__link_records *r, size_t i, uint64
     out[0] = mix(mix(mix(4, a), b), (uint64_t)y);
 }
 
+/* Each surname's sound with the arrest date: the lists without birth date or cédula
+ * (family, press) meet the others here even when they drop a given name or a surname. */
+static void key_surname_arrest(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    if (!r->arrest || r->arrest[i] == AM__LINK_MISSING_DATE)
+        return;
+    /* A name written in one run with no stated order ("Santiago Maldonado Morales") may
+     * have been read as two given names and one surname: its last words (never the first)
+     * all stand for surnames here. */
+    uint32_t cand[3] = {r->sur[i][0], r->sur[i][1], r->sur[i][2]};
+    int nw = r->n_words[i];
+    if (nw >= 2) {
+        int from = nw - 3 > 1 ? nw - 3 : 1;
+        for (int k = 0; k < 3; k++)
+            cand[k] = from + k < nw ? r->words[i][from + k] : 0;
+    }
+    for (int k = 0; k < 3; k++) {
+        uint32_t t = cand[k];
+        if (!t)
+            continue;
+        uint64_t key = mix(mix(6, phon(r, t)), (uint64_t)(uint32_t)r->arrest[i]);
+        int dup = 0;
+        for (int j = 0; j < k; j++)
+            dup |= out[j] == key;
+        if (!dup)
+            out[k] = key;
+    }
+}
+
+/* The cédula's digits sorted, with the first given name's sound: two digits swapped by a
+ * typist still meet (the exact cédula rule does not see them). */
+static void key_cedula_digits(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    if (!r->cedula[i] || !r->given[i][0])
+        return;
+    int count[10] = {0};
+    for (uint32_t v = r->cedula[i]; v; v /= 10)
+        count[v % 10]++;
+    uint64_t key = 0;
+    for (int d = 0; d < 10; d++)
+        key = key * 11 + (uint64_t)count[d];
+    out[0] = mix(mix(7, key), phon(r, r->given[i][0]));
+}
+
+/* Each surname and the first given name with the facility (else the state): the lists
+ * with neither a birth date nor an arrest date (the official one against the press) meet
+ * here without the flood of namesakes of the name-only rule. */
+static void key_surname_given_place(const struct am__link_records *r, size_t i,
+                                    uint64_t out[KEYS])
+{
+    uint32_t place = r->facility[i] ? r->facility[i] : r->state[i];
+    if (!place)
+        return;
+    surname_given(r, i, out, 8, 0);
+    for (int k = 0; k < KEYS; k++)
+        if (out[k])
+            out[k] = mix(out[k], place);
+}
+
 static void key_surname_given(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
 {
     surname_given(r, i, out, 5, 0);
@@ -121,6 +180,9 @@ static const struct rule {
     {"surname+given+year", key_surname_given_year, 1, 1},
     {"birth_date+initial", key_birth_initial, 1, 1},
     {"surnames+year", key_surnames_year, 1, 1},
+    {"surname+arrest_date", key_surname_arrest, 1, 1},
+    {"cedula_digits+given", key_cedula_digits, 1, 1},
+    {"surname+given+place", key_surname_given_place, 4, 0},
     {"surname+given", key_surname_given, 16, 0},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))

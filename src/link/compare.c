@@ -11,7 +11,7 @@
 #include "amnistia/text.h"
 
 static const char *const field_names[AM_LF__COUNT] = {
-    "given_names", "surnames", "cedula", "birth_date", "sex", "place",
+    "given_names", "surnames", "cedula", "birth_date", "sex", "place", "arrest_date",
 };
 static const char *const level_names[AM_LL__COUNT] = {
     "exact", "close", "far", "different", "missing",
@@ -35,6 +35,10 @@ static const char *const meanings[AM_LF__COUNT][AM_LL__COUNT] = {
     [AM_LF_SEX] = {"the same sex", NULL, NULL, "different sex", "a list gives no sex"},
     [AM_LF_PLACE] = {"the same facility", "the same state, not the same facility", NULL,
                      "different state", "a list gives no place"},
+    [AM_LF_ARREST] = {"the same arrest date",
+                      "arrest dates a week apart at most, or day and month swapped",
+                      "arrest dates two months apart at most", "different arrest dates",
+                      "a list gives no arrest date"},
 };
 
 const char *am_link_field_name(enum am_link_field f)
@@ -442,6 +446,25 @@ int am__link_cmp_birth(int32_t a, int32_t b)
     return off == 1 ? AM_LL_CLOSE : AM_LL_DIFFERENT;
 }
 
+/* Lists copy an arrest date from one another with a few days' slip or day and month
+ * read the other way round; beyond two months it is another arrest. */
+int am__link_cmp_arrest(int32_t a, int32_t b)
+{
+    if (a == AM__LINK_MISSING_DATE || b == AM__LINK_MISSING_DATE)
+        return AM_LL_MISSING;
+    if (a == b)
+        return AM_LL_EXACT;
+    int32_t d = a > b ? a - b : b - a;
+    if (d <= 7)
+        return AM_LL_CLOSE;
+    int ya, ma, da, yb, mb, db;
+    am_civil_from_days(a, &ya, &ma, &da);
+    am_civil_from_days(b, &yb, &mb, &db);
+    if (ya == yb && ma == db && da == mb)
+        return AM_LL_CLOSE;
+    return d <= 61 ? AM_LL_FAR : AM_LL_DIFFERENT;
+}
+
 static int cmp_place(const struct am__link_records *r, uint32_t a, uint32_t b)
 {
     uint32_t fa = r->facility[a], fb = r->facility[b], sa = r->state[a], sb = r->state[b];
@@ -464,6 +487,7 @@ am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, 
                     : r->sex[a] == r->sex[b]   ? AM_LL_EXACT
                                                : AM_LL_DIFFERENT;
     lv[AM_LF_PLACE] = cmp_place(r, a, b);
+    lv[AM_LF_ARREST] = r->arrest ? am__link_cmp_arrest(r->arrest[a], r->arrest[b]) : AM_LL_MISSING;
     am__link_pattern p = 0;
     for (int f = 0; f < AM_LF__COUNT; f++)
         p |= (am__link_pattern)lv[f] << (AM__LINK_PATTERN_BITS * f);

@@ -137,7 +137,8 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     lk->threshold_weight = am__link_weight_of_probability(o.threshold);
 
     double t0 = am__link_now();
-    if (am__link_records_load(&lk->rec, store, err) < 0 || load_decisions(lk, store, err) < 0) {
+    if (am__link_records_load(&lk->rec, store, err) < 0 ||
+        am__link_arrest_load(&lk->rec, store, err) < 0 || load_decisions(lk, store, err) < 0) {
         am_linker_free(lk);
         return NULL;
     }
@@ -327,6 +328,11 @@ static const char *field_value(struct am_linker *lk, int f, uint32_t i)
         if (r->facility[i])
             return r->place_str.v[r->facility[i]];
         return r->place_str.v[r->state[i]];
+    case AM_LF_ARREST:
+        if (!r->arrest || r->arrest[i] == AM__LINK_MISSING_DATE)
+            return "";
+        am_format_date(r->arrest[i], buf);
+        return am_arena_strdup(&lk->arena, buf);
     }
     return "";
 }

@@ -57,6 +57,8 @@ struct am__link_records {
     uint32_t *state;       /* interned in `places`, 0 when none */
     uint32_t *facility;
     uint8_t *sensitivity;  /* 0 public, 1 restricted, 2 sealed */
+    int32_t *arrest;       /* arrest date, days since 1970 or AM__LINK_MISSING_DATE; NULL
+                            * until am__link_arrest_load (then in the arena strs) */
     uint32_t *name_off;    /* offset of the display name in names */
     struct am_buf names;   /* display names, NUL-separated */
     struct am__link_tokens tok;
@@ -79,6 +81,13 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
                           const char *cedula_kind, const char *cedula, const char *sex,
                           const char *birth_date, const char *nationality, const char *state, const char *facility, const char *sensitivity,
                           struct am_arena *scratch);
+/* Loads every record's arrest date (record.arrest_date) into r->arrest, allocated in
+ * r->strs (freed with the records). Call after am__link_records_load. */
+int am__link_arrest_load(struct am__link_records *r, struct am_store *store, struct am_err *err);
+/* Sets record i's arrest date from text (ISO or day-first; NULL or unreadable: missing),
+ * allocating r->arrest for r->n records when needed: for tests and the loader. Call only
+ * once every record is added. */
+void am__link_arrest_set(struct am__link_records *r, size_t i, const char *date);
 /* Index of record id, or -1. Records are sorted by id. */
 long am__link_records_find(const struct am__link_records *r, int64_t id);
 
@@ -105,6 +114,7 @@ void am__link_name_reading(const struct am__link_records *r, uint32_t a, uint32_
 /* Comparison of the parts, exposed for unit tests. */
 int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen);
 int am__link_cmp_birth(int32_t a, int32_t b);
+int am__link_cmp_arrest(int32_t a, int32_t b);
 
 /* ---- blocking --------------------------------------------------------------------- */
 
@@ -146,6 +156,10 @@ struct am__link_model {
     int iterations, converged;
     int em_refit;          /* EM's first answer was not about names: refit with names fixed */
     double u_given_exact, u_sur_exact; /* for term-frequency adjustment */
+    /* Records per arrest date (by day number modulo 65536: dates 179 years apart share a
+     * slot) and how many records give one: the term frequency of an arrest date. */
+    uint32_t arrest_count[65536];
+    uint64_t arrest_known;
 };
 
 /* u from random pairs (and exact levels from value frequencies). */

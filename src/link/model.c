@@ -14,6 +14,7 @@
 
 #define U_SAMPLES 400000ull
 #define FLOOR 1e-9
+#define M_FLOOR 1e-3 /* least m of a level: the lists' irreducible error rate */
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -150,7 +151,9 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
     }
     /* Exact agreement from the frequencies of the values: random sampling cannot see
      * probabilities of one in a million. */
-    double ex[AM_LF__COUNT] = {-1, -1, -1, -1, -1, -1};
+    double ex[AM_LF__COUNT];
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        ex[f] = -1;
     ex[AM_LF_GIVEN] = key_agree_share(&r->gkeys);
     ex[AM_LF_SURNAMES] = key_agree_share(&r->skeys);
     ex[AM_LF_CEDULA] = agree_share_u32(r->cedula, n);
@@ -159,9 +162,24 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
         for (size_t i = 0; i < n; i++)
             b[i] = r->birth[i] == AM__LINK_MISSING_DATE ? 0 : (uint32_t)(r->birth[i] + 1000000);
         ex[AM_LF_BIRTH] = agree_share_u32(b, n);
+        memset(model->arrest_count, 0, sizeof(model->arrest_count));
+        model->arrest_known = 0;
+        if (r->arrest) {
+            for (size_t i = 0; i < n; i++)
+                if (r->arrest[i] != AM__LINK_MISSING_DATE) {
+                    model->arrest_count[(uint32_t)r->arrest[i] & 0xffffu]++;
+                    model->arrest_known++;
+                }
+            for (size_t i = 0; i < n; i++)
+                b[i] = r->arrest[i] == AM__LINK_MISSING_DATE ? 0
+                                                              : (uint32_t)(r->arrest[i] + 1000000);
+            ex[AM_LF_ARREST] = agree_share_u32(b, n);
+        }
         am_free(b);
     }
-    for (int f = 0; f < AM_LF_SEX; f++) {
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        if (ex[f] < 0)
+            continue;
         double e = ex[f] > FLOOR ? ex[f] : FLOOR;
         double old = model->u[f][AM_LL_EXACT];
         double scale = old < 1 ? (1 - e) / (1 - old) : 1;
@@ -283,12 +301,18 @@ static void finish(struct am__link_model *model, const struct em *e, uint64_t n_
     model->lambda = e->lambda;
     for (int f = 0; f < AM_LF__COUNT; f++)
         for (int l = 0; l < AM_LL__COUNT; l++) {
-            model->m[f][l] = e->m[f][l];
+            /* No field of a real list is never wrong: EM's m of 1e-7 for "different
+             * place" only says the sample held no such match, and as a weight it would
+             * veto any link (and split clusters) on one transfer or one misread date. */
+            double m = e->m[f][l];
+            if (l != AM_LL_MISSING && am__link_level_used(f, l) && m < M_FLOOR)
+                m = M_FLOOR;
+            model->m[f][l] = m;
             if (l == AM_LL_MISSING || !am__link_level_used(f, l))
                 model->w[f][l] = 0;
             else
-                model->w[f][l] = log2((e->m[f][l] > FLOOR ? e->m[f][l] : FLOOR) /
-                                      (model->u[f][l] > FLOOR ? model->u[f][l] : FLOOR));
+                model->w[f][l] =
+                    log2(m / (model->u[f][l] > FLOOR ? model->u[f][l] : FLOOR));
         }
     /* Prior: the expected matches among compared pairs, out of all pairs. */
     double all = n_records >= 2 ? (double)n_records * ((double)n_records - 1) / 2 : 1;
@@ -401,6 +425,15 @@ double am__link_tf_adjust(const struct am__link_model *model, const struct am__l
         return tf_close(model, r, field, a, b);
     if (level != AM_LL_EXACT)
         return 0;
+    if (field == AM_LF_ARREST) {
+        /* The same arrest date on a day of mass arrests says less than on a quiet day. */
+        if (!r->arrest || !model->arrest_known || r->arrest[a] == AM__LINK_MISSING_DATE)
+            return 0;
+        double u = model->u[AM_LF_ARREST][AM_LL_EXACT];
+        double c = model->arrest_count[(uint32_t)r->arrest[a] & 0xffffu];
+        double tf = (c > 1 ? c : 1) / (double)model->arrest_known;
+        return u > 0 ? log2(u / tf) : 0;
+    }
     /* The key of a record whose name was read without guessing. */
     if (r->n_words[a] && !r->n_words[b])
         a = b;
@@ -440,6 +473,8 @@ double am__link_pair_weight(const struct am__link_model *model, const struct am_
         w += am__link_tf_adjust(model, r, AM_LF_GIVEN, lg, a, b);
     if (ls == AM_LL_EXACT || ls == AM_LL_CLOSE)
         w += am__link_tf_adjust(model, r, AM_LF_SURNAMES, ls, a, b);
+    if (am__link_level_of(p, AM_LF_ARREST) == AM_LL_EXACT)
+        w += am__link_tf_adjust(model, r, AM_LF_ARREST, AM_LL_EXACT, a, b);
     return w;
 }
 

@@ -88,8 +88,8 @@ int64_t fx_record(struct am_store *s, int64_t snapshot, const struct fx_rec *r)
         s,
         "INSERT INTO record(snapshot_id, row_no, line_no, list_id, raw, given_names, surnames,"
         " full_name, name_order, cedula_kind, cedula, sex, birth_date, state, facility,"
-        " sensitivity) VALUES (?1, ?2, ?2, ?3, '{}', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14)",
+        " sensitivity, arrest_date) VALUES (?1, ?2, ?2, ?3, '{}', ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11, ?12, ?13, ?14, ?15)",
         &err);
     am_stmt_bind_int64(st, 1, snapshot, &err);
     am_stmt_bind_int64(st, 2, row, &err);
@@ -111,6 +111,7 @@ int64_t fx_record(struct am_store *s, int64_t snapshot, const struct fx_rec *r)
     am_stmt_bind_text(st, 12, r->state, &err);
     am_stmt_bind_text(st, 13, r->facility, &err);
     am_stmt_bind_text(st, 14, r->sensitivity ? r->sensitivity : "restricted", &err);
+    am_stmt_bind_text(st, 15, r->arrest, &err);
     if (am_stmt_step(st, &err) < 0) {
         am_err_print(&err, stderr);
         am_stmt_finalize(st);
@@ -230,6 +231,15 @@ static void strip_upper(const char *in, char *out, size_t n)
     out[o] = 0;
 }
 
+/* Digits of s from off, n of them, as a number. */
+static int digits_at(const char *s, int off, int n)
+{
+    int v = 0;
+    for (int k = 0; k < n; k++)
+        v = v * 10 + (s[off + k] - '0');
+    return v;
+}
+
 void fx_population(struct fx_population *pop, size_t persons, uint64_t seed)
 {
     memset(pop, 0, sizeof(*pop));
@@ -250,6 +260,20 @@ void fx_population(struct fx_population *pop, size_t persons, uint64_t seed)
         int y = 1955 + (int)pick(&s, 50, 0), m = 1 + (int)pick(&s, 12, 0), d = 1 + (int)pick(&s, 28, 0);
         snprintf(p->birth, sizeof(p->birth), "%04d-%02d-%02d", y, m, d);
         p->state = states[pick(&s, 8, 0)];
+    }
+    /* Arrest dates from a stream of their own (the draws above stay as they were): half
+     * on the days of a few waves, half spread over 2014-2026. */
+    static const int waves[][3] = {{2014, 2, 12}, {2017, 7, 30}, {2019, 1, 23}, {2024, 7, 29},
+                                   {2024, 8, 3}};
+    uint64_t t = seed ^ 0xa5a5a5a5a5a5a5a5ull;
+    for (size_t i = 0; i < persons; i++) {
+        struct fx_person *p = &pop->people[i];
+        if (unif(&t) < 0.5) {
+            const int *w = waves[pick(&t, 5, 0)];
+            int32_t d = am_days_from_civil(w[0], w[1], w[2]) + (int32_t)pick(&t, 10, 0);
+            am_format_date(d, p->arrest);
+        } else
+            am_format_date(am_days_from_civil(2014, 1, 1) + (int32_t)pick(&t, 4700, 0), p->arrest);
     }
 }
 
@@ -327,6 +351,22 @@ int fx_list(struct fx_population *pop, struct am_store *store, const char *sourc
         r.birth = birth[0] ? birth : NULL;
         r.sex = unif(&s) < error ? NULL : p->sex;
         r.state = p->state;
+        /* The arrest date, from its own stream: missing, or a few days off, at the rate. */
+        uint64_t t = seed ^ (0x9e3779b97f4a7c15ull * (i + 1));
+        char arrest[16];
+        snprintf(arrest, sizeof(arrest), "%s", p->arrest);
+        double ea = unif(&t);
+        if (ea < error * 2)
+            arrest[0] = 0;
+        else if (ea < error * 3) {
+            int y, m, d;
+            am_civil_from_days(am_days_from_civil(digits_at(arrest, 0, 4), digits_at(arrest, 5, 2),
+                                                  digits_at(arrest, 8, 2)) +
+                                   1 + (int32_t)pick(&t, 5, 0),
+                               &y, &m, &d);
+            snprintf(arrest, sizeof(arrest), "%04d-%02d-%02d", y, m, d);
+        }
+        r.arrest = arrest[0] ? arrest : NULL;
         int64_t id = fx_record(store, snap, &r);
         if (id < 0)
             return -1;

@@ -9,6 +9,7 @@
 struct fx_rec {
     const char *list_id, *given, *surnames, *full, *cedula, *sex, *birth, *state, *facility;
     const char *sensitivity;
+    const char *arrest; /* arrest date as written, NULL when none */
 };
 
 struct am_store *fx_open(char *path, size_t n, const char *name);
@@ -20,7 +21,7 @@ int64_t fx_person_of(struct am_store *s, int64_t record);
 int64_t fx_scalar(struct am_store *s, const char *sql, int64_t arg);
 
 struct fx_person {
-    char given1[32], given2[32], sur1[32], sur2[32], cedula[16], birth[40];
+    char given1[32], given2[32], sur1[32], sur2[32], cedula[16], birth[40], arrest[16];
     const char *sex, *state;
 };
 struct fx_listed {

@@ -121,6 +121,83 @@ static void test_birth_levels(void **state)
     assert_int_equal(am__link_cmp_birth(d, AM__LINK_MISSING_DATE), AM_LL_MISSING);
 }
 
+static void test_arrest_levels(void **state)
+{
+    (void)state;
+    int32_t d = am_days_from_civil(2024, 8, 3);
+    assert_int_equal(am__link_cmp_arrest(d, d), AM_LL_EXACT);
+    assert_int_equal(am__link_cmp_arrest(d, d + 5), AM_LL_CLOSE);   /* a few days' slip */
+    assert_int_equal(am__link_cmp_arrest(d + 7, d), AM_LL_CLOSE);
+    assert_int_equal(am__link_cmp_arrest(d, am_days_from_civil(2024, 3, 8)), AM_LL_CLOSE); /* d/m */
+    assert_int_equal(am__link_cmp_arrest(d, d + 8), AM_LL_FAR);
+    assert_int_equal(am__link_cmp_arrest(d, d - 61), AM_LL_FAR);
+    assert_int_equal(am__link_cmp_arrest(d, d + 62), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_arrest(d, am_days_from_civil(2019, 1, 23)), AM_LL_DIFFERENT);
+    assert_int_equal(am__link_cmp_arrest(d, AM__LINK_MISSING_DATE), AM_LL_MISSING);
+    assert_int_equal(am__link_cmp_arrest(AM__LINK_MISSING_DATE, AM__LINK_MISSING_DATE),
+                     AM_LL_MISSING);
+    assert_string_equal(am_link_field_name(AM_LF_ARREST), "arrest_date");
+    assert_string_equal(am_link_level_meaning(AM_LF_ARREST, AM_LL_EXACT), "the same arrest date");
+
+    /* Records: dates set as lists write them; none loaded means missing, not different. */
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Yelitza Coromoto", "Mendoza Briceño", NULL, NULL, NULL, NULL, NULL, NULL);
+    add(&r, &ar, 2, NULL, NULL, "YELITZA MENDOZA", NULL, NULL, NULL, NULL, NULL);
+    add(&r, &ar, 3, "Yelitza", "Mendoza", NULL, NULL, NULL, NULL, NULL, NULL);
+    add(&r, &ar, 4, "Yelitza", "Mendoza", NULL, NULL, NULL, NULL, NULL, NULL);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 1), AM_LF_ARREST), AM_LL_MISSING);
+    am__link_arrest_set(&r, 0, "2021-03-17");
+    am__link_arrest_set(&r, 1, "17/03/2021");
+    am__link_arrest_set(&r, 2, "not a date");
+    am__link_arrest_set(&r, 3, "2099-01-01"); /* in the future: not a date a list can give */
+    am__link_arrest_set(&r, 9, "2021-03-17"); /* no such record: ignored */
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 1), AM_LF_ARREST), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 2), AM_LF_ARREST), AM_LL_MISSING);
+    assert_int_equal(am__link_level_of(am__link_compare(&r, 0, 3), AM_LF_ARREST), AM_LL_MISSING);
+
+    /* Blocking: the surname+arrest_date rule pairs the record that drops a given name and
+     * a surname (read as one run of words) with the full one. */
+    struct am__link_block_out out;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__link_block(&r, NULL, &out, &err), 0);
+    const char *rule = am__link_block_rule_of(&out, 0, 1);
+    assert_non_null(rule);
+    assert_string_equal(rule, "surname+arrest_date");
+    am__link_block_release(&out);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
+/* Two digits of a cédula swapped: the sorted-digits rule compares the pair, and a place
+ * shared by two namesakes without dates gets them compared by surname+given+place. */
+static void test_blocking_rules_for_sparse_lists(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Francisco", "Torres", NULL, "31491990", NULL, NULL, NULL, NULL);
+    add(&r, &ar, 2, "Francisco", "Torres Sánchez", NULL, "31499190", NULL, NULL, NULL, NULL);
+    add(&r, &ar, 3, "Rafael", "Acosta Hernández", NULL, NULL, NULL, NULL, "Carabobo", "Yare II");
+    add(&r, &ar, 4, NULL, NULL, "ACOSTA HERNANDEZ, RAFAEL", NULL, NULL, NULL, NULL, "YARE II");
+    add(&r, &ar, 5, "Rafael", "Acosta", NULL, NULL, NULL, NULL, NULL, "Tocorón");
+    struct am__link_block_out out;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__link_block(&r, NULL, &out, &err), 0);
+    assert_string_equal(am__link_block_rule_of(&out, 0, 1), "cedula_digits+given");
+    assert_string_equal(am__link_block_rule_of(&out, 2, 3), "surname+given+place");
+    /* Another facility: only the name-only rule pairs them. */
+    assert_string_equal(am__link_block_rule_of(&out, 2, 4), "surname+given");
+    assert_null(am__link_block_rule_of(&out, 0, 2));
+    am__link_block_release(&out);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
 static void test_sex_place_levels(void **state)
 {
     (void)state;
@@ -363,17 +440,19 @@ static void test_tricky_pairs(void **state)
         if (nl)
             *nl = 0;
         if (*line && *line != '#') {
-            char *cur = line, *f[10];
-            for (int k = 0; k < 10; k++)
+            char *cur = line, *f[12];
+            for (int k = 0; k < 12; k++)
                 f[k] = field_of(&cur);
             assert_true(np < 64);
             pairs[np].same = strcmp(f[0], "same") == 0;
             assert_true(pairs[np].same || strcmp(f[0], "different") == 0);
             snprintf(pairs[np].why, sizeof(pairs[np].why), "%s", f[1]);
             struct fx_rec ra = {.full = f[2], .cedula = *f[3] ? f[3] : NULL,
-                                .birth = *f[4] ? f[4] : NULL, .sex = *f[5] ? f[5] : NULL};
+                                .birth = *f[4] ? f[4] : NULL, .sex = *f[5] ? f[5] : NULL,
+                                .arrest = *f[10] ? f[10] : NULL};
             struct fx_rec rb = {.full = f[6], .cedula = *f[7] ? f[7] : NULL,
-                                .birth = *f[8] ? f[8] : NULL, .sex = *f[9] ? f[9] : NULL};
+                                .birth = *f[8] ? f[8] : NULL, .sex = *f[9] ? f[9] : NULL,
+                                .arrest = *f[11] ? f[11] : NULL};
             pairs[np].a = fx_record(s, snap_a, &ra);
             pairs[np].b = fx_record(s, snap_b, &rb);
             np++;
@@ -622,16 +701,18 @@ static void test_em_recovers_mixture(void **state)
     (void)state;
     static const double m_true[AM_LF__COUNT][4] = {
         {0.70, 0.20, 0.06, 0.04}, {0.65, 0.30, 0.02, 0.03}, {0.80, 0.05, 0, 0.15},
-        {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20}};
+        {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20},
+        {0.85, 0.10, 0.03, 0.02}};
     static const double u_true[AM_LF__COUNT][4] = {
         {0.01, 0.02, 0.05, 0.92}, {0.005, 0.03, 0.06, 0.905}, {0.0001, 0.0005, 0, 0.9994},
-        {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85}};
+        {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85},
+        {0.003, 0.03, 0.10, 0.867}};
     const double lambda = 0.05, total = 2e8;
     uint64_t *count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
     int lv[AM_LF__COUNT];
     uint64_t pairs = 0;
     /* Every combination of the levels each field uses (missing left out). */
-    for (int c = 0; c < 4 * 4 * 4 * 4 * 4 * 4; c++) {
+    for (int c = 0; c < 4 * 4 * 4 * 4 * 4 * 4 * 4; c++) {
         int x = c, ok = 1;
         double pm = lambda, pu = 1 - lambda;
         for (int f = 0; f < AM_LF__COUNT; f++) {
@@ -681,13 +762,15 @@ static void test_em_recovers_mixture(void **state)
                                    (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_CEDULA)) |
                                    (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_BIRTH)) |
                                    (AM_LL_EXACT << (AM__LINK_PATTERN_BITS * AM_LF_SEX)) |
-                                   (AM_LL_EXACT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE));
+                                   (AM_LL_EXACT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE)) |
+                                   (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_ARREST));
     am__link_pattern other = (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_GIVEN)) |
                              (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_SURNAMES)) |
                              (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_CEDULA)) |
                              (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_BIRTH)) |
                              (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_SEX)) |
-                             (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE));
+                             (AM_LL_DIFFERENT << (AM__LINK_PATTERN_BITS * AM_LF_PLACE)) |
+                             (AM_LL_MISSING << (AM__LINK_PATTERN_BITS * AM_LF_ARREST));
     count[place_class] = 400000;
     count[other] = 600000;
     am__link_model_em(&model, count, 1000000, 100000);
@@ -702,6 +785,8 @@ int main(void)
         cmocka_unit_test(test_name_levels),
         cmocka_unit_test(test_cedula_levels),
         cmocka_unit_test(test_birth_levels),
+        cmocka_unit_test(test_arrest_levels),
+        cmocka_unit_test(test_blocking_rules_for_sparse_lists),
         cmocka_unit_test(test_sex_place_levels),
         cmocka_unit_test(test_name_readings),
         cmocka_unit_test(test_cluster_constraints),
