@@ -189,13 +189,19 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                                  "INSERT INTO person(display_name, cedula_kind, cedula, birth_date,"
                                  " sex, nationality, sensitivity) VALUES (?1,?2,?3,?4,?5,?6,?7)",
                                  err);
+    /* Earlier persons whose facts may change are gathered in a temporary table and
+     * updated by one statement in id order (see person_sql below). */
+    if (am_store_exec(store,
+                      "CREATE TEMP TABLE IF NOT EXISTS link_person(id INTEGER PRIMARY KEY,"
+                      " display_name TEXT NOT NULL, cedula_kind TEXT, cedula TEXT,"
+                      " birth_date TEXT, sex TEXT, nationality TEXT, sensitivity TEXT NOT NULL);"
+                      "DELETE FROM temp.link_person;",
+                      err) < 0)
+        goto rollback;
     upd_person = am_stmt_prepare(store,
-                                 "UPDATE person SET display_name = ?1, cedula_kind = ?2,"
-                                 " cedula = ?3, birth_date = ?4, sex = ?5, nationality = ?6,"
-                                 /* A level set by hand stays; a sealed record seals. */
-                                 " sensitivity = CASE WHEN ?7 = 'sealed' THEN 'sealed'"
-                                 "  WHEN sensitivity_by_hand = 1 THEN sensitivity ELSE ?7 END"
-                                 " WHERE id = ?8",
+                                 "INSERT INTO temp.link_person(display_name, cedula_kind, cedula,"
+                                 " birth_date, sex, nationality, sensitivity, id)"
+                                 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
                                  err);
     /* The new record_person rows go first into two temporary tables in record-id order
      * (appending to a b-tree is cheap), split by whether the record keeps its person; then
@@ -301,6 +307,17 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                 person[lab] = am_store_last_insert_id(store);
         }
         sum->persons++;
+    }
+    {
+        /* A level set by hand stays; a sealed record seals. */
+        static const char person_sql[] =
+            "UPDATE person SET display_name = t.display_name, cedula_kind = t.cedula_kind,"
+            " cedula = t.cedula, birth_date = t.birth_date, sex = t.sex,"
+            " nationality = t.nationality, sensitivity = CASE WHEN t.sensitivity = 'sealed'"
+            " THEN 'sealed' WHEN person.sensitivity_by_hand = 1 THEN person.sensitivity"
+            " ELSE t.sensitivity END FROM temp.link_person t WHERE person.id = t.id";
+        if (am_store_exec(store, person_sql, err) < 0)
+            goto rollback;
     }
     /* record_person in record-id order (the rowid order of the table: each row lands on
      * the page after the last). */
@@ -431,7 +448,7 @@ out:
     {
         struct am_err ignored = AM_ERR_INIT;
         am_store_exec(store, "DROP TABLE IF EXISTS temp.link_move; DROP TABLE IF EXISTS temp.link_gone;"
-                                " DROP TABLE IF EXISTS temp.link_rp_same;"
+                                " DROP TABLE IF EXISTS temp.link_rp_same; DROP TABLE IF EXISTS temp.link_person;"
                                 " DROP TABLE IF EXISTS temp.link_rp_moved;"
                                 " PRAGMA foreign_keys = ON",
                       &ignored);
