@@ -147,7 +147,7 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
     char at[32];
     now_iso(at);
     int rc = -1;
-    struct am_stmt *ins_person = NULL, *upd_person = NULL, *ins_rp = NULL, *del_person = NULL;
+    struct am_stmt *ins_person = NULL, *upd_person = NULL, *ins_rp = NULL, *upd_rp = NULL;
 #define MOVE(t)                                                                           \
     "UPDATE " t " SET person_id = coalesce((SELECT rp.person_id FROM record_person rp"    \
     " WHERE rp.record_id = " t ".record_id), (SELECT m.target FROM temp.link_move m"       \
@@ -189,26 +189,35 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                                  "INSERT INTO person(display_name, cedula_kind, cedula, birth_date,"
                                  " sex, nationality, sensitivity) VALUES (?1,?2,?3,?4,?5,?6,?7)",
                                  err);
+    /* Earlier persons whose facts may change are gathered in a temporary table and
+     * updated by one statement in id order (see person_sql below). */
+    if (am_store_exec(store,
+                      "CREATE TEMP TABLE IF NOT EXISTS link_person(id INTEGER PRIMARY KEY,"
+                      " display_name TEXT NOT NULL, cedula_kind TEXT, cedula TEXT,"
+                      " birth_date TEXT, sex TEXT, nationality TEXT, sensitivity TEXT NOT NULL);"
+                      "DELETE FROM temp.link_person;",
+                      err) < 0)
+        goto rollback;
     upd_person = am_stmt_prepare(store,
-                                 "UPDATE person SET display_name = ?1, cedula_kind = ?2,"
-                                 " cedula = ?3, birth_date = ?4, sex = ?5, nationality = ?6,"
-                                 /* A level set by hand stays; a sealed record seals. */
-                                 " sensitivity = CASE WHEN ?7 = 'sealed' THEN 'sealed'"
-                                 "  WHEN sensitivity_by_hand = 1 THEN sensitivity ELSE ?7 END"
-                                 " WHERE id = ?8",
+                                 "INSERT INTO temp.link_person(display_name, cedula_kind, cedula,"
+                                 " birth_date, sex, nationality, sensitivity, id)"
+                                 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
                                  err);
-    /* Rows whose person, weight and origin are unchanged are left as they are. */
-    ins_rp = am_stmt_prepare(store,
-                             "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
-                             " decided_at) VALUES (?1,?2,?3,?4,?5) ON CONFLICT(record_id) DO"
-                             " UPDATE SET person_id = excluded.person_id, weight = excluded.weight,"
-                             " decided_by = excluded.decided_by, decided_at = excluded.decided_at"
-                             " WHERE person_id IS NOT excluded.person_id OR decided_by IS NOT"
-                             " excluded.decided_by OR abs(coalesce(weight, -1e9) -"
-                             " coalesce(excluded.weight, -1e9)) > 1e-3",
-                             err);
-    del_person = am_stmt_prepare(store, "DELETE FROM person WHERE id = ?1", err);
-    if (!ins_person || !upd_person || !ins_rp || !del_person)
+    /* The new record_person rows go first into two temporary tables in record-id order
+     * (appending to a b-tree is cheap), split by whether the record keeps its person; then
+     * one statement each updates record_person from them. One statement per row would
+     * cost about twice as much CPU. */
+    if (am_store_exec(store,
+                      "CREATE TEMP TABLE IF NOT EXISTS link_rp_same(record_id INTEGER PRIMARY KEY,"
+                      " person_id INTEGER NOT NULL, weight REAL, decided_by TEXT NOT NULL);"
+                      "CREATE TEMP TABLE IF NOT EXISTS link_rp_moved(record_id INTEGER PRIMARY KEY,"
+                      " person_id INTEGER NOT NULL, weight REAL, decided_by TEXT NOT NULL);"
+                      "DELETE FROM temp.link_rp_same; DELETE FROM temp.link_rp_moved;",
+                      err) < 0)
+        goto rollback;
+    ins_rp = am_stmt_prepare(store, "INSERT INTO temp.link_rp_moved VALUES (?1,?2,?3,?4)", err);
+    upd_rp = am_stmt_prepare(store, "INSERT INTO temp.link_rp_same VALUES (?1,?2,?3,?4)", err);
+    if (!ins_person || !upd_person || !ins_rp || !upd_rp)
         goto rollback;
     /* A larger page cache for this connection: the tables of a million records do not
      * fit SQLite's default 2 MB (1 GB here) and every row written would go back to the OS. */
@@ -298,18 +307,55 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                 person[lab] = am_store_last_insert_id(store);
         }
         sum->persons++;
-        for (size_t x = 0; x < k; x++) {
-            uint32_t i = m[x];
-            am_stmt_reset(ins_rp);
-            am_stmt_bind_int64(ins_rp, 1, r->id[i], err);
-            am_stmt_bind_int64(ins_rp, 2, person[lab], err);
-            if (isnan(c->best[i]))
-                am_stmt_bind_null(ins_rp, 3, err);
-            else
-                am_stmt_bind_double(ins_rp, 3, c->best[i], err);
-            am_stmt_bind_text(ins_rp, 4, by_review && by_review[i] ? "review" : "auto", err);
-            am_stmt_bind_text(ins_rp, 5, at, err);
-            if (am_stmt_step(ins_rp, err) < 0)
+    }
+    {
+        /* A level set by hand stays; a sealed record seals. */
+        static const char person_sql[] =
+            "UPDATE person SET display_name = t.display_name, cedula_kind = t.cedula_kind,"
+            " cedula = t.cedula, birth_date = t.birth_date, sex = t.sex,"
+            " nationality = t.nationality, sensitivity = CASE WHEN t.sensitivity = 'sealed'"
+            " THEN 'sealed' WHEN person.sensitivity_by_hand = 1 THEN person.sensitivity"
+            " ELSE t.sensitivity END FROM temp.link_person t WHERE person.id = t.id";
+        if (am_store_exec(store, person_sql, err) < 0)
+            goto rollback;
+    }
+    /* record_person in record-id order (the rowid order of the table: each row lands on
+     * the page after the last). */
+    for (size_t i = 0; i < n; i++) {
+        int64_t p = person[label[i]];
+        struct am_stmt *st = r->old_person[i] == p ? upd_rp : ins_rp;
+        am_stmt_reset(st);
+        am_stmt_bind_int64(st, 1, r->id[i], err);
+        am_stmt_bind_int64(st, 2, p, err);
+        if (isnan(c->best[i]))
+            am_stmt_bind_null(st, 3, err);
+        else
+            am_stmt_bind_double(st, 3, c->best[i], err);
+        am_stmt_bind_text(st, 4, by_review && by_review[i] ? "review" : "auto", err);
+        if (am_stmt_step(st, err) < 0)
+            goto rollback;
+    }
+    {
+        /* Rows whose person, weight and origin are unchanged are left as they are; a
+         * record that keeps its person has only its weight and origin rewritten, which
+         * leaves the person_id index alone. */
+        static const char *const rp_sql[2] = {
+            "UPDATE record_person SET weight = t.weight, decided_by = t.decided_by,"
+            " decided_at = ?1 FROM temp.link_rp_same t WHERE t.record_id ="
+            " record_person.record_id AND (record_person.decided_by IS NOT t.decided_by OR"
+            " abs(coalesce(record_person.weight, -1e9) - coalesce(t.weight, -1e9)) > 1e-3)",
+            "INSERT INTO record_person(record_id, person_id, weight, decided_by, decided_at)"
+            " SELECT record_id, person_id, weight, decided_by, ?1 FROM temp.link_rp_moved"
+            " WHERE true ORDER BY record_id ON CONFLICT(record_id) DO UPDATE SET person_id ="
+            " excluded.person_id, weight = excluded.weight, decided_by = excluded.decided_by,"
+            " decided_at = excluded.decided_at WHERE person_id IS NOT excluded.person_id OR"
+            " decided_by IS NOT excluded.decided_by OR abs(coalesce(weight, -1e9) -"
+            " coalesce(excluded.weight, -1e9)) > 1e-3"};
+        for (int q = 0; q < 2; q++) {
+            struct am_stmt *st = am_stmt_prepare(store, rp_sql[q], err);
+            int failed = !st || am_stmt_bind_text(st, 1, at, err) < 0 || am_stmt_step(st, err) < 0;
+            am_stmt_finalize(st);
+            if (failed)
                 goto rollback;
         }
     }
@@ -363,10 +409,28 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
         if (failed)
             goto rollback;
     }
-    for (size_t k = 0; k < removed.n; k++) {
-        am_stmt_reset(del_person);
-        am_stmt_bind_int64(del_person, 1, removed.v[k], err);
-        if (am_stmt_step(del_person, err) < 0)
+    /* Removed persons: sorted into a temporary table, then one DELETE walks the person
+     * table in id order. */
+    if (removed.n) {
+        qsort(removed.v, removed.n, sizeof(int64_t), cmp_i64);
+        if (am_store_exec(store,
+                          "CREATE TEMP TABLE IF NOT EXISTS link_gone(id INTEGER PRIMARY KEY);"
+                          " DELETE FROM temp.link_gone;",
+                          err) < 0)
+            goto rollback;
+        struct am_stmt *ins_gone =
+            am_stmt_prepare(store, "INSERT INTO temp.link_gone VALUES (?1)", err);
+        int failed = !ins_gone;
+        for (size_t k = 0; k < removed.n && !failed; k++) {
+            am_stmt_reset(ins_gone);
+            am_stmt_bind_int64(ins_gone, 1, removed.v[k], err);
+            failed = am_stmt_step(ins_gone, err) < 0;
+        }
+        am_stmt_finalize(ins_gone);
+        if (failed || am_store_exec(store,
+                                    "DELETE FROM person WHERE id IN (SELECT id FROM"
+                                    " temp.link_gone)",
+                                    err) < 0)
             goto rollback;
     }
     sum->persons_removed = removed.n;
@@ -383,13 +447,16 @@ rollback:
 out:
     {
         struct am_err ignored = AM_ERR_INIT;
-        am_store_exec(store, "DROP TABLE IF EXISTS temp.link_move; PRAGMA foreign_keys = ON",
+        am_store_exec(store, "DROP TABLE IF EXISTS temp.link_move; DROP TABLE IF EXISTS temp.link_gone;"
+                                " DROP TABLE IF EXISTS temp.link_rp_same; DROP TABLE IF EXISTS temp.link_person;"
+                                " DROP TABLE IF EXISTS temp.link_rp_moved;"
+                                " PRAGMA foreign_keys = ON",
                       &ignored);
     }
     am_stmt_finalize(ins_person);
     am_stmt_finalize(upd_person);
     am_stmt_finalize(ins_rp);
-    am_stmt_finalize(del_person);
+    am_stmt_finalize(upd_rp);
     AM_VEC_FREE(&removed);
     AM_VEC_FREE(&removed_home);
     am_free(person);
