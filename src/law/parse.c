@@ -245,6 +245,18 @@ static const char *tok_show(struct parser *p, const struct tok *t)
     return am_arena_printf(&p->law->arena, "'%.*s'", (int)t->len, t->s);
 }
 
+/* A word token looked up in a vocabulary (event types, reviewer facts, ...); -1 when the
+ * token is not a word or not in it. */
+static int tok_lookup(const struct tok *t, int (*from_name)(const char *))
+{
+    char buf[64];
+    if (t->kind != T_WORD || t->len >= sizeof(buf))
+        return -1;
+    memcpy(buf, t->s, t->len);
+    buf[t->len] = '\0';
+    return from_name(buf);
+}
+
 static int expect_end(struct parser *p)
 {
     struct tok *t = peek(p);
@@ -423,13 +435,7 @@ static int parse_name_list(struct parser *p, const char *what, int (*from_name)(
     *mask = 0;
     for (;;) {
         struct tok *t = next(p);
-        char buf[64];
-        int v = -1;
-        if (t->kind == T_WORD && t->len < sizeof(buf)) {
-            memcpy(buf, t->s, t->len);
-            buf[t->len] = '\0';
-            v = from_name(buf);
-        }
+        int v = tok_lookup(t, from_name);
         if (v < 0 || v == forbid) {
             DIAG(p, t, hint, "unknown %s %s", what, tok_show(p, t));
             return -1;
@@ -656,13 +662,7 @@ static int parse_atom(struct parser *p)
         }
     } else if (tok_is(subj, "fact")) {
         struct tok *t = next(p);
-        char buf[64];
-        int v = -1;
-        if (t->kind == T_WORD && t->len < sizeof(buf)) {
-            memcpy(buf, t->s, t->len);
-            buf[t->len] = '\0';
-            v = am_reviewer_fact_from_name(buf);
-        }
+        int v = tok_lookup(t, am_reviewer_fact_from_name);
         if (v < 0) {
             DIAG(p, t, mark_hint(p), "unknown reviewer fact %s", tok_show(p, t));
             return -1;
@@ -914,17 +914,11 @@ static void deadline_property(struct parser *p)
             return;
         }
         t = next(p);
-        char buf[64];
         int ev = -2;
-        if (tok_is(t, "in-force")) {
+        if (tok_is(t, "in-force"))
             ev = -1;
-        } else if (t->kind == T_WORD && t->len < sizeof(buf)) {
-            memcpy(buf, t->s, t->len);
-            buf[t->len] = '\0';
-            ev = am_event_from_name(buf);
-            if (ev < 0)
-                ev = -2;
-        }
+        else if ((ev = tok_lookup(t, am_event_from_name)) < 0)
+            ev = -2;
         if (ev == -2) {
             DIAG(p, t, "the start is in-force or an event type such as amnesty_requested",
                  "unknown starting event %s", tok_show(p, t));
@@ -946,13 +940,7 @@ static void deadline_property(struct parser *p)
         uint32_t mask = 0;
         for (;;) {
             t = next(p);
-            char buf[64];
-            int ev = -1;
-            if (t->kind == T_WORD && t->len < sizeof(buf)) {
-                memcpy(buf, t->s, t->len);
-                buf[t->len] = '\0';
-                ev = am_event_from_name(buf);
-            }
+            int ev = tok_lookup(t, am_event_from_name);
             if (ev < 0) {
                 DIAG(p, t, "name event types such as case_dismissed, amnesty_granted",
                      "unknown event %s", tok_show(p, t));
