@@ -34,6 +34,28 @@ static void warn(struct am_mse_report *r, const char *fmt, ...)
     AM_VEC_PUSH(&r->warnings, am_buf_detach(&b));
 }
 
+/* A posterior estimate (LCMCR, dga, or a sum of strata draws): median with its
+ * equal-tail interval; no AIC or BIC. */
+static void add_posterior(struct am_mse_report *r, const char *method, const char *model,
+                          const char *role, double median, double lo, double hi, double mean,
+                          double se)
+{
+    struct am_mse_estimate e;
+    memset(&e, 0, sizeof(e));
+    snprintf(e.method, sizeof(e.method), "%s", method);
+    snprintf(e.model, sizeof(e.model), "%s", model);
+    snprintf(e.role, sizeof(e.role), "%s", role);
+    snprintf(e.interval, sizeof(e.interval), "credible (equal-tail)");
+    e.N = median;
+    e.lo = lo;
+    e.hi = hi;
+    e.mean = mean;
+    e.se = se;
+    e.aic = e.bic = NAN;
+    e.exists = 1;
+    AM_VEC_PUSH(&r->estimates, e);
+}
+
 static void add_llm(struct am_mse_report *r, const struct am_llm_model *m,
                     const struct am_llm_fit *f, const char *role)
 {
@@ -196,19 +218,10 @@ int am_mse_report_run(const struct am_mse_table *t, const struct am_mse_options 
                 goto dga;
             }
             r->have_lcmcr = 1;
-            struct am_mse_estimate e;
-            memset(&e, 0, sizeof(e));
-            snprintf(e.method, sizeof(e.method), "lcmcr");
-            snprintf(e.model, sizeof(e.model), "K=%d", o->lcmcr.K);
-            snprintf(e.interval, sizeof(e.interval), "credible (equal-tail)");
-            e.N = r->lcmcr.summary.median;
-            e.lo = r->lcmcr.summary.lo;
-            e.hi = r->lcmcr.summary.hi;
-            e.mean = r->lcmcr.summary.mean;
-            e.se = r->lcmcr.summary.sd;
-            e.aic = e.bic = NAN;
-            e.exists = 1;
-            AM_VEC_PUSH(&r->estimates, e);
+            char model[32];
+            snprintf(model, sizeof(model), "K=%d", o->lcmcr.K);
+            const struct am_mse_summary *sm = &r->lcmcr.summary;
+            add_posterior(r, "lcmcr", model, "", sm->median, sm->lo, sm->hi, sm->mean, sm->sd);
             if (r->lcmcr.summary.ess < 200)
                 warn(r, "the LCMCR chain is short for its mixing (effective sample size %.0f): "
                      "run more iterations before trusting the interval's ends",
@@ -228,19 +241,10 @@ dga:
                 return 0;
             }
             r->have_dga = 1;
-            struct am_mse_estimate e;
-            memset(&e, 0, sizeof(e));
-            snprintf(e.method, sizeof(e.method), "dga");
-            snprintf(e.model, sizeof(e.model), "%d graphs", r->dga.ngraphs);
-            snprintf(e.interval, sizeof(e.interval), "credible (equal-tail)");
-            e.N = r->dga.median;
-            e.lo = r->dga.lo;
-            e.hi = r->dga.hi;
-            e.mean = r->dga.mean;
-            e.se = NAN;
-            e.aic = e.bic = NAN;
-            e.exists = 1;
-            AM_VEC_PUSH(&r->estimates, e);
+            char model[32];
+            snprintf(model, sizeof(model), "%d graphs", r->dga.ngraphs);
+            add_posterior(r, "dga", model, "", r->dga.median, r->dga.lo, r->dga.hi, r->dga.mean,
+                          NAN);
             if (r->dga.tail_mass > 1e-3)
                 warn(r, "the dga posterior has a heavy tail (%.2g of its mass in the last 1%% "
                      "of the range): the upper bound depends on the range",
@@ -352,20 +356,11 @@ int am_mse_report_total(const struct am_mse_report *strata, size_t n, unsigned l
             total->lcmcr.iterations += strata[s].lcmcr.iterations;
         }
         am_mse_summarize(total->lcmcr.draws, nd, &total->lcmcr.summary);
-        struct am_mse_estimate e;
-        memset(&e, 0, sizeof(e));
-        snprintf(e.method, sizeof(e.method), "lcmcr");
-        snprintf(e.model, sizeof(e.model), "sum of %zu strata", n);
-        snprintf(e.role, sizeof(e.role), "strata total");
-        snprintf(e.interval, sizeof(e.interval), "credible (equal-tail)");
-        e.N = total->lcmcr.summary.median;
-        e.lo = total->lcmcr.summary.lo;
-        e.hi = total->lcmcr.summary.hi;
-        e.mean = total->lcmcr.summary.mean;
-        e.se = total->lcmcr.summary.sd;
-        e.aic = e.bic = NAN;
-        e.exists = 1;
-        AM_VEC_PUSH(&total->estimates, e);
+        char model[48];
+        snprintf(model, sizeof(model), "sum of %zu strata", n);
+        const struct am_mse_summary *sm = &total->lcmcr.summary;
+        add_posterior(total, "lcmcr", model, "strata total", sm->median, sm->lo, sm->hi,
+                      sm->mean, sm->sd);
     }
     int all_dga = 1;
     for (size_t s = 0; s < n; s++)
@@ -381,20 +376,10 @@ int am_mse_report_total(const struct am_mse_report *strata, size_t n, unsigned l
         }
         struct am_mse_summary sm;
         am_mse_summarize(sum, ndraws, &sm);
-        struct am_mse_estimate e;
-        memset(&e, 0, sizeof(e));
-        snprintf(e.method, sizeof(e.method), "dga");
-        snprintf(e.model, sizeof(e.model), "sum of %zu strata", n);
-        snprintf(e.role, sizeof(e.role), "strata total");
-        snprintf(e.interval, sizeof(e.interval), "credible (equal-tail)");
-        e.N = sm.median;
-        e.lo = sm.lo;
-        e.hi = sm.hi;
-        e.mean = sm.mean;
-        e.se = sm.sd;
-        e.aic = e.bic = NAN;
-        e.exists = 1;
-        AM_VEC_PUSH(&total->estimates, e);
+        char model[48];
+        snprintf(model, sizeof(model), "sum of %zu strata", n);
+        add_posterior(total, "dga", model, "strata total", sm.median, sm.lo, sm.hi, sm.mean,
+                      sm.sd);
         am_free(sum);
         am_free(one);
     }
