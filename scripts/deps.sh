@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
       libsqlite3-dev libutf8proc-dev libjansson-dev libsodium-dev libgsl-dev
-      libmicrohttpd-dev libcmocka-dev sqlite3 python3 python3-cryptography time"
+      libcmocka-dev sqlite3 python3 python3-cryptography time"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
