@@ -46,8 +46,36 @@ static void key_cedula(const struct am__link_records *r, size_t i, uint64_t out[
     out[0] = r->cedula[i] ? mix(1, r->cedula[i]) : 0;
 }
 
+/* Puts the unordered key of a surname and a given name into the first free slot of out,
+ * unless it is already there or no slot is free. */
+static void put_name_key(const struct am__link_records *r, uint32_t sur, uint32_t given,
+                         uint64_t salt, int y, uint64_t out[KEYS])
+{
+    /* Unordered: a name written surnames-first without a comma still meets itself. */
+    uint64_t x1 = phon(r, sur), x2 = phon(r, given);
+    if (x1 > x2) {
+        uint64_t tmp = x1;
+        x1 = x2;
+        x2 = tmp;
+    }
+    uint64_t key = mix(mix(mix(salt, x1), x2), (uint64_t)y);
+    for (int k = 0; k < KEYS; k++) {
+        if (out[k] == key)
+            return;
+        if (!out[k]) {
+            out[k] = key;
+            return;
+        }
+    }
+}
+
 /* Each surname (married included) with the first given name's sound: tolerates surname
- * order, a missing second surname and married names. */
+ * order, a missing second surname and married names. A name read surnames first whose
+ * split nobody stated ("RUIZ SILVA ANDRES" under a mapping's `order surnames_first`: one
+ * surname or two?) is compared under both splits (compare.c, views_of); its free slots
+ * take the other split's keys, so that the split that agrees with the other record also
+ * meets it here. Names read given names first keep their keys: for them the extra
+ * readings brought namesakes in the family lists together (heavy profile). */
 static void surname_given(const struct am__link_records *r, size_t i, uint64_t out[KEYS],
                           uint64_t salt, int with_year)
 {
@@ -57,24 +85,16 @@ static void surname_given(const struct am__link_records *r, size_t i, uint64_t o
     int y = 0;
     if (with_year && !(y = birth_year(r, i)))
         return;
-    for (int k = 0; k < 3; k++) {
-        uint32_t t = r->sur[i][k];
-        if (!t)
-            continue;
-        /* Unordered: a name written surnames-first without a comma still meets itself. */
-        uint64_t x1 = phon(r, t), x2 = phon(r, g);
-        if (x1 > x2) {
-            uint64_t tmp = x1;
-            x1 = x2;
-            x2 = tmp;
-        }
-        uint64_t key = mix(mix(mix(salt, x1), x2), (uint64_t)y);
-        int dup = 0;
-        for (int j = 0; j < k; j++)
-            dup |= out[j] == key;
-        if (!dup)
-            out[k] = key;
-    }
+    for (int k = 0; k < 3; k++)
+        if (r->sur[i][k])
+            put_name_key(r, r->sur[i][k], g, salt, y, out);
+    int nw = r->n_words[i];
+    const uint32_t *w = r->words[i];
+    if (nw < 3 || w[0] != r->sur[i][0])
+        return;
+    for (int ns = 1; ns <= 2; ns++)
+        for (int k = 0; k < ns; k++)
+            put_name_key(r, w[k], w[ns], salt, y, out);
 }
 
 static void key_surname_given_year(const struct am__link_records *r, size_t i, uint64_t out[KEYS])

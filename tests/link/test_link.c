@@ -171,6 +171,43 @@ static void test_arrest_levels(void **state)
     am_arena_release(&ar);
 }
 
+/* A name a mapping declares surnames first, with no comma ("RUIZ SILVA ANDRES": one
+ * surname and two given names, or two surnames and one?), meets the record that writes it
+ * either way: blocking keys both splits, as the comparison tries both. */
+static void test_blocking_surnames_first_splits(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    am__link_records_add(&r, 1, 2, 0, 0, NULL, NULL, "RUIZ SILVA ANDRES", "surnames_first", NULL,
+                         NULL, NULL, NULL, NULL, "SUCRE", "TOCORON", NULL, &ar);
+    add(&r, &ar, 2, "Andrés", "Ruiz Silva", NULL, NULL, NULL, NULL, "Sucre", "Tocorón");
+    am__link_records_add(&r, 3, 2, 0, 0, NULL, NULL, "PEREZ ARIAS JOSE LUIS", "surnames_first",
+                         NULL, NULL, NULL, NULL, NULL, NULL, "YARE I", NULL, &ar);
+    add(&r, &ar, 4, "José", "Pérez Arias", NULL, NULL, NULL, NULL, NULL, "Yare I");
+    /* The one-surname split of the four words: surname Pérez, given Arias. */
+    add(&r, &ar, 5, "Arias", "Pérez", NULL, NULL, NULL, NULL, NULL, "Yare I");
+    /* Another given name with the same surnames: no key in common. */
+    add(&r, &ar, 6, "Pedro", "Ruiz Silva", NULL, NULL, NULL, NULL, "Sucre", "Tocorón");
+    struct am__link_block_out out;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__link_block(&r, NULL, &out, &err), 0);
+    assert_string_equal(am__link_block_rule_of(&out, 0, 1), "surname+given+place");
+    assert_string_equal(am__link_block_rule_of(&out, 2, 3), "surname+given+place");
+    assert_string_equal(am__link_block_rule_of(&out, 2, 4), "surname+given+place");
+    assert_null(am__link_block_rule_of(&out, 0, 5));
+    assert_null(am__link_block_rule_of(&out, 1, 2));
+    am__link_block_release(&out);
+    /* The comparison under the split that agrees: the same given names and surnames. */
+    am__link_pattern p = am__link_compare(&r, 0, 1);
+    assert_int_equal(am__link_level_of(p, AM_LF_GIVEN), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(p, AM_LF_SURNAMES), AM_LL_EXACT);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
 /* Two digits of a cédula swapped: the sorted-digits rule compares the pair, and a place
  * shared by two namesakes without dates gets them compared by surname+given+place. */
 static void test_blocking_rules_for_sparse_lists(void **state)
@@ -787,6 +824,7 @@ int main(void)
         cmocka_unit_test(test_birth_levels),
         cmocka_unit_test(test_arrest_levels),
         cmocka_unit_test(test_blocking_rules_for_sparse_lists),
+        cmocka_unit_test(test_blocking_surnames_first_splits),
         cmocka_unit_test(test_sex_place_levels),
         cmocka_unit_test(test_name_readings),
         cmocka_unit_test(test_cluster_constraints),
