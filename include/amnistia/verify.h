@@ -94,6 +94,16 @@ struct am_audit_row {
     size_t n_sources;
     struct am_audit_flag *flags;
     size_t n_flags;
+    /*
+     * A row linking joined to no record of another source may still be found by the
+     * audit's own search (docs/verification.md, "The audit's match"): then match_person is
+     * the person it judged the row by, match_record and match_source the record that
+     * matched, and match_how how (cédula, or a rare name and how many namesakes were
+     * expected). Every flag of such a row carries that record as its first evidence.
+     * 0 / NULL when there is no such match.
+     */
+    int64_t match_person, match_record;
+    const char *match_source, *match_how;
 };
 
 struct am_law;

@@ -35,6 +35,11 @@ static void add_rows(const struct am_audit *a, struct am_table *t)
         am_buf_reset(&flags);
         am_buf_reset(&sources);
         am_buf_reset(&evidence);
+        if (r->match_person)
+            am_buf_addf(&evidence, "identity: person %lld by the audit's match with %s r%lld (%s)%s",
+                        (long long)r->match_person, r->match_source ? r->match_source : "",
+                        (long long)r->match_record, r->match_how ? r->match_how : "",
+                        r->n_flags ? " | " : "");
         for (size_t k = 0; k < r->n_flags; k++) {
             am_buf_addf(&flags, "%s%s", k ? ";" : "", am_flag_name(r->flags[k].flag));
             am_buf_addf(&evidence, "%s%s: %s", k ? " | " : "", am_flag_name(r->flags[k].flag),

@@ -17,6 +17,7 @@
 struct row_in {
     int64_t record_id, row_no, person_id;
     char *list_id, *name, *cedula, *status, *status_date, *release_date;
+    char *name_order, *given_names, *surnames, *sex, *birth, *state, *facility;
 };
 
 /* A small set of source names, and the rows of the list, as named vector types. */
@@ -42,6 +43,7 @@ struct stmts {
     const struct am_law *law;      /* --law, or NULL */
     struct am_law_population *pop; /* the registry's facts for the law, or NULL */
     const char *known_by;          /* only lists dated on or before it, or NULL */
+    struct am__verify_matcher *matcher; /* the audit's own search for unlinked rows */
 };
 
 struct builder {
@@ -52,7 +54,8 @@ struct builder {
 
 static const char sql_rows[] =
     "SELECT r.id, r.row_no, r.list_id, r.full_name, r.cedula, r.status, r.status_date,"
-    " r.release_date, rp.person_id"
+    " r.release_date, rp.person_id, r.name_order, r.given_names, r.surnames, r.sex,"
+    " r.birth_date, lower(r.state), lower(r.facility)"
     " FROM record r LEFT JOIN record_person rp ON rp.record_id = r.id"
     " WHERE r.snapshot_id = ? ORDER BY r.row_no";
 
@@ -101,6 +104,7 @@ static void stmts_finalize(struct stmts *s)
     am_stmt_finalize(s->charges);
     am_stmt_finalize(s->cedula);
     am_stmt_finalize(s->own_events);
+    am__verify_matcher_free(s->matcher);
 }
 
 static char *dup_col(struct am_arena *a, struct am_stmt *st, int col)
@@ -526,6 +530,64 @@ static void judge_law(struct builder *b, const struct stmts *s, int64_t person_i
     add_flag(b, AM_FLAG_NOT_POLITICAL, why);
 }
 
+/*
+ * A row linking joined to no record of another source: the audit's own search (match.c).
+ * On a match the person's facts are read as for a linked row, and the row says which
+ * record matched and how.
+ */
+static int find_match(struct stmts *s, const struct row_in *r, struct am_audit *audit,
+                      struct am_audit_row *out, struct person_facts *f, struct am_err *err)
+{
+    if (!s->matcher)
+        return 0;
+    struct am__verify_match_query q = {
+        .person_id = r->person_id,
+        .full_name = r->name,
+        .name_order = r->name_order,
+        .given_names = r->given_names,
+        .surnames = r->surnames,
+        .cedula = r->cedula,
+        .sex = r->sex,
+        .birth = r->birth,
+        .state = r->state,
+        .facility = r->facility,
+    };
+    struct am__verify_match_result m;
+    if (!am__verify_match(s->matcher, &q, &audit->arena, &m))
+        return 0;
+    size_t before = f->other_records.n;
+    if (load_facts(s, m.person_id, audit->list.source_id, f, err) < 0)
+        return -1;
+    if (f->other_records.n == before)
+        return 0; /* nothing of that person is dated by the audit's day */
+    out->match_person = m.person_id;
+    out->match_record = m.record_id;
+    out->match_source = m.source;
+    out->match_how = m.how;
+    return 0;
+}
+
+/* Every flag of a matched row names the match first: the identity it stands on. */
+static void add_match_evidence(struct builder *b, const struct am_audit_row *out)
+{
+    struct am_arena *a = &b->audit->arena;
+    char what[320];
+    snprintf(what, sizeof(what), "identity by the audit's match, not by linking: %s",
+             out->match_how);
+    for (size_t i = 0; i < b->flags.n; i++) {
+        struct am_audit_flag *fl = &b->flags.v[i];
+        struct am_evidence *all = am_arena_alloc(a, (fl->n_evidence + 1) * sizeof(*all));
+        all[0] = (struct am_evidence){.record_id = out->match_record,
+                                      .source = out->match_source,
+                                      .date = NULL,
+                                      .what = am_arena_strdup(a, what)};
+        if (fl->n_evidence)
+            memcpy(all + 1, fl->evidence, fl->n_evidence * sizeof(*all));
+        fl->evidence = all;
+        fl->n_evidence++;
+    }
+}
+
 static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_in *r,
                      struct am_audit_row *out, const struct am_audit_row *first_same,
                      struct am_err *err)
@@ -543,7 +605,13 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
 
     /* unknown_identity: nothing elsewhere links to the row, or its cédula is another's. */
     int known = r->person_id && f.other_records.n > 0;
-    if (!r->person_id) {
+    int64_t judged_as = r->person_id;
+    if (!known && find_match(s, r, audit, out, &f, err) < 0)
+        goto done;
+    if (out->match_person) {
+        known = 1;
+        judged_as = out->match_person;
+    } else if (!r->person_id) {
         add_flag(&b, AM_FLAG_UNKNOWN_IDENTITY, "the row is linked to no person");
     } else if (!f.other_records.n) {
         snprintf(why, sizeof(why), "no source other than %s has a record of this person",
@@ -554,7 +622,7 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
         am_stmt_reset(s->cedula);
         if (am_stmt_bind_text(s->cedula, 1, r->cedula, err) < 0 ||
             am_stmt_bind_int64(s->cedula, 2, r->record_id, err) < 0 ||
-            am_stmt_bind_int64(s->cedula, 3, r->person_id, err) < 0 ||
+            am_stmt_bind_int64(s->cedula, 3, judged_as, err) < 0 ||
             am_stmt_bind_text(s->cedula, 4, s->known_by, err) < 0)
             goto done;
         int64_t other = 0;
@@ -619,8 +687,10 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
             add_flag(&b, AM_FLAG_NOT_POLITICAL, why);
         }
     }
-    if (s->law && r->person_id && !never_held)
-        judge_law(&b, s, r->person_id);
+    if (s->law && judged_as && !never_held)
+        judge_law(&b, s, judged_as);
+    if (out->match_person)
+        add_match_evidence(&b, out);
 
     out->n_flags = b.flags.n;
     if (b.flags.n) {
@@ -665,6 +735,13 @@ static int read_rows(struct am_store *store, struct stmts *s, struct am_audit *a
             .status_date = dup_col(a, st, 6),
             .release_date = dup_col(a, st, 7),
             .person_id = am_stmt_is_null(st, 8) ? 0 : am_stmt_int64(st, 8),
+            .name_order = dup_col(a, st, 9),
+            .given_names = dup_col(a, st, 10),
+            .surnames = dup_col(a, st, 11),
+            .sex = dup_col(a, st, 12),
+            .birth = dup_col(a, st, 13),
+            .state = dup_col(a, st, 14),
+            .facility = dup_col(a, st, 15),
         };
         AM_VEC_PUSH(rows, r);
     }
@@ -723,6 +800,8 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
         !(s.own_events = am_stmt_prepare(store, sql_own_events, err)))
         goto done;
     if (read_rows(store, &s, out, &rows, err) < 0)
+        goto done;
+    if (!(s.matcher = am__verify_matcher_new(store, list->source_id, s.known_by, err)))
         goto done;
     struct am_law_population pop;
     memset(&pop, 0, sizeof(pop));

@@ -39,7 +39,18 @@ void am_audit_write_json(const struct am_audit *audit, struct am_buf *out)
                 am_buf_adds(out, ", ");
             am_buf_add_json_string(out, r->sources[k]);
         }
-        am_buf_adds(out, "], \"flags\": [");
+        am_buf_adds(out, "], \"match\": ");
+        if (r->match_person) {
+            am_buf_addf(out, "{\"person_id\": %lld, \"record_id\": %lld, \"source\": ",
+                        (long long)r->match_person, (long long)r->match_record);
+            json_str_or_null(out, r->match_source);
+            am_buf_adds(out, ", \"how\": ");
+            json_str_or_null(out, r->match_how);
+            am_buf_adds(out, "}");
+        } else {
+            am_buf_adds(out, "null");
+        }
+        am_buf_adds(out, ", \"flags\": [");
         for (size_t k = 0; k < r->n_flags; k++) {
             const struct am_audit_flag *f = &r->flags[k];
             am_buf_adds(out, k ? ", {\"flag\": " : "{\"flag\": ");

@@ -60,4 +60,44 @@ int am__verify_date_valid(const char *s);
 void am__verify_day(const char *s, char out[11]);
 int am__verify_is_digits(const char *s);
 
+/* ---- the audit's own search for rows linking left alone (match.c) ------------------- */
+
+/* A name-only match needs fewer namesakes than this expected in a registry of its size. */
+#define AM__VERIFY_MATCH_MAX_NAMESAKES 0.05
+
+enum am__match_strength { AM__MATCH_NONE, AM__MATCH_CEDULA, AM__MATCH_NAME };
+
+struct am__verify_match_query {
+    int64_t person_id; /* the row's own person (never a candidate), 0 when none */
+    const char *full_name, *name_order, *given_names, *surnames;
+    const char *cedula, *sex, *birth, *state, *facility; /* state, facility lower case */
+};
+
+struct am__verify_match_result {
+    enum am__match_strength strength;
+    int64_t person_id, record_id;
+    const char *source, *how; /* in the arena given to am__verify_match */
+    double expected;          /* namesakes expected (name matches), else 0 */
+};
+
+struct am__verify_matcher;
+/*
+ * Reads every record's name, cédula, sex, birth date and place once. Candidates are the
+ * records of sources other than list_source, of lists dated on or before known_by (NULL:
+ * all), whose person has no record in list_source. NULL on a registry error.
+ */
+struct am__verify_matcher *am__verify_matcher_new(struct am_store *store, int64_t list_source,
+                                                  const char *known_by, struct am_err *err);
+void am__verify_matcher_free(struct am__verify_matcher *m);
+/*
+ * The one person of another source the row is: (1) the only person with a record whose
+ * cédula is the row's, or one digit off or two swapped, and whose name shares two words
+ * or more with the row's (every word of the shorter name found in the longer); else (2)
+ * the only person whose record shares the most words, three or more, with no cédula on
+ * one side, no other sex, birth date or place (state and facility both different), and
+ * fewer than AM__VERIFY_MATCH_MAX_NAMESAKES namesakes expected. 1 and *out filled, or 0.
+ */
+int am__verify_match(struct am__verify_matcher *m, const struct am__verify_match_query *q,
+                     struct am_arena *arena, struct am__verify_match_result *out);
+
 #endif
