@@ -110,7 +110,8 @@ int64_t fx_record(struct fx *fx, int64_t snapshot_id, const char *list_id, const
 void fx_record_set(struct fx *fx, int64_t record_id, const char *column, const char *value)
 {
     static const char *const cols[] = {"facility", "arrest_date", "charges", "status_date",
-                                       "status", "release_date", "measures"};
+                                       "status", "release_date", "measures", "name_order",
+                                       "state", "sex", "birth_date"};
     char a[24];
     const char *v[] = {value, num(a, record_id)};
     for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {

@@ -24,7 +24,8 @@ int64_t fx_person(struct fx *fx, const char *name, const char *cedula);
 int64_t fx_record(struct fx *fx, int64_t snapshot_id, const char *list_id, const char *name,
                   const char *cedula, const char *status, const char *release_date,
                   int64_t person_id);
-/* Sets a record column (facility, arrest_date, charges, status_date...) to a text value. */
+/* Sets a record column (facility, arrest_date, charges, status_date, name_order, state,
+ * sex, birth_date...) to a text value. */
 void fx_record_set(struct fx *fx, int64_t record_id, const char *column, const char *value);
 int64_t fx_event(struct fx *fx, int64_t person_id, const char *type, const char *date,
                  int64_t record_id);

@@ -4,6 +4,7 @@
 #define AM_TEST_VERIFY_GROUPS_H
 
 int am_test_audit(void);
+int am_test_match(void);
 int am_test_compare(void);
 int am_test_reconcile(void);
 int am_test_flow(void);

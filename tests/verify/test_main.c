@@ -9,6 +9,7 @@ int main(void)
 {
     int failed = 0;
     failed += am_test_audit();
+    failed += am_test_match();
     failed += am_test_compare();
     failed += am_test_reconcile();
     failed += am_test_flow();
