@@ -43,7 +43,9 @@ struct stmts {
     const struct am_law *law;      /* --law, or NULL */
     struct am_law_population *pop; /* the registry's facts for the law, or NULL */
     const char *known_by;          /* only lists dated on or before it, or NULL */
-    struct am__verify_matcher *matcher; /* the audit's own search for unlinked rows */
+    struct am__verify_matcher *matcher; /* the audit's own search for unlinked rows, */
+    struct am_store *store;             /* read on the first row that needs it */
+    int64_t list_source;
 };
 
 struct builder {
@@ -538,8 +540,9 @@ static void judge_law(struct builder *b, const struct stmts *s, int64_t person_i
 static int find_match(struct stmts *s, const struct row_in *r, struct am_audit *audit,
                       struct am_audit_row *out, struct person_facts *f, struct am_err *err)
 {
-    if (!s->matcher)
-        return 0;
+    if (!s->matcher &&
+        !(s->matcher = am__verify_matcher_new(s->store, s->list_source, s->known_by, err)))
+        return -1;
     struct am__verify_match_query q = {
         .person_id = r->person_id,
         .full_name = r->name,
@@ -801,8 +804,8 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
         goto done;
     if (read_rows(store, &s, out, &rows, err) < 0)
         goto done;
-    if (!(s.matcher = am__verify_matcher_new(store, list->source_id, s.known_by, err)))
-        goto done;
+    s.store = store;
+    s.list_source = list->source_id;
     struct am_law_population pop;
     memset(&pop, 0, sizeof(pop));
     if (opt && opt->law) {
