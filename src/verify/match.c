@@ -35,6 +35,7 @@ struct am__verify_matcher {
     struct am_strmap keyid; /* phonetic key -> id */
     AM_VEC(struct posting) post;
     struct am_strmap on_list; /* "p<person>" of persons the audited list's source has */
+    struct am_strmap facility; /* facility (lower case) -> records held there */
     int64_t list_source;
     const char *known_by;
     uint32_t *stamp; /* per record: the last search that saw it */
@@ -118,6 +119,7 @@ struct am__verify_matcher *am__verify_matcher_new(struct am_store *store, int64_
     am_arena_init(&m->arena);
     am_strmap_init(&m->keyid);
     am_strmap_init(&m->on_list);
+    am_strmap_init(&m->facility);
     m->list_source = list_source;
     m->known_by = known_by ? am_arena_strdup(&m->arena, known_by) : NULL;
     int rc;
@@ -136,6 +138,8 @@ struct am__verify_matcher *am__verify_matcher_new(struct am_store *store, int64_
         r.as_of = col(&m->arena, st, 13);
         tokens_of(m, &r, am_stmt_text(st, 4), am_stmt_text(st, 5), am_stmt_text(st, 6),
                   am_stmt_text(st, 7), 1);
+        if (r.facility)
+            am_strmap_add(&m->facility, r.facility, 1);
         uint32_t idx = (uint32_t)m->rec.n;
         for (int k = 0; k < r.nt; k++) {
             int seen = 0;
@@ -171,6 +175,7 @@ void am__verify_matcher_free(struct am__verify_matcher *m)
     AM_VEC_FREE(&m->rec);
     am_strmap_release(&m->keyid);
     am_strmap_release(&m->on_list);
+    am_strmap_release(&m->facility);
     am_free(m->stamp);
     am_arena_release(&m->arena);
     am_free(m);
@@ -217,6 +222,44 @@ static int differ(const char *a, const char *b)
     return a && b && strcmp(a, b) != 0;
 }
 
+/*
+ * Among the records sharing the most words: the one person carrying them; or, when
+ * several do, the only one held at the row's facility, provided every other one is known
+ * to be held elsewhere. NULL when that leaves no one or more than one.
+ */
+static const struct mrec *choose_by_name(const struct am__verify_matcher *m,
+                                         const struct am__verify_match_query *q,
+                                         const uint32_t *tops, size_t n_tops)
+{
+    const struct mrec *one = NULL, *here = NULL;
+    int several = 0, several_here = 0;
+    const char *qf = q->facility;
+    for (size_t x = 0; x < n_tops; x++) {
+        const struct mrec *c = &m->rec.v[tops[x]];
+        if (!one)
+            one = c;
+        else if (c->person_id != one->person_id)
+            several = 1;
+        if (qf && c->facility && strcmp(qf, c->facility) == 0) {
+            if (!here)
+                here = c;
+            else if (c->person_id != here->person_id)
+                several_here = 1;
+        }
+    }
+    if (!several)
+        return here ? here : one;
+    if (!here || several_here)
+        return NULL;
+    /* Every other namesake's records are known to be held elsewhere. */
+    for (size_t x = 0; x < n_tops; x++) {
+        const struct mrec *c = &m->rec.v[tops[x]];
+        if (c->person_id != here->person_id && (!c->facility || strcmp(c->facility, qf) == 0))
+            return NULL;
+    }
+    return here;
+}
+
 int am__verify_match(struct am__verify_matcher *m, const struct am__verify_match_query *q,
                      struct am_arena *arena, struct am__verify_match_result *out)
 {
@@ -231,10 +274,11 @@ int am__verify_match(struct am__verify_matcher *m, const struct am__verify_match
         memset(m->stamp, 0, m->rec.n * sizeof(*m->stamp));
         m->search = 1;
     }
-    /* Best candidate per person: most shared words, then a cédula that agrees. */
-    size_t best_by_ced = SIZE_MAX, best_name = SIZE_MAX;
-    int n_ced_persons = 0, top = 0, n_top_persons = 0;
-    int64_t ced_person = 0, top_person = 0;
+    /* A cédula that agrees (one person only), else the records sharing the most words. */
+    size_t best_by_ced = SIZE_MAX;
+    int n_ced_persons = 0, top = 0;
+    int64_t ced_person = 0;
+    AM_VEC(uint32_t) tops = {0};
     for (int k = 0; k < row.nt; k++) {
         if (row.key[k] == UINT32_MAX)
             continue;
@@ -268,16 +312,14 @@ int am__verify_match(struct am__verify_matcher *m, const struct am__verify_match
             }
             if (n > top) {
                 top = n;
-                top_person = c->person_id;
-                n_top_persons = 1;
-                best_name = i;
-            } else if (n == top && c->person_id != top_person) {
-                n_top_persons++;
+                tops.n = 0;
             }
+            if (n == top)
+                AM_VEC_PUSH(&tops, i);
         }
     }
     const struct mrec *c = NULL;
-    char how[256];
+    char how[320];
     int sh[MAXTOK];
     if (best_by_ced != SIZE_MAX && n_ced_persons == 1) {
         c = &m->rec.v[best_by_ced];
@@ -286,33 +328,42 @@ int am__verify_match(struct am__verify_matcher *m, const struct am__verify_match
                  strcmp(c->cedula, row.cedula) == 0 ? "the same" : "one digit off or swapped",
                  n);
         out->strength = AM__MATCH_CEDULA;
-    } else if (best_name != SIZE_MAX && n_top_persons == 1 && top >= 3) {
-        c = &m->rec.v[best_name];
+    } else if (top >= 3 && (c = choose_by_name(m, q, tops.v, tops.n)) != NULL) {
         int n = shared_words(&row, c, sh);
-        if ((row.cedula && c->cedula) || differ(q->sex, c->sex) || differ(q->birth, c->birth))
-            return 0; /* a cédula, sex or birth date that says another person */
         const char *qs = q->state, *qf = q->facility;
-        if (qs && c->state && qf && c->facility && strcmp(qs, c->state) != 0 &&
-            strcmp(qf, c->facility) != 0)
-            return 0; /* held elsewhere */
-        /* Namesakes expected in a registry this size if words were independent. */
+        if ((row.cedula && c->cedula) || differ(q->sex, c->sex) || differ(q->birth, c->birth) ||
+            (qs && c->state && qf && c->facility && strcmp(qs, c->state) != 0 &&
+             strcmp(qf, c->facility) != 0)) {
+            AM_VEC_FREE(&tops);
+            return 0; /* a cédula, sex, birth date or place that says another person */
+        }
+        /* Namesakes expected in a registry this size if words (and, when the row names
+         * the same facility, the facility) were independent. */
         double expected = (double)m->rec.n;
         for (int k = 0; k < n; k++) {
             uint32_t key = row.key[sh[k]];
             double df = key == UINT32_MAX ? 1.0 : (double)m->post.v[key].v.n;
             expected *= df / (double)m->rec.n;
         }
-        if (expected > AM__VERIFY_MATCH_MAX_NAMESAKES)
+        int at = qf && c->facility && strcmp(qf, c->facility) == 0;
+        int64_t held = 0;
+        if (at && am_strmap_get(&m->facility, qf, &held))
+            expected *= (double)held / (double)m->rec.n;
+        if (expected > AM__VERIFY_MATCH_MAX_NAMESAKES) {
+            AM_VEC_FREE(&tops);
             return 0;
+        }
         out->expected = expected;
         snprintf(how, sizeof(how),
-                 "%d name words agree, no other person in the registry carries them, "
-                 "namesakes expected %.3f; no cédula on one side",
-                 n, expected);
+                 "%d name words agree%s%s%s, namesakes expected %.3f; no cédula on one side", n,
+                 at ? ", the same facility (" : "", at ? qf : "",
+                 at ? ")" : ", no other person in the registry carries them", expected);
         out->strength = AM__MATCH_NAME;
     } else {
+        AM_VEC_FREE(&tops);
         return 0;
     }
+    AM_VEC_FREE(&tops);
     out->person_id = c->person_id;
     out->record_id = c->record_id;
     out->source = am_arena_strdup(arena, c->source ? c->source : "");

@@ -209,6 +209,47 @@ static void test_two_namesakes_not_matched(void **state)
     fx_close(&w.fx);
 }
 
+/*
+ * Two persons carry the name, but the row names its facility: the one held there is
+ * chosen when the other is known to be held elsewhere; not when the other's place is
+ * unknown (it could be either).
+ */
+static void test_namesakes_told_apart_by_facility(void **state)
+{
+    (void)state;
+    struct mworld w;
+    mworld_open(&w, "match_facility");
+    int64_t here_rec, there_rec;
+    int64_t here = ngo_person(&w, "Ezequiel Uzcátegui Colmenares", NULL, "2020-06-15", &here_rec);
+    fx_record_set(&w.fx, here_rec, "facility", "Rodeo I");
+    int64_t there = fx_person(&w.fx, "UZCATEGUI COLMENARES, EZEQUIEL", NULL);
+    there_rec = fx_record(&w.fx, w.press, NULL, "UZCATEGUI COLMENARES, EZEQUIEL", NULL,
+                          "detained", NULL, there);
+    fx_record_set(&w.fx, there_rec, "facility", "Uribana");
+    fx_event(&w.fx, there, "arrest", "2025-02-01", there_rec);
+    int64_t row = official_row(&w, "UZCATEGUI COLMENARES EZEQUIEL", NULL);
+    fx_record_set(&w.fx, row, "facility", "RODEO I");
+    /* A third namesake with no place: the second row cannot be told apart. */
+    int64_t nowhere = fx_person(&w.fx, "OROPEZA LINARES, YURAIMA", NULL);
+    fx_record(&w.fx, w.press, NULL, "OROPEZA LINARES, YURAIMA", NULL, "detained", NULL, nowhere);
+    int64_t rec2;
+    ngo_person(&w, "Yuraima Oropeza Linares", NULL, "2020-06-15", &rec2);
+    fx_record_set(&w.fx, rec2, "facility", "Rodeo I");
+    row = official_row(&w, "OROPEZA LINARES YURAIMA", NULL);
+    fx_record_set(&w.fx, row, "facility", "RODEO I");
+    struct am_audit a;
+    run(&w, &a);
+    assert_int_equal(a.n_rows, 2);
+    assert_int_equal(a.rows[0].match_person, here);
+    assert_int_equal(a.rows[0].match_record, here_rec);
+    assert_non_null(strstr(a.rows[0].match_how, "the same facility (rodeo i)"));
+    assert_non_null(flag_of(&a.rows[0], AM_FLAG_RELEASED_EARLIER));
+    assert_int_equal(a.rows[1].match_person, 0);
+    assert_non_null(flag_of(&a.rows[1], AM_FLAG_UNKNOWN_IDENTITY));
+    am_audit_release(&a);
+    fx_close(&w.fx);
+}
+
 /* A rare name, but a field that says another person: a different cédula, or a different
  * state and facility. */
 static void test_contradiction_not_matched(void **state)
@@ -300,6 +341,7 @@ int am_test_match(void)
         cmocka_unit_test(test_nothing_to_find),
         cmocka_unit_test(test_common_name_not_matched),
         cmocka_unit_test(test_two_namesakes_not_matched),
+        cmocka_unit_test(test_namesakes_told_apart_by_facility),
         cmocka_unit_test(test_contradiction_not_matched),
         cmocka_unit_test(test_transposed_cedula),
         cmocka_unit_test(test_person_on_the_list_not_taken),
