@@ -108,26 +108,28 @@ static int token_match(const struct am__link_records *r, uint32_t a, uint32_t b)
     return within_one_edit(r->tok.str.v[a], la, r->tok.str.v[b], lb);
 }
 
-/* One reading of a record's name: given names, surnames and the married name. A name
- * like "GUSTAVO LANDAETA AZUAJE" (three words, no comma, no case hint) has two readings:
- * two given names and one surname, or one given name and two surnames. */
-struct view {
-    uint32_t g[AM__LINK_NGIVEN];
-    int ng;
-    uint32_t s[2];
-    int ns;
-    uint32_t married;
-};
+/* A reading of a record's name. A name like "GUSTAVO LANDAETA AZUAJE" (three words, no
+ * comma, no case hint) has two readings: two given names and one surname, or one given
+ * name and two surnames. */
+#define view am__link_view
 
-static void view_primary(const struct am__link_records *r, uint32_t i, struct view *v)
+static void sort_small(uint32_t *x, int n)
 {
-    memset(v, 0, sizeof(*v));
-    v->ng = r->n_given[i];
-    memcpy(v->g, r->given[i], sizeof(v->g));
-    v->ns = r->n_sur[i];
-    v->s[0] = r->sur[i][0];
-    v->s[1] = r->sur[i][1];
-    v->married = r->sur[i][2];
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            uint32_t t = x[j];
+            x[j] = x[j - 1];
+            x[j - 1] = t;
+        }
+}
+
+/* Fills the sorted copies of a view whose g, s, ng and ns are set. */
+static void view_finish(struct view *v)
+{
+    memcpy(v->gs, v->g, sizeof(v->gs));
+    sort_small(v->gs, v->ng);
+    memcpy(v->ss, v->s, sizeof(v->ss));
+    sort_small(v->ss, v->ns);
 }
 
 static int same_view(const struct view *a, const struct view *b)
@@ -140,56 +142,47 @@ static int same_view(const struct view *a, const struct view *b)
  * stated (no comma, no case contrast, no separate columns), the others a list could have
  * meant: given names first with one or two surnames last, or one or two surnames first.
  * Returns how many were written (1 to 5). */
-static int views_of(const struct am__link_records *r, uint32_t i, struct view v[5])
+static int views_of(const struct am__link_crec *c, struct view v[5])
 {
-    view_primary(r, i, &v[0]);
-    int n = 1, nw = r->n_words[i];
+    v[0] = c->v;
+    int n = 1, nw = c->nw;
     if (!nw)
         return 1;
-    const uint32_t *w = r->words[i];
+    const uint32_t *w = c->w;
     for (int spec = 0; spec < 4; spec++) {
         int sur_first = spec >= 2, ns = 1 + (spec & 1);
         if (ns >= nw)
             continue;
         struct view t;
         memset(&t, 0, sizeof(t));
-        t.ns = ns;
+        t.ns = (uint8_t)ns;
         int ng = nw - ns < AM__LINK_NGIVEN ? nw - ns : AM__LINK_NGIVEN;
         for (int k = 0; k < ns; k++)
             t.s[k] = sur_first ? w[k] : w[nw - ns + k];
         for (int k = 0; k < ng; k++)
             t.g[k] = sur_first ? w[ns + k] : w[k];
-        t.ng = ng;
+        t.ng = (uint8_t)ng;
         int dup = 0;
         for (int k = 0; k < n && !dup; k++)
             dup = same_view(&t, &v[k]);
-        if (!dup)
+        if (!dup) {
+            view_finish(&t);
             v[n++] = t;
+        }
     }
     return n;
 }
 
-/* Same tokens, in any order (at most three). */
+/* Same tokens in any order: a and b are the views' ascending copies (at most three;
+ * the unused slots are zero on both sides). */
 static int same_set(const uint32_t *a, int na, const uint32_t *b, int nb)
 {
     if (na != nb || !na)
         return 0;
-    uint32_t x[3], y[3];
-    memcpy(x, a, (size_t)na * sizeof(uint32_t));
-    memcpy(y, b, (size_t)nb * sizeof(uint32_t));
-    for (int i = 1; i < na; i++)
-        for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
-            uint32_t t = x[j];
-            x[j] = x[j - 1];
-            x[j - 1] = t;
-        }
-    for (int i = 1; i < nb; i++)
-        for (int j = i; j > 0 && y[j - 1] > y[j]; j--) {
-            uint32_t t = y[j];
-            y[j] = y[j - 1];
-            y[j - 1] = t;
-        }
-    return memcmp(x, y, (size_t)na * sizeof(uint32_t)) == 0;
+    for (int i = 0; i < na; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
 }
 
 static int cmp_given(const struct am__link_records *r, const struct view *va,
@@ -198,7 +191,7 @@ static int cmp_given(const struct am__link_records *r, const struct view *va,
     int na = va->ng, nb = vb->ng;
     if (!na || !nb)
         return AM_LL_MISSING;
-    if (same_set(va->g, na, vb->g, nb))
+    if (same_set(va->gs, na, vb->gs, nb))
         return AM_LL_EXACT;
     const uint32_t *ga = va->g, *gb = vb->g;
     /* Every name of the shorter side found in the other (exactly or by one typo). */
@@ -235,7 +228,7 @@ static int cmp_surnames(const struct am__link_records *r, const struct view *va,
     int ma = va->married != 0, mb = vb->married != 0;
     if ((!na && !ma) || (!nb && !mb))
         return AM_LL_MISSING;
-    if (same_set(va->s, na, vb->s, nb) && (!ma || !mb || va->married == vb->married))
+    if (same_set(va->ss, na, vb->ss, nb) && (!ma || !mb || va->married == vb->married))
         return AM_LL_EXACT;
     /* The side with fewer surnames (married name included on the other side). */
     int a_short = (na + ma) <= (nb + mb);
@@ -285,25 +278,23 @@ static const int level_rank[AM_LL__COUNT] = {0, 1, 2, 4, 3};
 
 /* Names under each reading of the two records; the best agreement wins (a list's
  * ambiguous word order must not count against the pair). */
-static void cmp_names_at(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg,
-                         int *ls, struct view *ua, struct view *ub)
+static void cmp_names_at(const struct am__link_records *r, const struct am__link_crec *a,
+                         const struct am__link_crec *b, int *lg, int *ls, struct view *ua,
+                         struct view *ub)
 {
-    struct view va[5], vb[5];
-    int na = 1, nb = 1;
-    view_primary(r, a, &va[0]);
-    view_primary(r, b, &vb[0]);
-    int best = 99;
+    const struct view *pa = &a->v, *pb = &b->v;
+    int best;
     /* The parser's readings first; the others only when they are not already exact. */
     {
-        int g = cmp_given(r, &va[0], &vb[0]), s = cmp_surnames(r, &va[0], &vb[0]);
+        int g = cmp_given(r, pa, pb), s = cmp_surnames(r, pa, pb);
         best = level_rank[g] + level_rank[s];
         *lg = g;
         *ls = s;
         if (ua) {
-            *ua = va[0];
-            *ub = vb[0];
+            *ua = *pa;
+            *ub = *pb;
         }
-        if (best == 0 || (!r->n_words[a] && !r->n_words[b]))
+        if (best == 0 || (!a->nw && !b->nw))
             return;
     }
     /* Another reading can only help when some word of one record is like some word of
@@ -311,22 +302,23 @@ static void cmp_names_at(const struct am__link_records *r, uint32_t a, uint32_t 
     {
         uint32_t wa[6], wb[6];
         int ka = 0, kb = 0, like = 0;
-        for (int x = 0; x < va[0].ng; x++)
-            wa[ka++] = va[0].g[x];
-        for (int x = 0; x < va[0].ns; x++)
-            wa[ka++] = va[0].s[x];
-        for (int y = 0; y < vb[0].ng; y++)
-            wb[kb++] = vb[0].g[y];
-        for (int y = 0; y < vb[0].ns; y++)
-            wb[kb++] = vb[0].s[y];
+        for (int x = 0; x < pa->ng; x++)
+            wa[ka++] = pa->g[x];
+        for (int x = 0; x < pa->ns; x++)
+            wa[ka++] = pa->s[x];
+        for (int y = 0; y < pb->ng; y++)
+            wb[kb++] = pb->g[y];
+        for (int y = 0; y < pb->ns; y++)
+            wb[kb++] = pb->s[y];
         for (int x = 0; x < ka && !like; x++)
             for (int y = 0; y < kb && !like; y++)
                 like = token_match(r, wa[x], wb[y]) != 0;
         if (!like)
             return;
     }
-    na = views_of(r, a, va);
-    nb = views_of(r, b, vb);
+    struct view va[5], vb[5];
+    int na = views_of(a, va);
+    int nb = views_of(b, vb);
     for (int x = 0; x < na; x++)
         for (int y = 0; y < nb; y++) {
             if (!x && !y)
@@ -347,11 +339,6 @@ static void cmp_names_at(const struct am__link_records *r, uint32_t a, uint32_t 
         }
 }
 
-static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg, int *ls)
-{
-    cmp_names_at(r, a, b, lg, ls, NULL, NULL);
-}
-
 static void view_text(const struct am__link_records *r, const uint32_t *tok, int n,
                       struct am_buf *out)
 {
@@ -370,7 +357,10 @@ void am__link_name_reading(const struct am__link_records *r, uint32_t a, uint32_
 {
     int lg, ls;
     struct view va, vb;
-    cmp_names_at(r, a, b, &lg, &ls, &va, &vb);
+    struct am__link_crec ca, cb;
+    am__link_crec_fill(r, a, &ca);
+    am__link_crec_fill(r, b, &cb);
+    cmp_names_at(r, &ca, &cb, &lg, &ls, &va, &vb);
     view_text(r, va.g, va.ng, given_a);
     view_text(r, va.s, va.ns, sur_a);
     if (va.married)
@@ -431,24 +421,39 @@ int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen)
     return AM_LL_DIFFERENT;
 }
 
-int am__link_cmp_birth(int32_t a, int32_t b)
+static uint32_t ymd_of(int32_t days)
+{
+    if (days == AM__LINK_MISSING_DATE)
+        return 0;
+    int y, m, d;
+    am_civil_from_days(days, &y, &m, &d);
+    return (uint32_t)(y + 32768) << 9 | (uint32_t)m << 5 | (uint32_t)d;
+}
+
+#define YMD_Y(v) ((v) >> 9)
+#define YMD_M(v) (((v) >> 5) & 15u)
+#define YMD_D(v) ((v) & 31u)
+
+static int cmp_birth_ymd(int32_t a, uint32_t ay, int32_t b, uint32_t by)
 {
     if (a == AM__LINK_MISSING_DATE || b == AM__LINK_MISSING_DATE)
         return AM_LL_MISSING;
     if (a == b)
         return AM_LL_EXACT;
-    int ya, ma, da, yb, mb, db;
-    am_civil_from_days(a, &ya, &ma, &da);
-    am_civil_from_days(b, &yb, &mb, &db);
-    if (ya == yb && ma == db && da == mb)
+    if (YMD_Y(ay) == YMD_Y(by) && YMD_M(ay) == YMD_D(by) && YMD_D(ay) == YMD_M(by))
         return AM_LL_CLOSE;
-    int off = (ya != yb) + (ma != mb) + (da != db);
+    int off = (YMD_Y(ay) != YMD_Y(by)) + (YMD_M(ay) != YMD_M(by)) + (YMD_D(ay) != YMD_D(by));
     return off == 1 ? AM_LL_CLOSE : AM_LL_DIFFERENT;
+}
+
+int am__link_cmp_birth(int32_t a, int32_t b)
+{
+    return cmp_birth_ymd(a, ymd_of(a), b, ymd_of(b));
 }
 
 /* Lists copy an arrest date from one another with a few days' slip or day and month
  * read the other way round; beyond two months it is another arrest. */
-int am__link_cmp_arrest(int32_t a, int32_t b)
+static int cmp_arrest_ymd(int32_t a, uint32_t ay, int32_t b, uint32_t by)
 {
     if (a == AM__LINK_MISSING_DATE || b == AM__LINK_MISSING_DATE)
         return AM_LL_MISSING;
@@ -457,17 +462,19 @@ int am__link_cmp_arrest(int32_t a, int32_t b)
     int32_t d = a > b ? a - b : b - a;
     if (d <= 7)
         return AM_LL_CLOSE;
-    int ya, ma, da, yb, mb, db;
-    am_civil_from_days(a, &ya, &ma, &da);
-    am_civil_from_days(b, &yb, &mb, &db);
-    if (ya == yb && ma == db && da == mb)
+    if (YMD_Y(ay) == YMD_Y(by) && YMD_M(ay) == YMD_D(by) && YMD_D(ay) == YMD_M(by))
         return AM_LL_CLOSE;
     return d <= 61 ? AM_LL_FAR : AM_LL_DIFFERENT;
 }
 
-static int cmp_place(const struct am__link_records *r, uint32_t a, uint32_t b)
+int am__link_cmp_arrest(int32_t a, int32_t b)
 {
-    uint32_t fa = r->facility[a], fb = r->facility[b], sa = r->state[a], sb = r->state[b];
+    return cmp_arrest_ymd(a, ymd_of(a), b, ymd_of(b));
+}
+
+static int cmp_place(const struct am__link_crec *a, const struct am__link_crec *b)
+{
+    uint32_t fa = a->facility, fb = b->facility, sa = a->state, sb = b->state;
     if (fa && fb && fa == fb)
         return AM_LL_EXACT;
     if (sa && sb)
@@ -476,20 +483,51 @@ static int cmp_place(const struct am__link_records *r, uint32_t a, uint32_t b)
     return (fa && fb) ? AM_LL_DIFFERENT : AM_LL_MISSING;
 }
 
-am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b)
+void am__link_crec_fill(const struct am__link_records *r, uint32_t i, struct am__link_crec *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->v.ng = r->n_given[i];
+    memcpy(c->v.g, r->given[i], sizeof(c->v.g));
+    c->v.ns = r->n_sur[i];
+    c->v.s[0] = r->sur[i][0];
+    c->v.s[1] = r->sur[i][1];
+    c->v.married = r->sur[i][2];
+    view_finish(&c->v);
+    c->nw = r->n_words[i];
+    memcpy(c->w, r->words[i], sizeof(c->w));
+    c->sex = r->sex[i];
+    c->cedula = r->cedula[i];
+    c->birth = r->birth[i];
+    c->birth_ymd = ymd_of(c->birth);
+    c->arrest = r->arrest ? r->arrest[i] : AM__LINK_MISSING_DATE;
+    c->arrest_ymd = ymd_of(c->arrest);
+    c->state = r->state[i];
+    c->facility = r->facility[i];
+}
+
+am__link_pattern am__link_compare_c(const struct am__link_records *r,
+                                    const struct am__link_crec *a,
+                                    const struct am__link_crec *b)
 {
     int lv[AM_LF__COUNT];
-    cmp_names(r, a, b, &lv[AM_LF_GIVEN], &lv[AM_LF_SURNAMES]);
-    lv[AM_LF_CEDULA] = am__link_cmp_cedula(r->cedula[a], r->cedula_len[a], r->cedula[b],
-                                           r->cedula_len[b]);
-    lv[AM_LF_BIRTH] = am__link_cmp_birth(r->birth[a], r->birth[b]);
-    lv[AM_LF_SEX] = (!r->sex[a] || !r->sex[b]) ? AM_LL_MISSING
-                    : r->sex[a] == r->sex[b]   ? AM_LL_EXACT
-                                               : AM_LL_DIFFERENT;
-    lv[AM_LF_PLACE] = cmp_place(r, a, b);
-    lv[AM_LF_ARREST] = r->arrest ? am__link_cmp_arrest(r->arrest[a], r->arrest[b]) : AM_LL_MISSING;
+    cmp_names_at(r, a, b, &lv[AM_LF_GIVEN], &lv[AM_LF_SURNAMES], NULL, NULL);
+    lv[AM_LF_CEDULA] = am__link_cmp_cedula(a->cedula, 0, b->cedula, 0);
+    lv[AM_LF_BIRTH] = cmp_birth_ymd(a->birth, a->birth_ymd, b->birth, b->birth_ymd);
+    lv[AM_LF_SEX] = (!a->sex || !b->sex) ? AM_LL_MISSING
+                    : a->sex == b->sex   ? AM_LL_EXACT
+                                         : AM_LL_DIFFERENT;
+    lv[AM_LF_PLACE] = cmp_place(a, b);
+    lv[AM_LF_ARREST] = cmp_arrest_ymd(a->arrest, a->arrest_ymd, b->arrest, b->arrest_ymd);
     am__link_pattern p = 0;
     for (int f = 0; f < AM_LF__COUNT; f++)
         p |= (am__link_pattern)lv[f] << (AM__LINK_PATTERN_BITS * f);
     return p;
+}
+
+am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b)
+{
+    struct am__link_crec ca, cb;
+    am__link_crec_fill(r, a, &ca);
+    am__link_crec_fill(r, b, &cb);
+    return am__link_compare_c(r, &ca, &cb);
 }

@@ -103,6 +103,40 @@ static inline int am__link_level_of(am__link_pattern p, int f)
 }
 
 am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b);
+
+/* One reading of a record's name (given names, surnames, married name), with the given
+ * names and surnames also in ascending token order so that "the same set" is three
+ * integer compares. */
+struct am__link_view {
+    uint32_t g[AM__LINK_NGIVEN];
+    uint32_t gs[AM__LINK_NGIVEN];
+    uint32_t s[2];
+    uint32_t ss[2];
+    uint32_t married;
+    uint8_t ng, ns;
+};
+
+/* What the pair loop reads of one record, packed in about 100 bytes: blocking gathers
+ * the members of a block into one of these each, so comparing a block's pairs touches
+ * a small contiguous buffer instead of fifteen arrays of a million records. Dates carry
+ * their year, month and day (y << 9 | m << 5 | d, year offset by 32768) so that
+ * comparing them divides nothing. */
+struct am__link_crec {
+    struct am__link_view v;   /* the parser's reading */
+    uint32_t w[5];            /* words in written order when nobody stated it */
+    uint8_t nw;
+    char sex;
+    uint32_t cedula;
+    int32_t birth, arrest;    /* days, AM__LINK_MISSING_DATE when none */
+    uint32_t birth_ymd, arrest_ymd;
+    uint32_t state, facility;
+};
+
+void am__link_crec_fill(const struct am__link_records *r, uint32_t i, struct am__link_crec *c);
+/* The same as am__link_compare for records a < b filled by am__link_crec_fill. */
+am__link_pattern am__link_compare_c(const struct am__link_records *r,
+                                    const struct am__link_crec *a,
+                                    const struct am__link_crec *b);
 /* Levels a field can take (others never occur). */
 int am__link_level_used(int field, int level);
 
@@ -135,8 +169,10 @@ struct am__link_block_out {
     uint64_t *pattern_count_dated;  /* the same for the rules keyed on a cédula or date */
     size_t n_rules;
     struct am_link_rule_stats rules[AM_LINK_MAX_RULES];
-    uint64_t **keys;                /* per rule, per record: 0 = no key */
-    int32_t **pos;                  /* per rule: position within a capped block, -1 */
+    /* Per record, per rule, KEYS (3) slots, record-major (block.c's KIX): 0 = no key;
+     * pos: the slot's position within a capped block, -1 when not capped. */
+    uint64_t *keys;
+    int32_t *pos;
 };
 
 int am__link_block(const struct am__link_records *r, const struct am_link_options *opt,
