@@ -148,7 +148,7 @@ static int views_of(const struct am__link_crec *c, struct view v[5])
     int n = 1, nw = c->nw;
     if (!nw)
         return 1;
-    const uint32_t *w = c->w;
+    const uint32_t *w = c->t;
     for (int spec = 0; spec < 4; spec++) {
         int sur_first = spec >= 2, ns = 1 + (spec & 1);
         if (ns >= nw)
@@ -157,10 +157,14 @@ static int views_of(const struct am__link_crec *c, struct view v[5])
         memset(&t, 0, sizeof(t));
         t.ns = (uint8_t)ns;
         int ng = nw - ns < AM__LINK_NGIVEN ? nw - ns : AM__LINK_NGIVEN;
-        for (int k = 0; k < ns; k++)
-            t.s[k] = sur_first ? w[k] : w[nw - ns + k];
-        for (int k = 0; k < ng; k++)
-            t.g[k] = sur_first ? w[ns + k] : w[k];
+        for (int k = 0; k < ns; k++) {
+            t.si[k] = (uint8_t)(sur_first ? k : nw - ns + k);
+            t.s[k] = w[t.si[k]];
+        }
+        for (int k = 0; k < ng; k++) {
+            t.gi[k] = (uint8_t)(sur_first ? ns + k : k);
+            t.g[k] = w[t.gi[k]];
+        }
         t.ng = (uint8_t)ng;
         int dup = 0;
         for (int k = 0; k < n && !dup; k++)
@@ -185,23 +189,46 @@ static int same_set(const uint32_t *a, int na, const uint32_t *b, int nb)
     return 1;
 }
 
-static int cmp_given(const struct am__link_records *r, const struct view *va,
-                     const struct view *vb)
+/* One pair's token comparisons, each made at most once whatever the readings tried:
+ * memo[i][j] is token_match of word i of record a and word j of record b. */
+struct pairctx {
+    const struct am__link_records *r;
+    const uint32_t *ta, *tb;
+    uint8_t memo[6][6];
+};
+
+static int tm(struct pairctx *c, int ia, int ib)
+{
+    uint8_t v = c->memo[ia][ib];
+    if (v == 0xff) {
+        v = (uint8_t)token_match(c->r, c->ta[ia], c->tb[ib]);
+        c->memo[ia][ib] = v;
+    }
+    return v;
+}
+
+/* token_match of word x of one side and word y of the other; a_first: x is a's. */
+static int tm_side(struct pairctx *c, int a_first, int x, int y)
+{
+    return a_first ? tm(c, x, y) : tm(c, y, x);
+}
+
+static int cmp_given(struct pairctx *c, const struct view *va, const struct view *vb)
 {
     int na = va->ng, nb = vb->ng;
     if (!na || !nb)
         return AM_LL_MISSING;
     if (same_set(va->gs, na, vb->gs, nb))
         return AM_LL_EXACT;
-    const uint32_t *ga = va->g, *gb = vb->g;
     /* Every name of the shorter side found in the other (exactly or by one typo). */
-    const uint32_t *s = na <= nb ? ga : gb, *l = na <= nb ? gb : ga;
-    int ns = na <= nb ? na : nb, nl = na <= nb ? nb : na;
+    int a_short = na <= nb;
+    const uint8_t *s = a_short ? va->gi : vb->gi, *l = a_short ? vb->gi : va->gi;
+    int ns = a_short ? na : nb, nl = a_short ? nb : na;
     int all = 1, any = 0;
     for (int i = 0; i < ns; i++) {
         int best = 0;
         for (int j = 0; j < nl && best < 2; j++) {
-            int t = token_match(r, s[i], l[j]);
+            int t = tm_side(c, a_short, s[i], l[j]);
             if (t > best)
                 best = t;
         }
@@ -210,19 +237,18 @@ static int cmp_given(const struct am__link_records *r, const struct view *va,
         else
             all = 0;
     }
-    if (all && token_match(r, ga[0], gb[0]))
+    if (all && tm(c, va->gi[0], vb->gi[0]))
         return AM_LL_CLOSE;
     if (any)
         return AM_LL_FAR;
     /* An initial written for a name ("J." for José). */
-    const char *fa = r->tok.str.v[ga[0]], *fb = r->tok.str.v[gb[0]];
+    const char *fa = c->r->tok.str.v[va->g[0]], *fb = c->r->tok.str.v[vb->g[0]];
     if ((fa[1] == 0 || fb[1] == 0) && fa[0] == fb[0])
         return AM_LL_FAR;
     return AM_LL_DIFFERENT;
 }
 
-static int cmp_surnames(const struct am__link_records *r, const struct view *va,
-                        const struct view *vb)
+static int cmp_surnames(struct pairctx *c, const struct view *va, const struct view *vb)
 {
     int na = va->ns, nb = vb->ns;
     int ma = va->married != 0, mb = vb->married != 0;
@@ -234,22 +260,22 @@ static int cmp_surnames(const struct am__link_records *r, const struct view *va,
     int a_short = (na + ma) <= (nb + mb);
     const struct view *sv = a_short ? va : vb, *lv = a_short ? vb : va;
     int ns = sv->ns, nl = lv->ns;
-    uint32_t st[3];
+    uint8_t st[3];
     int k = 0;
     for (int i = 0; i < ns; i++)
-        st[k++] = sv->s[i];
+        st[k++] = sv->si[i];
     if (sv->married)
-        st[k++] = sv->married;
+        st[k++] = sv->mi;
     int exact = 0, alike = 0, unmatched = 0;
     for (int i = 0; i < k; i++) {
         int best = 0;
         for (int j = 0; j < nl && best < 2; j++) {
-            int t = token_match(r, st[i], lv->s[j]);
+            int t = tm_side(c, a_short, st[i], lv->si[j]);
             if (t > best)
                 best = t;
         }
         if (best < 2 && lv->married) {
-            int t = token_match(r, st[i], lv->married);
+            int t = tm_side(c, a_short, st[i], lv->mi);
             if (t > best)
                 best = t;
         }
@@ -265,7 +291,7 @@ static int cmp_surnames(const struct am__link_records *r, const struct view *va,
     if (sv->married && unmatched == 1 && ns >= 1 && nl <= 1) {
         /* "perez de gonzalez" vs "perez": the maiden surname matched, married absent. */
         for (int j = 0; j < nl; j++)
-            if (token_match(r, sv->s[0], lv->s[j]))
+            if (tm_side(c, a_short, sv->si[0], lv->si[j]))
                 return AM_LL_CLOSE;
     }
     if (exact + alike >= 1)
@@ -282,11 +308,16 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
                          const struct am__link_crec *b, int *lg, int *ls, struct view *ua,
                          struct view *ub)
 {
+    struct pairctx c;
+    c.r = r;
+    c.ta = a->t;
+    c.tb = b->t;
+    memset(c.memo, 0xff, sizeof(c.memo));
     const struct view *pa = &a->v, *pb = &b->v;
     int best;
     /* The parser's readings first; the others only when they are not already exact. */
     {
-        int g = cmp_given(r, pa, pb), s = cmp_surnames(r, pa, pb);
+        int g = cmp_given(&c, pa, pb), s = cmp_surnames(&c, pa, pb);
         best = level_rank[g] + level_rank[s];
         *lg = g;
         *ls = s;
@@ -300,19 +331,19 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
     /* Another reading can only help when some word of one record is like some word of
      * the other. */
     {
-        uint32_t wa[6], wb[6];
+        uint8_t wa[6], wb[6];
         int ka = 0, kb = 0, like = 0;
         for (int x = 0; x < pa->ng; x++)
-            wa[ka++] = pa->g[x];
+            wa[ka++] = pa->gi[x];
         for (int x = 0; x < pa->ns; x++)
-            wa[ka++] = pa->s[x];
+            wa[ka++] = pa->si[x];
         for (int y = 0; y < pb->ng; y++)
-            wb[kb++] = pb->g[y];
+            wb[kb++] = pb->gi[y];
         for (int y = 0; y < pb->ns; y++)
-            wb[kb++] = pb->s[y];
+            wb[kb++] = pb->si[y];
         for (int x = 0; x < ka && !like; x++)
             for (int y = 0; y < kb && !like; y++)
-                like = token_match(r, wa[x], wb[y]) != 0;
+                like = tm(&c, wa[x], wb[y]) != 0;
         if (!like)
             return;
     }
@@ -323,7 +354,7 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
         for (int y = 0; y < nb; y++) {
             if (!x && !y)
                 continue;
-            int g = cmp_given(r, &va[x], &vb[y]), s = cmp_surnames(r, &va[x], &vb[y]);
+            int g = cmp_given(&c, &va[x], &vb[y]), s = cmp_surnames(&c, &va[x], &vb[y]);
             int score = level_rank[g] + level_rank[s];
             if (score < best) {
                 best = score;
@@ -486,15 +517,44 @@ static int cmp_place(const struct am__link_crec *a, const struct am__link_crec *
 void am__link_crec_fill(const struct am__link_records *r, uint32_t i, struct am__link_crec *c)
 {
     memset(c, 0, sizeof(*c));
-    c->v.ng = r->n_given[i];
-    memcpy(c->v.g, r->given[i], sizeof(c->v.g));
-    c->v.ns = r->n_sur[i];
-    c->v.s[0] = r->sur[i][0];
-    c->v.s[1] = r->sur[i][1];
-    c->v.married = r->sur[i][2];
-    view_finish(&c->v);
+    struct view *v = &c->v;
+    v->ng = r->n_given[i];
+    memcpy(v->g, r->given[i], sizeof(v->g));
+    v->ns = r->n_sur[i];
+    v->s[0] = r->sur[i][0];
+    v->s[1] = r->sur[i][1];
+    v->married = r->sur[i][2];
+    view_finish(v);
     c->nw = r->n_words[i];
-    memcpy(c->w, r->words[i], sizeof(c->w));
+    if (c->nw) {
+        /* The words as written hold exactly the parser's given names and surnames (a
+         * name with a married part never gets here). */
+        memcpy(c->t, r->words[i], sizeof(r->words[i]));
+        c->nt = c->nw;
+        for (int k = 0; k < v->ng; k++)
+            for (int x = c->nt - 1; x >= 0; x--)
+                if (c->t[x] == v->g[k])
+                    v->gi[k] = (uint8_t)x;
+        for (int k = 0; k < v->ns; k++)
+            for (int x = c->nt - 1; x >= 0; x--)
+                if (c->t[x] == v->s[k])
+                    v->si[k] = (uint8_t)x;
+    } else {
+        int k = 0;
+        for (int x = 0; x < v->ng; x++) {
+            v->gi[x] = (uint8_t)k;
+            c->t[k++] = v->g[x];
+        }
+        for (int x = 0; x < v->ns; x++) {
+            v->si[x] = (uint8_t)k;
+            c->t[k++] = v->s[x];
+        }
+        if (v->married) {
+            v->mi = (uint8_t)k;
+            c->t[k++] = v->married;
+        }
+        c->nt = (uint8_t)k;
+    }
     c->sex = r->sex[i];
     c->cedula = r->cedula[i];
     c->birth = r->birth[i];

@@ -106,7 +106,8 @@ am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, 
 
 /* One reading of a record's name (given names, surnames, married name), with the given
  * names and surnames also in ascending token order so that "the same set" is three
- * integer compares. */
+ * integer compares, and each token's position in its record's word list (crec.t) so
+ * that a pair's token comparisons are made once and looked up for every reading. */
 struct am__link_view {
     uint32_t g[AM__LINK_NGIVEN];
     uint32_t gs[AM__LINK_NGIVEN];
@@ -114,6 +115,7 @@ struct am__link_view {
     uint32_t ss[2];
     uint32_t married;
     uint8_t ng, ns;
+    uint8_t gi[AM__LINK_NGIVEN], si[2], mi;
 };
 
 /* What the pair loop reads of one record, packed in about 100 bytes: blocking gathers
@@ -123,8 +125,10 @@ struct am__link_view {
  * comparing them divides nothing. */
 struct am__link_crec {
     struct am__link_view v;   /* the parser's reading */
-    uint32_t w[5];            /* words in written order when nobody stated it */
-    uint8_t nw;
+    /* The name's words: in written order when nobody stated the order (nw > 0, then
+     * nt == nw), else the given names, surnames and married name of v. */
+    uint32_t t[6];
+    uint8_t nt, nw;
     char sex;
     uint32_t cedula;
     int32_t birth, arrest;    /* days, AM__LINK_MISSING_DATE when none */
