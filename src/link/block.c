@@ -277,6 +277,7 @@ struct worker {
     /* The members of the block at hand: their packed records and their keys of the rules
      * up to the current one, gathered once per block so that its pairs read only these. */
     struct am__link_crec *lc;
+    struct am__link_views *lv;
     uint64_t *lk;
     size_t lcap;
 };
@@ -321,7 +322,7 @@ static void emit(struct worker *w, const struct entry *e, size_t x, size_t y, ui
         w->pairs.cap = w->pairs.cap ? w->pairs.cap * 2 : 65536;
         w->pairs.v = am_realloc(w->pairs.v, w->pairs.cap * sizeof(*w->pairs.v));
     }
-    am__link_pattern p = am__link_compare_c(j->rec, &w->lc[x], &w->lc[y]);
+    am__link_pattern p = am__link_compare_cv(j->rec, &w->lc[x], &w->lc[y], &w->lv[x], &w->lv[y]);
     w->pairs.v[w->pairs.n++] = (struct am__link_pair){a, b, p, 0};
     w->pattern_count[p]++;
     w->pairs_rule++;
@@ -343,12 +344,15 @@ static void *work(void *arg)
         if (len > w->lcap) {
             w->lcap = len * 2;
             am_free(w->lc);
+            am_free(w->lv);
             am_free(w->lk);
             w->lc = am_malloc(w->lcap * sizeof(*w->lc));
+            w->lv = am_malloc(w->lcap * sizeof(*w->lv));
             w->lk = am_malloc(w->lcap * KEYS * AM_LINK_MAX_RULES * sizeof(*w->lk));
         }
         for (size_t x = 0; x < len; x++) {
             w->lc[x] = j->crec[e[x].rec];
+            w->lv[x].n = 0;
             memcpy(w->lk + x * stride, j->out->keys + KIX(j->out, e[x].rec, 0),
                    stride * sizeof(*w->lk));
         }
@@ -593,6 +597,7 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         am_free(workers[t].pattern_count);
         am_free(workers[t].dated_seen);
         am_free(workers[t].lc);
+        am_free(workers[t].lv);
         am_free(workers[t].lk);
     }
     am_free(workers);

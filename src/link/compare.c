@@ -306,7 +306,7 @@ static const int level_rank[AM_LL__COUNT] = {0, 1, 2, 4, 3};
  * ambiguous word order must not count against the pair). */
 static void cmp_names_at(const struct am__link_records *r, const struct am__link_crec *a,
                          const struct am__link_crec *b, int *lg, int *ls, struct view *ua,
-                         struct view *ub)
+                         struct view *ub, struct am__link_views *xa, struct am__link_views *xb)
 {
     struct pairctx c;
     c.r = r;
@@ -347,9 +347,12 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
         if (!like)
             return;
     }
-    struct view va[5], vb[5];
-    int na = views_of(a, va);
-    int nb = views_of(b, vb);
+    if (!xa->n)
+        xa->n = views_of(a, xa->v);
+    if (!xb->n)
+        xb->n = views_of(b, xb->v);
+    const struct view *va = xa->v, *vb = xb->v;
+    int na = xa->n, nb = xb->n;
     for (int x = 0; x < na; x++)
         for (int y = 0; y < nb; y++) {
             if (!x && !y)
@@ -391,7 +394,8 @@ void am__link_name_reading(const struct am__link_records *r, uint32_t a, uint32_
     struct am__link_crec ca, cb;
     am__link_crec_fill(r, a, &ca);
     am__link_crec_fill(r, b, &cb);
-    cmp_names_at(r, &ca, &cb, &lg, &ls, &va, &vb);
+    struct am__link_views xa = {0}, xb = {0};
+    cmp_names_at(r, &ca, &cb, &lg, &ls, &va, &vb, &xa, &xb);
     view_text(r, va.g, va.ng, given_a);
     view_text(r, va.s, va.ns, sur_a);
     if (va.married)
@@ -565,12 +569,13 @@ void am__link_crec_fill(const struct am__link_records *r, uint32_t i, struct am_
     c->facility = r->facility[i];
 }
 
-am__link_pattern am__link_compare_c(const struct am__link_records *r,
-                                    const struct am__link_crec *a,
-                                    const struct am__link_crec *b)
+am__link_pattern am__link_compare_cv(const struct am__link_records *r,
+                                     const struct am__link_crec *a,
+                                     const struct am__link_crec *b, struct am__link_views *xa,
+                                     struct am__link_views *xb)
 {
     int lv[AM_LF__COUNT];
-    cmp_names_at(r, a, b, &lv[AM_LF_GIVEN], &lv[AM_LF_SURNAMES], NULL, NULL);
+    cmp_names_at(r, a, b, &lv[AM_LF_GIVEN], &lv[AM_LF_SURNAMES], NULL, NULL, xa, xb);
     lv[AM_LF_CEDULA] = am__link_cmp_cedula(a->cedula, 0, b->cedula, 0);
     lv[AM_LF_BIRTH] = cmp_birth_ymd(a->birth, a->birth_ymd, b->birth, b->birth_ymd);
     lv[AM_LF_SEX] = (!a->sex || !b->sex) ? AM_LL_MISSING
@@ -582,6 +587,15 @@ am__link_pattern am__link_compare_c(const struct am__link_records *r,
     for (int f = 0; f < AM_LF__COUNT; f++)
         p |= (am__link_pattern)lv[f] << (AM__LINK_PATTERN_BITS * f);
     return p;
+}
+
+am__link_pattern am__link_compare_c(const struct am__link_records *r,
+                                    const struct am__link_crec *a,
+                                    const struct am__link_crec *b)
+{
+    struct am__link_views xa, xb;
+    xa.n = xb.n = 0;
+    return am__link_compare_cv(r, a, b, &xa, &xb);
 }
 
 am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b)

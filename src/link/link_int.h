@@ -136,11 +136,24 @@ struct am__link_crec {
     uint32_t state, facility;
 };
 
+/* Every reading of a record's name (the parser's first), computed when a pair first
+ * needs them: n == 0 until then. Blocking keeps one per member of the block at hand. */
+struct am__link_views {
+    int n;
+    struct am__link_view v[5];
+};
+
 void am__link_crec_fill(const struct am__link_records *r, uint32_t i, struct am__link_crec *c);
 /* The same as am__link_compare for records a < b filled by am__link_crec_fill. */
 am__link_pattern am__link_compare_c(const struct am__link_records *r,
                                     const struct am__link_crec *a,
                                     const struct am__link_crec *b);
+/* The same, keeping each record's readings in xa and xb (n == 0: not yet known) for its
+ * next pairs. */
+am__link_pattern am__link_compare_cv(const struct am__link_records *r,
+                                     const struct am__link_crec *a,
+                                     const struct am__link_crec *b, struct am__link_views *xa,
+                                     struct am__link_views *xb);
 /* Levels a field can take (others never occur). */
 int am__link_level_used(int field, int level);
 
