@@ -179,15 +179,18 @@ static const struct rule {
     key_fn key;
     size_t cap_div;
     int dated; /* the key holds a cédula or a date: its pairs are used to fit m */
+    /* A capped block's neighbourhood is ordered by the first given name's sound first:
+     * for keys without the given name, where namesakes by surname meet. */
+    int given_first;
 } rules[] = {
-    {"cedula", key_cedula, 1, 1},
-    {"surname+given+year", key_surname_given_year, 1, 1},
-    {"birth_date+initial", key_birth_initial, 1, 1},
-    {"surnames+year", key_surnames_year, 1, 1},
-    {"surname+arrest_date", key_surname_arrest, 1, 1},
-    {"cedula_digits+given", key_cedula_digits, 1, 1},
-    {"surname+given+place", key_surname_given_place, 4, 0},
-    {"surname+given", key_surname_given, 16, 0},
+    {"cedula", key_cedula, 1, 1, 0},
+    {"surname+given+year", key_surname_given_year, 1, 1, 0},
+    {"birth_date+initial", key_birth_initial, 1, 1, 0},
+    {"surnames+year", key_surnames_year, 1, 1, 0},
+    {"surname+arrest_date", key_surname_arrest, 4, 1, 1},
+    {"cedula_digits+given", key_cedula_digits, 1, 1, 0},
+    {"surname+given+place", key_surname_given_place, 4, 0, 0},
+    {"surname+given", key_surname_given, 16, 0, 0},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -371,10 +374,16 @@ static void *work(void *arg)
  * a birth date), then birth date, surnames and given names. */
 static const struct am__link_records *sort_rec;
 static const uint64_t *sort_bag;
+static int sort_given_first;
 static int cmp_neighbour(const void *pa, const void *pb)
 {
     const struct entry *a = pa, *b = pb;
     const struct am__link_records *r = sort_rec;
+    if (sort_given_first) {
+        uint64_t ga = phon(r, r->given[a->rec][0]), gb = phon(r, r->given[b->rec][0]);
+        if (ga != gb)
+            return ga < gb ? -1 : 1;
+    }
     if (sort_bag[a->rec] != sort_bag[b->rec])
         return sort_bag[a->rec] < sort_bag[b->rec] ? -1 : 1;
     if (r->birth[a->rec] != r->birth[b->rec])
@@ -516,6 +525,7 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
                     /* Capped: sorted neighbourhood; positions let later checks know
                      * which of its pairs were compared. */
                     sort_rec = r;
+                    sort_given_first = rules[k].given_first;
                     qsort(e + i, j - i, sizeof(*e), cmp_neighbour);
                     for (size_t x = i; x < j; x++)
                         out->pos[KIX(out, e[x].rec, k) + e[x].slot] = (int32_t)(x - i);
