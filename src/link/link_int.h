@@ -234,6 +234,19 @@ double am__link_tf_adjust(const struct am__link_model *model, const struct am__l
 /* Total weight in bits of a pair: prior + field weights + adjustments. */
 double am__link_pair_weight(const struct am__link_model *model, const struct am__link_records *r,
                             uint32_t a, uint32_t b, am__link_pattern p);
+/* Each record's term-frequency adjustment of an exact given name, surname and arrest
+ * date, worked out once so that weighing millions of pairs takes no logarithm. */
+struct am__link_tfcache {
+    double *given, *sur, *arrest;
+};
+void am__link_tfcache_init(struct am__link_tfcache *c, const struct am__link_model *model,
+                           const struct am__link_records *r);
+void am__link_tfcache_release(struct am__link_tfcache *c);
+/* The same value as am__link_pair_weight, bit for bit. */
+double am__link_pair_weight_cached(const struct am__link_model *model,
+                                   const struct am__link_records *r,
+                                   const struct am__link_tfcache *c, uint32_t a, uint32_t b,
+                                   am__link_pattern p);
 double am__link_probability(double weight_bits);
 double am__link_weight_of_probability(double p);
 

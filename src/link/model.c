@@ -418,6 +418,9 @@ static double tf_close(const struct am__link_model *model, const struct am__link
     return adj > 4 ? 4 : adj < -4 ? -4 : adj;
 }
 
+static double tf_exact(const struct am__link_model *model, const struct am__link_records *r,
+                       int field, uint32_t a);
+
 double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
                           int field, int level, uint32_t a, uint32_t b)
 {
@@ -425,6 +428,65 @@ double am__link_tf_adjust(const struct am__link_model *model, const struct am__l
         return tf_close(model, r, field, a, b);
     if (level != AM_LL_EXACT)
         return 0;
+    /* The key of a record whose name was read without guessing (not for the arrest date,
+     * which both records share). */
+    if (field != AM_LF_ARREST && r->n_words[a] && !r->n_words[b])
+        a = b;
+    return tf_exact(model, r, field, a);
+}
+
+void am__link_tfcache_init(struct am__link_tfcache *c, const struct am__link_model *model,
+                           const struct am__link_records *r)
+{
+    size_t n = r->n ? r->n : 1;
+    c->given = am_malloc(n * sizeof(double));
+    c->sur = am_malloc(n * sizeof(double));
+    c->arrest = am_malloc(n * sizeof(double));
+    for (size_t i = 0; i < r->n; i++) {
+        c->given[i] = tf_exact(model, r, AM_LF_GIVEN, (uint32_t)i);
+        c->sur[i] = tf_exact(model, r, AM_LF_SURNAMES, (uint32_t)i);
+        c->arrest[i] = tf_exact(model, r, AM_LF_ARREST, (uint32_t)i);
+    }
+}
+
+void am__link_tfcache_release(struct am__link_tfcache *c)
+{
+    am_free(c->given);
+    am_free(c->sur);
+    am_free(c->arrest);
+    memset(c, 0, sizeof(*c));
+}
+
+double am__link_pair_weight_cached(const struct am__link_model *model,
+                                   const struct am__link_records *r,
+                                   const struct am__link_tfcache *c, uint32_t a, uint32_t b,
+                                   am__link_pattern p)
+{
+    /* The same sums in the same order as am__link_pair_weight. */
+    double w = model->prior;
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        int l = am__link_level_of(p, f);
+        w += model->w[f][l];
+    }
+    int lg = am__link_level_of(p, AM_LF_GIVEN), ls = am__link_level_of(p, AM_LF_SURNAMES);
+    uint32_t named = r->n_words[a] && !r->n_words[b] ? b : a;
+    if (lg == AM_LL_EXACT)
+        w += c->given[named];
+    else if (lg == AM_LL_CLOSE)
+        w += tf_close(model, r, AM_LF_GIVEN, a, b);
+    if (ls == AM_LL_EXACT)
+        w += c->sur[named];
+    else if (ls == AM_LL_CLOSE)
+        w += tf_close(model, r, AM_LF_SURNAMES, a, b);
+    if (am__link_level_of(p, AM_LF_ARREST) == AM_LL_EXACT)
+        w += c->arrest[a];
+    return w;
+}
+
+/* The term-frequency adjustment of an exact level by record i's value. */
+static double tf_exact(const struct am__link_model *model, const struct am__link_records *r,
+                       int field, uint32_t a)
+{
     if (field == AM_LF_ARREST) {
         /* The same arrest date on a day of mass arrests says less than on a quiet day. */
         if (!r->arrest || !model->arrest_known || r->arrest[a] == AM__LINK_MISSING_DATE)
@@ -434,9 +496,6 @@ double am__link_tf_adjust(const struct am__link_model *model, const struct am__l
         double tf = (c > 1 ? c : 1) / (double)model->arrest_known;
         return u > 0 ? log2(u / tf) : 0;
     }
-    /* The key of a record whose name was read without guessing. */
-    if (r->n_words[a] && !r->n_words[b])
-        a = b;
     uint32_t key;
     const struct am__link_keytab *k;
     double u;
