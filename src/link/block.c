@@ -611,7 +611,7 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         am_free(workers[t].lk);
     }
     am_free(workers);
-    am_free(crec);
+    out->crec = crec;
     am_free(bag);
     sort_bag = NULL;
     return 0;
@@ -620,6 +620,7 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
 void am__link_block_release(struct am__link_block_out *out)
 {
     am_free(out->keys);
+    am_free(out->crec);
     am_free(out->pos);
     am_free(out->pairs.v);
     am_free(out->pattern_count);

@@ -161,7 +161,7 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     lk->sum.seconds[AM_LP_BLOCK_SCORE] = t2 - t1;
     lk->sum.pairs_per_second = t2 > t1 ? (double)lk->blk.pairs.n / (t2 - t1) : 0;
 
-    am__link_model_u(&lk->model, &lk->rec, 0x5eed);
+    am__link_model_u_packed(&lk->model, &lk->rec, lk->blk.crec, 0x5eed);
     am__link_model_em_fit(&lk->model, lk->blk.pattern_count_dated, lk->blk.pattern_count,
                           lk->blk.pairs.n, lk->rec.n);
     /* Weigh every compared pair, split across the threads. */
@@ -222,7 +222,9 @@ const struct am_link_summary *am_linker_summary(const struct am_linker *lk) { re
 static int conflict_cb(void *ctx, uint32_t a, uint32_t b)
 {
     struct am_linker *lk = ctx;
-    am__link_pattern p = am__link_compare(&lk->rec, a, b);
+    am__link_pattern p = lk->blk.crec
+                             ? am__link_compare_c(&lk->rec, &lk->blk.crec[a], &lk->blk.crec[b])
+                             : am__link_compare(&lk->rec, a, b);
     return is_conflict(&lk->model, am__link_pair_weight(&lk->model, &lk->rec, a, b, p), p);
 }
 

@@ -190,6 +190,7 @@ struct am__link_block_out {
      * pos: the slot's position within a capped block, -1 when not capped. */
     uint64_t *keys;
     int32_t *pos;
+    struct am__link_crec *crec;     /* every record packed (kept for sampling u, clustering) */
 };
 
 int am__link_block(const struct am__link_records *r, const struct am_link_options *opt,
@@ -218,6 +219,10 @@ struct am__link_model {
 /* u from random pairs (and exact levels from value frequencies). */
 void am__link_model_u(struct am__link_model *model, const struct am__link_records *r,
                       uint64_t seed);
+/* The same, reading the records packed by blocking (out.crec): the same answer, without
+ * gathering two records from the arrays for each of the 400,000 random pairs. */
+void am__link_model_u_packed(struct am__link_model *model, const struct am__link_records *r,
+                             const struct am__link_crec *crec, uint64_t seed);
 /* m and lambda by EM over the pattern counts of the compared pairs; then weights and the
  * prior (n_pairs compared out of all pairs of n records). */
 void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,

@@ -79,6 +79,7 @@ static double key_agree_share(const struct am__link_keytab *k)
 
 struct u_job {
     const struct am__link_records *r;
+    const struct am__link_crec *crec; /* NULL: gather each record from r */
     uint64_t seed, samples;
     uint64_t cnt[AM_LF__COUNT][AM_LL__COUNT];
 };
@@ -91,7 +92,8 @@ static void *u_sample(void *arg)
         uint32_t a = (uint32_t)(splitmix(&s) % n), b = (uint32_t)(splitmix(&s) % n);
         if (a == b)
             continue;
-        am__link_pattern p = am__link_compare(j->r, a, b);
+        am__link_pattern p = j->crec ? am__link_compare_c(j->r, &j->crec[a], &j->crec[b])
+                                     : am__link_compare(j->r, a, b);
         for (int f = 0; f < AM_LF__COUNT; f++)
             j->cnt[f][am__link_level_of(p, f)]++;
         k++;
@@ -102,6 +104,12 @@ static void *u_sample(void *arg)
 void am__link_model_u(struct am__link_model *model, const struct am__link_records *r,
                       uint64_t seed)
 {
+    am__link_model_u_packed(model, r, NULL, seed);
+}
+
+void am__link_model_u_packed(struct am__link_model *model, const struct am__link_records *r,
+                             const struct am__link_crec *crec, uint64_t seed)
+{
     uint64_t cnt[AM_LF__COUNT][AM_LL__COUNT];
     memset(cnt, 0, sizeof(cnt));
     size_t n = r->n;
@@ -109,7 +117,8 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
     if (all <= U_SAMPLES) {
         for (uint32_t a = 0; a < n; a++)
             for (uint32_t b = a + 1; b < n; b++) {
-                am__link_pattern p = am__link_compare(r, a, b);
+                am__link_pattern p = crec ? am__link_compare_c(r, &crec[a], &crec[b])
+                                          : am__link_compare(r, a, b);
                 for (int f = 0; f < AM_LF__COUNT; f++)
                     cnt[f][am__link_level_of(p, f)]++;
             }
@@ -119,6 +128,7 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
         memset(jobs, 0, sizeof(jobs));
         for (int t = 0; t < 2; t++) {
             jobs[t].r = r;
+            jobs[t].crec = crec;
             jobs[t].seed = seed + (uint64_t)t * 0x9e3779b97f4a7c15ull;
             jobs[t].samples = U_SAMPLES / 2;
         }
