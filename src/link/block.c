@@ -17,6 +17,10 @@
 #define KEYS 3       /* keys per record per rule */
 #define WINDOW 12    /* sorted-neighbourhood window within a capped block */
 
+/* Where record i's keys of a rule start in out->keys and out->pos: record-major, so
+ * that one record's keys of every rule sit together (one or two cache lines). */
+#define KIX(out, i, rule) (((size_t)(i) * (out)->n_rules + (rule)) * KEYS)
+
 typedef void (*key_fn)(const struct am__link_records *r, size_t i, uint64_t out[KEYS]);
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -195,15 +199,18 @@ static const struct rule {
     key_fn key;
     size_t cap_div;
     int dated; /* the key holds a cédula or a date: its pairs are used to fit m */
+    /* A capped block's neighbourhood is ordered by the first given name's sound first:
+     * for keys without the given name, where namesakes by surname meet. */
+    int given_first;
 } rules[] = {
-    {"cedula", key_cedula, 1, 1},
-    {"surname+given+year", key_surname_given_year, 1, 1},
-    {"birth_date+initial", key_birth_initial, 1, 1},
-    {"surnames+year", key_surnames_year, 1, 1},
-    {"surname+arrest_date", key_surname_arrest, 1, 1},
-    {"cedula_digits+given", key_cedula_digits, 1, 1},
-    {"surname+given+place", key_surname_given_place, 4, 0},
-    {"surname+given", key_surname_given, 16, 0},
+    {"cedula", key_cedula, 1, 1, 0},
+    {"surname+given+year", key_surname_given_year, 1, 1, 0},
+    {"birth_date+initial", key_birth_initial, 1, 1, 0},
+    {"surnames+year", key_surnames_year, 1, 1, 0},
+    {"surname+arrest_date", key_surname_arrest, 4, 1, 1},
+    {"cedula_digits+given", key_cedula_digits, 1, 1, 0},
+    {"surname+given+place", key_surname_given_place, 4, 0, 0},
+    {"surname+given", key_surname_given, 16, 0, 0},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -244,16 +251,16 @@ static void radix_sort(struct entry *v, size_t n)
 static int generates(const struct am__link_block_out *out, size_t rule, uint32_t a, uint32_t b,
                      uint64_t below)
 {
-    const uint64_t *ka = out->keys[rule] + (size_t)a * KEYS;
-    const uint64_t *kb = out->keys[rule] + (size_t)b * KEYS;
+    const uint64_t *ka = out->keys + KIX(out, a, rule);
+    const uint64_t *kb = out->keys + KIX(out, b, rule);
     for (int i = 0; i < KEYS; i++) {
         if (!ka[i] || ka[i] >= below)
             continue;
         for (int j = 0; j < KEYS; j++) {
             if (ka[i] != kb[j])
                 continue;
-            int32_t pa = out->pos[rule][(size_t)a * KEYS + i];
-            int32_t pb = out->pos[rule][(size_t)b * KEYS + j];
+            int32_t pa = out->pos[KIX(out, a, rule) + (size_t)i];
+            int32_t pb = out->pos[KIX(out, b, rule) + (size_t)j];
             if (pa < 0 || (pa > pb ? pa - pb : pb - pa) <= WINDOW)
                 return 1;
         }
@@ -276,6 +283,7 @@ struct group {
 struct job {
     const struct am__link_records *rec;
     struct am__link_block_out *out;
+    const struct am__link_crec *crec; /* every record, packed for comparing */
     size_t rule;
     const struct entry *e;
     const struct group *groups;
@@ -289,28 +297,55 @@ struct worker {
     uint64_t *pattern_count;
     uint64_t *dated_seen; /* pattern_count already credited to dated rules */
     uint64_t pairs_rule;
+    /* The members of the block at hand: their packed records and their keys of the rules
+     * up to the current one, gathered once per block so that its pairs read only these. */
+    struct am__link_crec *lc;
+    struct am__link_views *lv;
+    uint64_t *lk;
+    size_t lcap;
 };
 
-static void emit(struct worker *w, uint32_t a, uint32_t b, uint64_t key)
+/* Do two records' keys (KEYS slots each) share one below `below`? */
+static int keys_meet(const uint64_t *ka, const uint64_t *kb, uint64_t below)
+{
+    int meet = 0;
+    for (int i = 0; i < KEYS; i++)
+        if (ka[i] && ka[i] < below)
+            meet |= (ka[i] == kb[0]) | (ka[i] == kb[1]) | (ka[i] == kb[2]);
+    return meet;
+}
+
+/* Members x and y of the current block (e: its entries; w->lc, w->lk: its gathered
+ * members, same positions): compared unless an earlier rule, or this rule
+ * through a smaller key, generates the pair. */
+static void emit(struct worker *w, const struct entry *e, size_t x, size_t y, uint64_t key)
 {
     struct job *j = w->job;
+    uint32_t a = e[x].rec, b = e[y].rec;
     if (a == b)
         return;
     if (a > b) {
         uint32_t t = a;
         a = b;
         b = t;
+        size_t tx = x;
+        x = y;
+        y = tx;
     }
+    size_t stride = (j->rule + 1) * KEYS;
+    const uint64_t *ka = w->lk + x * stride, *kb = w->lk + y * stride;
     for (size_t r = 0; r < j->rule; r++)
-        if (generates(j->out, r, a, b, UINT64_MAX))
+        if (keys_meet(ka + r * KEYS, kb + r * KEYS, UINT64_MAX) &&
+            generates(j->out, r, a, b, UINT64_MAX))
             return;
-    if (generates(j->out, j->rule, a, b, key))
+    if (keys_meet(ka + j->rule * KEYS, kb + j->rule * KEYS, key) &&
+        generates(j->out, j->rule, a, b, key))
         return;
     if (w->pairs.n == w->pairs.cap) {
         w->pairs.cap = w->pairs.cap ? w->pairs.cap * 2 : 65536;
         w->pairs.v = am_realloc(w->pairs.v, w->pairs.cap * sizeof(*w->pairs.v));
     }
-    am__link_pattern p = am__link_compare(j->rec, a, b);
+    am__link_pattern p = am__link_compare_cv(j->rec, &w->lc[x], &w->lc[y], &w->lv[x], &w->lv[y]);
     w->pairs.v[w->pairs.n++] = (struct am__link_pair){a, b, p, 0};
     w->pattern_count[p]++;
     w->pairs_rule++;
@@ -320,8 +355,7 @@ static void *work(void *arg)
 {
     struct worker *w = arg;
     struct job *j = w->job;
-    size_t cap_window = 0;
-    (void)cap_window;
+    size_t stride = (j->rule + 1) * KEYS;
     for (;;) {
         size_t g = atomic_fetch_add(&j->next, 1);
         if (g >= j->n_groups)
@@ -329,11 +363,26 @@ static void *work(void *arg)
         const struct entry *e = j->e + j->groups[g].start;
         size_t len = j->groups[g].len;
         uint64_t key = e[0].key;
-        int capped = j->out->pos[j->rule][(size_t)e[0].rec * KEYS + e[0].slot] >= 0;
+        int capped = j->out->pos[KIX(j->out, e[0].rec, j->rule) + e[0].slot] >= 0;
+        if (len > w->lcap) {
+            w->lcap = len * 2;
+            am_free(w->lc);
+            am_free(w->lv);
+            am_free(w->lk);
+            w->lc = am_malloc(w->lcap * sizeof(*w->lc));
+            w->lv = am_malloc(w->lcap * sizeof(*w->lv));
+            w->lk = am_malloc(w->lcap * KEYS * AM_LINK_MAX_RULES * sizeof(*w->lk));
+        }
+        for (size_t x = 0; x < len; x++) {
+            w->lc[x] = j->crec[e[x].rec];
+            w->lv[x].n = 0;
+            memcpy(w->lk + x * stride, j->out->keys + KIX(j->out, e[x].rec, 0),
+                   stride * sizeof(*w->lk));
+        }
         for (size_t x = 0; x < len; x++) {
             size_t end = capped ? (x + WINDOW + 1 < len ? x + WINDOW + 1 : len) : len;
             for (size_t y = x + 1; y < end; y++)
-                emit(w, e[x].rec, e[y].rec, key);
+                emit(w, e, x, y, key);
         }
     }
     return NULL;
@@ -345,10 +394,16 @@ static void *work(void *arg)
  * a birth date), then birth date, surnames and given names. */
 static const struct am__link_records *sort_rec;
 static const uint64_t *sort_bag;
+static int sort_given_first;
 static int cmp_neighbour(const void *pa, const void *pb)
 {
     const struct entry *a = pa, *b = pb;
     const struct am__link_records *r = sort_rec;
+    if (sort_given_first) {
+        uint64_t ga = phon(r, r->given[a->rec][0]), gb = phon(r, r->given[b->rec][0]);
+        if (ga != gb)
+            return ga < gb ? -1 : 1;
+    }
     if (sort_bag[a->rec] != sort_bag[b->rec])
         return sort_bag[a->rec] < sort_bag[b->rec] ? -1 : 1;
     if (r->birth[a->rec] != r->birth[b->rec])
@@ -402,6 +457,26 @@ static const char *describe_key(const struct am__link_records *r, size_t rule, u
     return buf;
 }
 
+struct prep {
+    const struct am__link_records *r;
+    struct am__link_block_out *out;
+    uint64_t *bag;
+    struct am__link_crec *crec;
+    size_t from, to;
+};
+
+static void *prepare(void *arg)
+{
+    struct prep *p = arg;
+    for (size_t i = p->from; i < p->to; i++) {
+        for (size_t k = 0; k < NRULES; k++)
+            rules[k].key(p->r, i, p->out->keys + KIX(p->out, i, k));
+        p->bag[i] = name_bag(p->r, i);
+        am__link_crec_fill(p->r, (uint32_t)i, &p->crec[i]);
+    }
+    return NULL;
+}
+
 int am__link_block(const struct am__link_records *r, const struct am_link_options *opt,
                    struct am__link_block_out *out, struct am_err *err)
 {
@@ -412,21 +487,33 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
     int nthreads = opt && opt->threads > 0 ? opt->threads : 2;
     FILE *log = opt ? opt->log : NULL;
     out->n_rules = NRULES;
-    out->keys = am_calloc(NRULES, sizeof(*out->keys));
-    out->pos = am_calloc(NRULES, sizeof(*out->pos));
+    size_t nk = n * NRULES * KEYS + 1;
+    out->keys = am_calloc(nk, sizeof(uint64_t));
+    out->pos = am_malloc(nk * sizeof(int32_t));
+    memset(out->pos, 0xff, nk * sizeof(int32_t));
     out->pattern_count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
-    for (size_t k = 0; k < NRULES; k++) {
-        out->keys[k] = am_calloc(n * KEYS + 1, sizeof(uint64_t));
-        out->pos[k] = am_malloc((n * KEYS + 1) * sizeof(int32_t));
-        memset(out->pos[k], 0xff, (n * KEYS + 1) * sizeof(int32_t));
-        for (size_t i = 0; i < n; i++)
-            rules[k].key(r, i, out->keys[k] + i * KEYS);
+    for (size_t k = 0; k < NRULES; k++)
         out->rules[k].name = rules[k].name;
-    }
-
+    /* Every record's keys, name bag and packed record, split across the threads. */
     uint64_t *bag = am_malloc((n ? n : 1) * sizeof(uint64_t));
-    for (size_t i = 0; i < n; i++)
-        bag[i] = name_bag(r, i);
+    struct am__link_crec *crec = am_malloc((n ? n : 1) * sizeof(*crec));
+    {
+        struct prep prep[16];
+        pthread_t tid[16];
+        int nt = nthreads < 16 ? nthreads : 16, started[16] = {0};
+        for (int t = 0; t < nt; t++) {
+            prep[t] = (struct prep){r, out, bag, crec, n * (size_t)t / (size_t)nt,
+                                    n * (size_t)(t + 1) / (size_t)nt};
+            if (t > 0)
+                started[t] = pthread_create(&tid[t], NULL, prepare, &prep[t]) == 0;
+        }
+        prepare(&prep[0]);
+        for (int t = 1; t < nt; t++)
+            if (started[t])
+                pthread_join(tid[t], NULL);
+            else
+                prepare(&prep[t]);
+    }
     sort_bag = bag;
     struct worker *workers = am_calloc((size_t)nthreads, sizeof(*workers));
     for (int t = 0; t < nthreads; t++)
@@ -441,8 +528,8 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         struct entry *e = am_malloc((n * KEYS + 1) * sizeof(*e));
         for (size_t i = 0; i < n; i++)
             for (int s = 0; s < KEYS; s++)
-                if (out->keys[k][i * KEYS + s])
-                    e[ne++] = (struct entry){out->keys[k][i * KEYS + s], (uint32_t)i,
+                if (out->keys[KIX(out, i, k) + (size_t)s])
+                    e[ne++] = (struct entry){out->keys[KIX(out, i, k) + (size_t)s], (uint32_t)i,
                                              (uint32_t)s};
         radix_sort(e, ne);
         size_t cap = cap0 / rules[k].cap_div > 2 ? cap0 / rules[k].cap_div : 2;
@@ -458,9 +545,10 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
                     /* Capped: sorted neighbourhood; positions let later checks know
                      * which of its pairs were compared. */
                     sort_rec = r;
+                    sort_given_first = rules[k].given_first;
                     qsort(e + i, j - i, sizeof(*e), cmp_neighbour);
                     for (size_t x = i; x < j; x++)
-                        out->pos[k][(size_t)e[x].rec * KEYS + e[x].slot] = (int32_t)(x - i);
+                        out->pos[KIX(out, e[x].rec, k) + e[x].slot] = (int32_t)(x - i);
                     uint64_t len = j - i, all = len * (len - 1) / 2;
                     uint64_t done = 0;
                     for (uint64_t x = 0; x < len; x++)
@@ -486,7 +574,7 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
                     "pairs (see `amnistia link` summary)\n",
                     rules[k].name, (unsigned long long)out->rules[k].capped_blocks,
                     (unsigned long long)out->rules[k].skipped);
-        struct job job = {r, out, k, e, groups.v, groups.n, 0};
+        struct job job = {r, out, crec, k, e, groups.v, groups.n, 0};
         pthread_t tid[16];
         int started = 0;
         for (int t = 0; t < nthreads && t < 16; t++) {
@@ -518,23 +606,32 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
                     (size_t)NRULES, rules[k].name, (unsigned long long)out->rules[k].pairs);
     }
 
+    /* The first thread's pairs grow in place to hold the others' (no second copy of
+     * the first, the largest share). */
     size_t total = 0;
     for (int t = 0; t < nthreads; t++)
         total += workers[t].pairs.n;
-    out->pairs.v = am_malloc((total ? total : 1) * sizeof(*out->pairs.v));
+    out->pairs = workers[0].pairs;
+    out->pairs.v = am_realloc(out->pairs.v, (total ? total : 1) * sizeof(*out->pairs.v));
     out->pairs.cap = total;
+    workers[0].pairs.v = NULL;
     for (int t = 0; t < nthreads; t++) {
-        if (workers[t].pairs.n)
+        if (t > 0 && workers[t].pairs.n) {
             memcpy(out->pairs.v + out->pairs.n, workers[t].pairs.v,
                    workers[t].pairs.n * sizeof(*out->pairs.v));
-        out->pairs.n += workers[t].pairs.n;
+            out->pairs.n += workers[t].pairs.n;
+        }
         for (size_t p = 0; p < AM__LINK_NPATTERNS; p++)
             out->pattern_count[p] += workers[t].pattern_count[p];
         am_free(workers[t].pairs.v);
         am_free(workers[t].pattern_count);
         am_free(workers[t].dated_seen);
+        am_free(workers[t].lc);
+        am_free(workers[t].lv);
+        am_free(workers[t].lk);
     }
     am_free(workers);
+    out->crec = crec;
     am_free(bag);
     sort_bag = NULL;
     return 0;
@@ -542,11 +639,8 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
 
 void am__link_block_release(struct am__link_block_out *out)
 {
-    for (size_t k = 0; k < out->n_rules; k++) {
-        am_free(out->keys[k]);
-        am_free(out->pos[k]);
-    }
     am_free(out->keys);
+    am_free(out->crec);
     am_free(out->pos);
     am_free(out->pairs.v);
     am_free(out->pattern_count);

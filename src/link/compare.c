@@ -108,26 +108,28 @@ static int token_match(const struct am__link_records *r, uint32_t a, uint32_t b)
     return within_one_edit(r->tok.str.v[a], la, r->tok.str.v[b], lb);
 }
 
-/* One reading of a record's name: given names, surnames and the married name. A name
- * like "GUSTAVO LANDAETA AZUAJE" (three words, no comma, no case hint) has two readings:
- * two given names and one surname, or one given name and two surnames. */
-struct view {
-    uint32_t g[AM__LINK_NGIVEN];
-    int ng;
-    uint32_t s[2];
-    int ns;
-    uint32_t married;
-};
+/* A reading of a record's name. A name like "GUSTAVO LANDAETA AZUAJE" (three words, no
+ * comma, no case hint) has two readings: two given names and one surname, or one given
+ * name and two surnames. */
+#define view am__link_view
 
-static void view_primary(const struct am__link_records *r, uint32_t i, struct view *v)
+static void sort_small(uint32_t *x, int n)
 {
-    memset(v, 0, sizeof(*v));
-    v->ng = r->n_given[i];
-    memcpy(v->g, r->given[i], sizeof(v->g));
-    v->ns = r->n_sur[i];
-    v->s[0] = r->sur[i][0];
-    v->s[1] = r->sur[i][1];
-    v->married = r->sur[i][2];
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            uint32_t t = x[j];
+            x[j] = x[j - 1];
+            x[j - 1] = t;
+        }
+}
+
+/* Fills the sorted copies of a view whose g, s, ng and ns are set. */
+static void view_finish(struct view *v)
+{
+    memcpy(v->gs, v->g, sizeof(v->gs));
+    sort_small(v->gs, v->ng);
+    memcpy(v->ss, v->s, sizeof(v->ss));
+    sort_small(v->ss, v->ns);
 }
 
 static int same_view(const struct view *a, const struct view *b)
@@ -140,75 +142,93 @@ static int same_view(const struct view *a, const struct view *b)
  * stated (no comma, no case contrast, no separate columns), the others a list could have
  * meant: given names first with one or two surnames last, or one or two surnames first.
  * Returns how many were written (1 to 5). */
-static int views_of(const struct am__link_records *r, uint32_t i, struct view v[5])
+static int views_of(const struct am__link_crec *c, struct view v[5])
 {
-    view_primary(r, i, &v[0]);
-    int n = 1, nw = r->n_words[i];
+    v[0] = c->v;
+    int n = 1, nw = c->nw;
     if (!nw)
         return 1;
-    const uint32_t *w = r->words[i];
+    const uint32_t *w = c->t;
     for (int spec = 0; spec < 4; spec++) {
         int sur_first = spec >= 2, ns = 1 + (spec & 1);
         if (ns >= nw)
             continue;
         struct view t;
         memset(&t, 0, sizeof(t));
-        t.ns = ns;
+        t.ns = (uint8_t)ns;
         int ng = nw - ns < AM__LINK_NGIVEN ? nw - ns : AM__LINK_NGIVEN;
-        for (int k = 0; k < ns; k++)
-            t.s[k] = sur_first ? w[k] : w[nw - ns + k];
-        for (int k = 0; k < ng; k++)
-            t.g[k] = sur_first ? w[ns + k] : w[k];
-        t.ng = ng;
+        for (int k = 0; k < ns; k++) {
+            t.si[k] = (uint8_t)(sur_first ? k : nw - ns + k);
+            t.s[k] = w[t.si[k]];
+        }
+        for (int k = 0; k < ng; k++) {
+            t.gi[k] = (uint8_t)(sur_first ? ns + k : k);
+            t.g[k] = w[t.gi[k]];
+        }
+        t.ng = (uint8_t)ng;
         int dup = 0;
         for (int k = 0; k < n && !dup; k++)
             dup = same_view(&t, &v[k]);
-        if (!dup)
+        if (!dup) {
+            view_finish(&t);
             v[n++] = t;
+        }
     }
     return n;
 }
 
-/* Same tokens, in any order (at most three). */
+/* Same tokens in any order: a and b are the views' ascending copies (at most three;
+ * the unused slots are zero on both sides). */
 static int same_set(const uint32_t *a, int na, const uint32_t *b, int nb)
 {
     if (na != nb || !na)
         return 0;
-    uint32_t x[3], y[3];
-    memcpy(x, a, (size_t)na * sizeof(uint32_t));
-    memcpy(y, b, (size_t)nb * sizeof(uint32_t));
-    for (int i = 1; i < na; i++)
-        for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
-            uint32_t t = x[j];
-            x[j] = x[j - 1];
-            x[j - 1] = t;
-        }
-    for (int i = 1; i < nb; i++)
-        for (int j = i; j > 0 && y[j - 1] > y[j]; j--) {
-            uint32_t t = y[j];
-            y[j] = y[j - 1];
-            y[j - 1] = t;
-        }
-    return memcmp(x, y, (size_t)na * sizeof(uint32_t)) == 0;
+    for (int i = 0; i < na; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
 }
 
-static int cmp_given(const struct am__link_records *r, const struct view *va,
-                     const struct view *vb)
+/* One pair's token comparisons, each made at most once whatever the readings tried:
+ * memo[i][j] is token_match of word i of record a and word j of record b. */
+struct pairctx {
+    const struct am__link_records *r;
+    const uint32_t *ta, *tb;
+    uint8_t memo[6][6];
+};
+
+static int tm(struct pairctx *c, int ia, int ib)
+{
+    uint8_t v = c->memo[ia][ib];
+    if (v == 0xff) {
+        v = (uint8_t)token_match(c->r, c->ta[ia], c->tb[ib]);
+        c->memo[ia][ib] = v;
+    }
+    return v;
+}
+
+/* token_match of word x of one side and word y of the other; a_first: x is a's. */
+static int tm_side(struct pairctx *c, int a_first, int x, int y)
+{
+    return a_first ? tm(c, x, y) : tm(c, y, x);
+}
+
+static int cmp_given(struct pairctx *c, const struct view *va, const struct view *vb)
 {
     int na = va->ng, nb = vb->ng;
     if (!na || !nb)
         return AM_LL_MISSING;
-    if (same_set(va->g, na, vb->g, nb))
+    if (same_set(va->gs, na, vb->gs, nb))
         return AM_LL_EXACT;
-    const uint32_t *ga = va->g, *gb = vb->g;
     /* Every name of the shorter side found in the other (exactly or by one typo). */
-    const uint32_t *s = na <= nb ? ga : gb, *l = na <= nb ? gb : ga;
-    int ns = na <= nb ? na : nb, nl = na <= nb ? nb : na;
+    int a_short = na <= nb;
+    const uint8_t *s = a_short ? va->gi : vb->gi, *l = a_short ? vb->gi : va->gi;
+    int ns = a_short ? na : nb, nl = a_short ? nb : na;
     int all = 1, any = 0;
     for (int i = 0; i < ns; i++) {
         int best = 0;
         for (int j = 0; j < nl && best < 2; j++) {
-            int t = token_match(r, s[i], l[j]);
+            int t = tm_side(c, a_short, s[i], l[j]);
             if (t > best)
                 best = t;
         }
@@ -217,46 +237,45 @@ static int cmp_given(const struct am__link_records *r, const struct view *va,
         else
             all = 0;
     }
-    if (all && token_match(r, ga[0], gb[0]))
+    if (all && tm(c, va->gi[0], vb->gi[0]))
         return AM_LL_CLOSE;
     if (any)
         return AM_LL_FAR;
     /* An initial written for a name ("J." for José). */
-    const char *fa = r->tok.str.v[ga[0]], *fb = r->tok.str.v[gb[0]];
+    const char *fa = c->r->tok.str.v[va->g[0]], *fb = c->r->tok.str.v[vb->g[0]];
     if ((fa[1] == 0 || fb[1] == 0) && fa[0] == fb[0])
         return AM_LL_FAR;
     return AM_LL_DIFFERENT;
 }
 
-static int cmp_surnames(const struct am__link_records *r, const struct view *va,
-                        const struct view *vb)
+static int cmp_surnames(struct pairctx *c, const struct view *va, const struct view *vb)
 {
     int na = va->ns, nb = vb->ns;
     int ma = va->married != 0, mb = vb->married != 0;
     if ((!na && !ma) || (!nb && !mb))
         return AM_LL_MISSING;
-    if (same_set(va->s, na, vb->s, nb) && (!ma || !mb || va->married == vb->married))
+    if (same_set(va->ss, na, vb->ss, nb) && (!ma || !mb || va->married == vb->married))
         return AM_LL_EXACT;
     /* The side with fewer surnames (married name included on the other side). */
     int a_short = (na + ma) <= (nb + mb);
     const struct view *sv = a_short ? va : vb, *lv = a_short ? vb : va;
     int ns = sv->ns, nl = lv->ns;
-    uint32_t st[3];
+    uint8_t st[3];
     int k = 0;
     for (int i = 0; i < ns; i++)
-        st[k++] = sv->s[i];
+        st[k++] = sv->si[i];
     if (sv->married)
-        st[k++] = sv->married;
+        st[k++] = sv->mi;
     int exact = 0, alike = 0, unmatched = 0;
     for (int i = 0; i < k; i++) {
         int best = 0;
         for (int j = 0; j < nl && best < 2; j++) {
-            int t = token_match(r, st[i], lv->s[j]);
+            int t = tm_side(c, a_short, st[i], lv->si[j]);
             if (t > best)
                 best = t;
         }
         if (best < 2 && lv->married) {
-            int t = token_match(r, st[i], lv->married);
+            int t = tm_side(c, a_short, st[i], lv->mi);
             if (t > best)
                 best = t;
         }
@@ -272,7 +291,7 @@ static int cmp_surnames(const struct am__link_records *r, const struct view *va,
     if (sv->married && unmatched == 1 && ns >= 1 && nl <= 1) {
         /* "perez de gonzalez" vs "perez": the maiden surname matched, married absent. */
         for (int j = 0; j < nl; j++)
-            if (token_match(r, sv->s[0], lv->s[j]))
+            if (tm_side(c, a_short, sv->si[0], lv->si[j]))
                 return AM_LL_CLOSE;
     }
     if (exact + alike >= 1)
@@ -285,53 +304,60 @@ static const int level_rank[AM_LL__COUNT] = {0, 1, 2, 4, 3};
 
 /* Names under each reading of the two records; the best agreement wins (a list's
  * ambiguous word order must not count against the pair). */
-static void cmp_names_at(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg,
-                         int *ls, struct view *ua, struct view *ub)
+static void cmp_names_at(const struct am__link_records *r, const struct am__link_crec *a,
+                         const struct am__link_crec *b, int *lg, int *ls, struct view *ua,
+                         struct view *ub, struct am__link_views *xa, struct am__link_views *xb)
 {
-    struct view va[5], vb[5];
-    int na = 1, nb = 1;
-    view_primary(r, a, &va[0]);
-    view_primary(r, b, &vb[0]);
-    int best = 99;
+    struct pairctx c;
+    c.r = r;
+    c.ta = a->t;
+    c.tb = b->t;
+    memset(c.memo, 0xff, sizeof(c.memo));
+    const struct view *pa = &a->v, *pb = &b->v;
+    int best;
     /* The parser's readings first; the others only when they are not already exact. */
     {
-        int g = cmp_given(r, &va[0], &vb[0]), s = cmp_surnames(r, &va[0], &vb[0]);
+        int g = cmp_given(&c, pa, pb), s = cmp_surnames(&c, pa, pb);
         best = level_rank[g] + level_rank[s];
         *lg = g;
         *ls = s;
         if (ua) {
-            *ua = va[0];
-            *ub = vb[0];
+            *ua = *pa;
+            *ub = *pb;
         }
-        if (best == 0 || (!r->n_words[a] && !r->n_words[b]))
+        if (best == 0 || (!a->nw && !b->nw))
             return;
     }
     /* Another reading can only help when some word of one record is like some word of
      * the other. */
     {
-        uint32_t wa[6], wb[6];
+        uint8_t wa[6], wb[6];
         int ka = 0, kb = 0, like = 0;
-        for (int x = 0; x < va[0].ng; x++)
-            wa[ka++] = va[0].g[x];
-        for (int x = 0; x < va[0].ns; x++)
-            wa[ka++] = va[0].s[x];
-        for (int y = 0; y < vb[0].ng; y++)
-            wb[kb++] = vb[0].g[y];
-        for (int y = 0; y < vb[0].ns; y++)
-            wb[kb++] = vb[0].s[y];
+        for (int x = 0; x < pa->ng; x++)
+            wa[ka++] = pa->gi[x];
+        for (int x = 0; x < pa->ns; x++)
+            wa[ka++] = pa->si[x];
+        for (int y = 0; y < pb->ng; y++)
+            wb[kb++] = pb->gi[y];
+        for (int y = 0; y < pb->ns; y++)
+            wb[kb++] = pb->si[y];
         for (int x = 0; x < ka && !like; x++)
             for (int y = 0; y < kb && !like; y++)
-                like = token_match(r, wa[x], wb[y]) != 0;
+                like = tm(&c, wa[x], wb[y]) != 0;
         if (!like)
             return;
     }
-    na = views_of(r, a, va);
-    nb = views_of(r, b, vb);
+    if (!xa->n)
+        xa->n = views_of(a, xa->v);
+    if (!xb->n)
+        xb->n = views_of(b, xb->v);
+    const struct view *va = xa->v, *vb = xb->v;
+    int na = xa->n, nb = xb->n;
     for (int x = 0; x < na; x++)
         for (int y = 0; y < nb; y++) {
             if (!x && !y)
                 continue;
-            int g = cmp_given(r, &va[x], &vb[y]), s = cmp_surnames(r, &va[x], &vb[y]);
+            int g = cmp_given(&c, &va[x], &vb[y]), s = cmp_surnames(&c, &va[x], &vb[y]);
             int score = level_rank[g] + level_rank[s];
             if (score < best) {
                 best = score;
@@ -345,11 +371,6 @@ static void cmp_names_at(const struct am__link_records *r, uint32_t a, uint32_t 
             if (best == 0)
                 return;
         }
-}
-
-static void cmp_names(const struct am__link_records *r, uint32_t a, uint32_t b, int *lg, int *ls)
-{
-    cmp_names_at(r, a, b, lg, ls, NULL, NULL);
 }
 
 static void view_text(const struct am__link_records *r, const uint32_t *tok, int n,
@@ -370,7 +391,11 @@ void am__link_name_reading(const struct am__link_records *r, uint32_t a, uint32_
 {
     int lg, ls;
     struct view va, vb;
-    cmp_names_at(r, a, b, &lg, &ls, &va, &vb);
+    struct am__link_crec ca, cb;
+    am__link_crec_fill(r, a, &ca);
+    am__link_crec_fill(r, b, &cb);
+    struct am__link_views xa = {0}, xb = {0};
+    cmp_names_at(r, &ca, &cb, &lg, &ls, &va, &vb, &xa, &xb);
     view_text(r, va.g, va.ng, given_a);
     view_text(r, va.s, va.ns, sur_a);
     if (va.married)
@@ -431,24 +456,39 @@ int am__link_cmp_cedula(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen)
     return AM_LL_DIFFERENT;
 }
 
-int am__link_cmp_birth(int32_t a, int32_t b)
+static uint32_t ymd_of(int32_t days)
+{
+    if (days == AM__LINK_MISSING_DATE)
+        return 0;
+    int y, m, d;
+    am_civil_from_days(days, &y, &m, &d);
+    return (uint32_t)(y + 32768) << 9 | (uint32_t)m << 5 | (uint32_t)d;
+}
+
+#define YMD_Y(v) ((v) >> 9)
+#define YMD_M(v) (((v) >> 5) & 15u)
+#define YMD_D(v) ((v) & 31u)
+
+static int cmp_birth_ymd(int32_t a, uint32_t ay, int32_t b, uint32_t by)
 {
     if (a == AM__LINK_MISSING_DATE || b == AM__LINK_MISSING_DATE)
         return AM_LL_MISSING;
     if (a == b)
         return AM_LL_EXACT;
-    int ya, ma, da, yb, mb, db;
-    am_civil_from_days(a, &ya, &ma, &da);
-    am_civil_from_days(b, &yb, &mb, &db);
-    if (ya == yb && ma == db && da == mb)
+    if (YMD_Y(ay) == YMD_Y(by) && YMD_M(ay) == YMD_D(by) && YMD_D(ay) == YMD_M(by))
         return AM_LL_CLOSE;
-    int off = (ya != yb) + (ma != mb) + (da != db);
+    int off = (YMD_Y(ay) != YMD_Y(by)) + (YMD_M(ay) != YMD_M(by)) + (YMD_D(ay) != YMD_D(by));
     return off == 1 ? AM_LL_CLOSE : AM_LL_DIFFERENT;
+}
+
+int am__link_cmp_birth(int32_t a, int32_t b)
+{
+    return cmp_birth_ymd(a, ymd_of(a), b, ymd_of(b));
 }
 
 /* Lists copy an arrest date from one another with a few days' slip or day and month
  * read the other way round; beyond two months it is another arrest. */
-int am__link_cmp_arrest(int32_t a, int32_t b)
+static int cmp_arrest_ymd(int32_t a, uint32_t ay, int32_t b, uint32_t by)
 {
     if (a == AM__LINK_MISSING_DATE || b == AM__LINK_MISSING_DATE)
         return AM_LL_MISSING;
@@ -457,17 +497,19 @@ int am__link_cmp_arrest(int32_t a, int32_t b)
     int32_t d = a > b ? a - b : b - a;
     if (d <= 7)
         return AM_LL_CLOSE;
-    int ya, ma, da, yb, mb, db;
-    am_civil_from_days(a, &ya, &ma, &da);
-    am_civil_from_days(b, &yb, &mb, &db);
-    if (ya == yb && ma == db && da == mb)
+    if (YMD_Y(ay) == YMD_Y(by) && YMD_M(ay) == YMD_D(by) && YMD_D(ay) == YMD_M(by))
         return AM_LL_CLOSE;
     return d <= 61 ? AM_LL_FAR : AM_LL_DIFFERENT;
 }
 
-static int cmp_place(const struct am__link_records *r, uint32_t a, uint32_t b)
+int am__link_cmp_arrest(int32_t a, int32_t b)
 {
-    uint32_t fa = r->facility[a], fb = r->facility[b], sa = r->state[a], sb = r->state[b];
+    return cmp_arrest_ymd(a, ymd_of(a), b, ymd_of(b));
+}
+
+static int cmp_place(const struct am__link_crec *a, const struct am__link_crec *b)
+{
+    uint32_t fa = a->facility, fb = b->facility, sa = a->state, sb = b->state;
     if (fa && fb && fa == fb)
         return AM_LL_EXACT;
     if (sa && sb)
@@ -476,20 +518,90 @@ static int cmp_place(const struct am__link_records *r, uint32_t a, uint32_t b)
     return (fa && fb) ? AM_LL_DIFFERENT : AM_LL_MISSING;
 }
 
-am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b)
+void am__link_crec_fill(const struct am__link_records *r, uint32_t i, struct am__link_crec *c)
+{
+    memset(c, 0, sizeof(*c));
+    struct view *v = &c->v;
+    v->ng = r->n_given[i];
+    memcpy(v->g, r->given[i], sizeof(v->g));
+    v->ns = r->n_sur[i];
+    v->s[0] = r->sur[i][0];
+    v->s[1] = r->sur[i][1];
+    v->married = r->sur[i][2];
+    view_finish(v);
+    c->nw = r->n_words[i];
+    if (c->nw) {
+        /* The words as written hold exactly the parser's given names and surnames (a
+         * name with a married part never gets here). */
+        memcpy(c->t, r->words[i], sizeof(r->words[i]));
+        c->nt = c->nw;
+        for (int k = 0; k < v->ng; k++)
+            for (int x = c->nt - 1; x >= 0; x--)
+                if (c->t[x] == v->g[k])
+                    v->gi[k] = (uint8_t)x;
+        for (int k = 0; k < v->ns; k++)
+            for (int x = c->nt - 1; x >= 0; x--)
+                if (c->t[x] == v->s[k])
+                    v->si[k] = (uint8_t)x;
+    } else {
+        int k = 0;
+        for (int x = 0; x < v->ng; x++) {
+            v->gi[x] = (uint8_t)k;
+            c->t[k++] = v->g[x];
+        }
+        for (int x = 0; x < v->ns; x++) {
+            v->si[x] = (uint8_t)k;
+            c->t[k++] = v->s[x];
+        }
+        if (v->married) {
+            v->mi = (uint8_t)k;
+            c->t[k++] = v->married;
+        }
+        c->nt = (uint8_t)k;
+    }
+    c->sex = r->sex[i];
+    c->cedula = r->cedula[i];
+    c->birth = r->birth[i];
+    c->birth_ymd = ymd_of(c->birth);
+    c->arrest = r->arrest ? r->arrest[i] : AM__LINK_MISSING_DATE;
+    c->arrest_ymd = ymd_of(c->arrest);
+    c->state = r->state[i];
+    c->facility = r->facility[i];
+}
+
+am__link_pattern am__link_compare_cv(const struct am__link_records *r,
+                                     const struct am__link_crec *a,
+                                     const struct am__link_crec *b, struct am__link_views *xa,
+                                     struct am__link_views *xb)
 {
     int lv[AM_LF__COUNT];
-    cmp_names(r, a, b, &lv[AM_LF_GIVEN], &lv[AM_LF_SURNAMES]);
-    lv[AM_LF_CEDULA] = am__link_cmp_cedula(r->cedula[a], r->cedula_len[a], r->cedula[b],
-                                           r->cedula_len[b]);
-    lv[AM_LF_BIRTH] = am__link_cmp_birth(r->birth[a], r->birth[b]);
-    lv[AM_LF_SEX] = (!r->sex[a] || !r->sex[b]) ? AM_LL_MISSING
-                    : r->sex[a] == r->sex[b]   ? AM_LL_EXACT
-                                               : AM_LL_DIFFERENT;
-    lv[AM_LF_PLACE] = cmp_place(r, a, b);
-    lv[AM_LF_ARREST] = r->arrest ? am__link_cmp_arrest(r->arrest[a], r->arrest[b]) : AM_LL_MISSING;
+    cmp_names_at(r, a, b, &lv[AM_LF_GIVEN], &lv[AM_LF_SURNAMES], NULL, NULL, xa, xb);
+    lv[AM_LF_CEDULA] = am__link_cmp_cedula(a->cedula, 0, b->cedula, 0);
+    lv[AM_LF_BIRTH] = cmp_birth_ymd(a->birth, a->birth_ymd, b->birth, b->birth_ymd);
+    lv[AM_LF_SEX] = (!a->sex || !b->sex) ? AM_LL_MISSING
+                    : a->sex == b->sex   ? AM_LL_EXACT
+                                         : AM_LL_DIFFERENT;
+    lv[AM_LF_PLACE] = cmp_place(a, b);
+    lv[AM_LF_ARREST] = cmp_arrest_ymd(a->arrest, a->arrest_ymd, b->arrest, b->arrest_ymd);
     am__link_pattern p = 0;
     for (int f = 0; f < AM_LF__COUNT; f++)
         p |= (am__link_pattern)lv[f] << (AM__LINK_PATTERN_BITS * f);
     return p;
+}
+
+am__link_pattern am__link_compare_c(const struct am__link_records *r,
+                                    const struct am__link_crec *a,
+                                    const struct am__link_crec *b)
+{
+    struct am__link_views xa, xb;
+    xa.n = xb.n = 0;
+    return am__link_compare_cv(r, a, b, &xa, &xb);
+}
+
+am__link_pattern am__link_compare(const struct am__link_records *r, uint32_t a, uint32_t b)
+{
+    struct am__link_crec ca, cb;
+    am__link_crec_fill(r, a, &ca);
+    am__link_crec_fill(r, b, &cb);
+    return am__link_compare_c(r, &ca, &cb);
 }

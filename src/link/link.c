@@ -61,6 +61,7 @@ static int is_conflict(const struct am__link_model *m, double weight, am__link_p
 
 struct weigh_job {
     struct am_linker *lk;
+    const struct am__link_tfcache *tf;
     size_t from, to;
 };
 
@@ -70,7 +71,8 @@ static void *weigh(void *arg)
     struct am_linker *lk = j->lk;
     for (size_t k = j->from; k < j->to; k++) {
         struct am__link_pair *p = &lk->blk.pairs.v[k];
-        double w = am__link_pair_weight(&lk->model, &lk->rec, p->a, p->b, p->pattern);
+        double w = am__link_pair_weight_cached(&lk->model, &lk->rec, j->tf, p->a, p->b,
+                                               p->pattern);
         p->weight = (float)w;
         if (is_conflict(&lk->model, w, p->pattern))
             p->pattern |= AM__LINK_CONFLICT_BIT;
@@ -159,16 +161,19 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     lk->sum.seconds[AM_LP_BLOCK_SCORE] = t2 - t1;
     lk->sum.pairs_per_second = t2 > t1 ? (double)lk->blk.pairs.n / (t2 - t1) : 0;
 
-    am__link_model_u(&lk->model, &lk->rec, 0x5eed);
+    am__link_model_u_packed(&lk->model, &lk->rec, lk->blk.crec, 0x5eed);
     am__link_model_em_fit(&lk->model, lk->blk.pattern_count_dated, lk->blk.pattern_count,
                           lk->blk.pairs.n, lk->rec.n);
     /* Weigh every compared pair, split across the threads. */
+    struct am__link_tfcache tf;
+    am__link_tfcache_init(&tf, &lk->model, &lk->rec);
     pthread_t tid[16];
     struct weigh_job jobs[16];
     size_t per = (lk->blk.pairs.n + (size_t)o.threads - 1) / (size_t)o.threads;
     int started[16] = {0};
     for (int t = 0; t < o.threads; t++) {
         jobs[t].lk = lk;
+        jobs[t].tf = &tf;
         jobs[t].from = per * (size_t)t < lk->blk.pairs.n ? per * (size_t)t : lk->blk.pairs.n;
         jobs[t].to = jobs[t].from + per < lk->blk.pairs.n ? jobs[t].from + per : lk->blk.pairs.n;
         if (t > 0)
@@ -180,6 +185,7 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
             pthread_join(tid[t], NULL);
         else
             weigh(&jobs[t]);
+    am__link_tfcache_release(&tf);
     double t3 = am__link_now();
     lk->sum.seconds[AM_LP_EM] = t3 - t2;
 
@@ -216,7 +222,9 @@ const struct am_link_summary *am_linker_summary(const struct am_linker *lk) { re
 static int conflict_cb(void *ctx, uint32_t a, uint32_t b)
 {
     struct am_linker *lk = ctx;
-    am__link_pattern p = am__link_compare(&lk->rec, a, b);
+    am__link_pattern p = lk->blk.crec
+                             ? am__link_compare_c(&lk->rec, &lk->blk.crec[a], &lk->blk.crec[b])
+                             : am__link_compare(&lk->rec, a, b);
     return is_conflict(&lk->model, am__link_pair_weight(&lk->model, &lk->rec, a, b, p), p);
 }
 

@@ -79,6 +79,7 @@ static double key_agree_share(const struct am__link_keytab *k)
 
 struct u_job {
     const struct am__link_records *r;
+    const struct am__link_crec *crec; /* NULL: gather each record from r */
     uint64_t seed, samples;
     uint64_t cnt[AM_LF__COUNT][AM_LL__COUNT];
 };
@@ -91,7 +92,8 @@ static void *u_sample(void *arg)
         uint32_t a = (uint32_t)(splitmix(&s) % n), b = (uint32_t)(splitmix(&s) % n);
         if (a == b)
             continue;
-        am__link_pattern p = am__link_compare(j->r, a, b);
+        am__link_pattern p = j->crec ? am__link_compare_c(j->r, &j->crec[a], &j->crec[b])
+                                     : am__link_compare(j->r, a, b);
         for (int f = 0; f < AM_LF__COUNT; f++)
             j->cnt[f][am__link_level_of(p, f)]++;
         k++;
@@ -102,6 +104,12 @@ static void *u_sample(void *arg)
 void am__link_model_u(struct am__link_model *model, const struct am__link_records *r,
                       uint64_t seed)
 {
+    am__link_model_u_packed(model, r, NULL, seed);
+}
+
+void am__link_model_u_packed(struct am__link_model *model, const struct am__link_records *r,
+                             const struct am__link_crec *crec, uint64_t seed)
+{
     uint64_t cnt[AM_LF__COUNT][AM_LL__COUNT];
     memset(cnt, 0, sizeof(cnt));
     size_t n = r->n;
@@ -109,7 +117,8 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
     if (all <= U_SAMPLES) {
         for (uint32_t a = 0; a < n; a++)
             for (uint32_t b = a + 1; b < n; b++) {
-                am__link_pattern p = am__link_compare(r, a, b);
+                am__link_pattern p = crec ? am__link_compare_c(r, &crec[a], &crec[b])
+                                          : am__link_compare(r, a, b);
                 for (int f = 0; f < AM_LF__COUNT; f++)
                     cnt[f][am__link_level_of(p, f)]++;
             }
@@ -119,6 +128,7 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
         memset(jobs, 0, sizeof(jobs));
         for (int t = 0; t < 2; t++) {
             jobs[t].r = r;
+            jobs[t].crec = crec;
             jobs[t].seed = seed + (uint64_t)t * 0x9e3779b97f4a7c15ull;
             jobs[t].samples = U_SAMPLES / 2;
         }
@@ -418,6 +428,9 @@ static double tf_close(const struct am__link_model *model, const struct am__link
     return adj > 4 ? 4 : adj < -4 ? -4 : adj;
 }
 
+static double tf_exact(const struct am__link_model *model, const struct am__link_records *r,
+                       int field, uint32_t a);
+
 double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
                           int field, int level, uint32_t a, uint32_t b)
 {
@@ -425,6 +438,65 @@ double am__link_tf_adjust(const struct am__link_model *model, const struct am__l
         return tf_close(model, r, field, a, b);
     if (level != AM_LL_EXACT)
         return 0;
+    /* The key of a record whose name was read without guessing (not for the arrest date,
+     * which both records share). */
+    if (field != AM_LF_ARREST && r->n_words[a] && !r->n_words[b])
+        a = b;
+    return tf_exact(model, r, field, a);
+}
+
+void am__link_tfcache_init(struct am__link_tfcache *c, const struct am__link_model *model,
+                           const struct am__link_records *r)
+{
+    size_t n = r->n ? r->n : 1;
+    c->given = am_malloc(n * sizeof(double));
+    c->sur = am_malloc(n * sizeof(double));
+    c->arrest = am_malloc(n * sizeof(double));
+    for (size_t i = 0; i < r->n; i++) {
+        c->given[i] = tf_exact(model, r, AM_LF_GIVEN, (uint32_t)i);
+        c->sur[i] = tf_exact(model, r, AM_LF_SURNAMES, (uint32_t)i);
+        c->arrest[i] = tf_exact(model, r, AM_LF_ARREST, (uint32_t)i);
+    }
+}
+
+void am__link_tfcache_release(struct am__link_tfcache *c)
+{
+    am_free(c->given);
+    am_free(c->sur);
+    am_free(c->arrest);
+    memset(c, 0, sizeof(*c));
+}
+
+double am__link_pair_weight_cached(const struct am__link_model *model,
+                                   const struct am__link_records *r,
+                                   const struct am__link_tfcache *c, uint32_t a, uint32_t b,
+                                   am__link_pattern p)
+{
+    /* The same sums in the same order as am__link_pair_weight. */
+    double w = model->prior;
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        int l = am__link_level_of(p, f);
+        w += model->w[f][l];
+    }
+    int lg = am__link_level_of(p, AM_LF_GIVEN), ls = am__link_level_of(p, AM_LF_SURNAMES);
+    uint32_t named = r->n_words[a] && !r->n_words[b] ? b : a;
+    if (lg == AM_LL_EXACT)
+        w += c->given[named];
+    else if (lg == AM_LL_CLOSE)
+        w += tf_close(model, r, AM_LF_GIVEN, a, b);
+    if (ls == AM_LL_EXACT)
+        w += c->sur[named];
+    else if (ls == AM_LL_CLOSE)
+        w += tf_close(model, r, AM_LF_SURNAMES, a, b);
+    if (am__link_level_of(p, AM_LF_ARREST) == AM_LL_EXACT)
+        w += c->arrest[a];
+    return w;
+}
+
+/* The term-frequency adjustment of an exact level by record i's value. */
+static double tf_exact(const struct am__link_model *model, const struct am__link_records *r,
+                       int field, uint32_t a)
+{
     if (field == AM_LF_ARREST) {
         /* The same arrest date on a day of mass arrests says less than on a quiet day. */
         if (!r->arrest || !model->arrest_known || r->arrest[a] == AM__LINK_MISSING_DATE)
@@ -434,9 +506,6 @@ double am__link_tf_adjust(const struct am__link_model *model, const struct am__l
         double tf = (c > 1 ? c : 1) / (double)model->arrest_known;
         return u > 0 ? log2(u / tf) : 0;
     }
-    /* The key of a record whose name was read without guessing. */
-    if (r->n_words[a] && !r->n_words[b])
-        a = b;
     uint32_t key;
     const struct am__link_keytab *k;
     double u;

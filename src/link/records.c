@@ -7,6 +7,7 @@
  */
 #include "link_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -393,31 +394,137 @@ static const char load_sql[] =
     " LEFT JOIN record_person rp ON rp.record_id = r.id"
     " ORDER BY r.id";
 
+/* Loading is a two-stage pipeline: a reader thread steps the query and copies each
+ * batch of rows into an arena while this thread parses and interns the batch before.
+ * The records are added in the query's order, so the result is the same as one loop. */
+#define LOAD_BATCH 4096
+#define LOAD_COLS 16
+
+struct load_batch {
+    struct am_arena strs;
+    size_t n;
+    int64_t num[LOAD_BATCH][3]; /* id, source, person (0 when NULL) */
+    const char *col[LOAD_BATCH][LOAD_COLS];
+    int full;                   /* filled by the reader, not yet used */
+};
+
+struct loader {
+    struct am_stmt *st;
+    struct load_batch b[2];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done, rc;              /* reader finished; its last am_stmt_step result */
+    struct am_err err;
+};
+
+static void *load_reader(void *arg)
+{
+    struct loader *l = arg;
+    int rc = 1;
+    for (int k = 0; rc == 1; k ^= 1) {
+        struct load_batch *b = &l->b[k];
+        pthread_mutex_lock(&l->mu);
+        while (b->full)
+            pthread_cond_wait(&l->cv, &l->mu);
+        pthread_mutex_unlock(&l->mu);
+        am_arena_release(&b->strs);
+        am_arena_init(&b->strs);
+        b->n = 0;
+        while (b->n < LOAD_BATCH && (rc = am_stmt_step(l->st, &l->err)) == 1) {
+            size_t i = b->n++;
+            b->num[i][0] = am_stmt_int64(l->st, 0);
+            b->num[i][1] = am_stmt_int64(l->st, 1);
+            b->num[i][2] = am_stmt_is_null(l->st, 2) ? 0 : am_stmt_int64(l->st, 2);
+            for (int c = 3; c < LOAD_COLS; c++) {
+                const char *t = am_stmt_text(l->st, c);
+                b->col[i][c] = t ? am_arena_strdup(&b->strs, t) : NULL;
+            }
+        }
+        pthread_mutex_lock(&l->mu);
+        b->full = 1;
+        if (rc != 1) {
+            l->done = 1;
+            l->rc = rc;
+        }
+        pthread_cond_broadcast(&l->cv);
+        pthread_mutex_unlock(&l->mu);
+    }
+    return NULL;
+}
+
 int am__link_records_load(struct am__link_records *r, struct am_store *store, struct am_err *err)
 {
     struct am_stmt *st = am_stmt_prepare(store, load_sql, err);
     if (!st)
         return -1;
+    struct loader *l = am_calloc(1, sizeof(*l));
+    l->st = st;
+    l->err = (struct am_err)AM_ERR_INIT;
+    am_arena_init(&l->b[0].strs);
+    am_arena_init(&l->b[1].strs);
+    pthread_mutex_init(&l->mu, NULL);
+    pthread_cond_init(&l->cv, NULL);
+    pthread_t tid;
+    int threaded = pthread_create(&tid, NULL, load_reader, l) == 0;
     struct am_arena scratch;
     am_arena_init(&scratch);
-    int rc, batch = 0;
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        const char *by = am_stmt_text(st, 3);
-        am__link_records_add(r, am_stmt_int64(st, 0), (uint32_t)am_stmt_int64(st, 1),
-                             am_stmt_is_null(st, 2) ? 0 : am_stmt_int64(st, 2),
-                             by && strcmp(by, "review") == 0, am_stmt_text(st, 4),
-                             am_stmt_text(st, 5), am_stmt_text(st, 6), am_stmt_text(st, 7),
-                             am_stmt_text(st, 8), am_stmt_text(st, 9), am_stmt_text(st, 10),
-                             am_stmt_text(st, 11), am_stmt_text(st, 12), am_stmt_text(st, 13),
-                             am_stmt_text(st, 14), am_stmt_text(st, 15), &scratch);
-        /* Parsed names are needed only until interned: free the scratch now and then. */
-        if (++batch == 4096) {
-            am_arena_release(&scratch);
-            am_arena_init(&scratch);
-            batch = 0;
+    for (int k = 0; threaded; k ^= 1) {
+        struct load_batch *b = &l->b[k];
+        pthread_mutex_lock(&l->mu);
+        while (!b->full && !l->done)
+            pthread_cond_wait(&l->cv, &l->mu);
+        int have = b->full;
+        pthread_mutex_unlock(&l->mu);
+        if (!have)
+            break;
+        for (size_t i = 0; i < b->n; i++) {
+            const char *const *c = b->col[i];
+            const char *by = c[3];
+            am__link_records_add(r, b->num[i][0], (uint32_t)b->num[i][1], b->num[i][2],
+                                 by && strcmp(by, "review") == 0, c[4], c[5], c[6], c[7], c[8],
+                                 c[9], c[10], c[11], c[12], c[13], c[14], c[15], &scratch);
         }
+        /* Parsed names are needed only until interned. */
+        am_arena_release(&scratch);
+        am_arena_init(&scratch);
+        pthread_mutex_lock(&l->mu);
+        b->full = 0;
+        int last = l->done && !l->b[k ^ 1].full;
+        pthread_cond_broadcast(&l->cv);
+        pthread_mutex_unlock(&l->mu);
+        if (last)
+            break;
+    }
+    if (threaded)
+        pthread_join(tid, NULL);
+    else {
+        /* No second thread: read and add row by row. */
+        int step;
+        while ((step = am_stmt_step(st, &l->err)) == 1) {
+            const char *by = am_stmt_text(st, 3);
+            am__link_records_add(r, am_stmt_int64(st, 0), (uint32_t)am_stmt_int64(st, 1),
+                                 am_stmt_is_null(st, 2) ? 0 : am_stmt_int64(st, 2),
+                                 by && strcmp(by, "review") == 0, am_stmt_text(st, 4),
+                                 am_stmt_text(st, 5), am_stmt_text(st, 6), am_stmt_text(st, 7),
+                                 am_stmt_text(st, 8), am_stmt_text(st, 9), am_stmt_text(st, 10),
+                                 am_stmt_text(st, 11), am_stmt_text(st, 12), am_stmt_text(st, 13),
+                                 am_stmt_text(st, 14), am_stmt_text(st, 15), &scratch);
+            if (r->n % LOAD_BATCH == 0) {
+                am_arena_release(&scratch);
+                am_arena_init(&scratch);
+            }
+        }
+        l->rc = step;
     }
     am_arena_release(&scratch);
+    am_arena_release(&l->b[0].strs);
+    am_arena_release(&l->b[1].strs);
+    pthread_mutex_destroy(&l->mu);
+    pthread_cond_destroy(&l->cv);
     am_stmt_finalize(st);
+    int rc = l->rc;
+    if (rc < 0 && err)
+        *err = l->err;
+    am_free(l);
     return rc < 0 ? -1 : 0;
 }

@@ -235,6 +235,96 @@ static void test_blocking_rules_for_sparse_lists(void **state)
     am_arena_release(&ar);
 }
 
+/* Blocking over a crowd of namesakes with small caps (every rule capped somewhere): each
+ * pair once, a < b, with the pattern am__link_compare gives and the rule that generated
+ * it; the per-block caches of readings give the same levels as a fresh comparison; the
+ * weights from the per-record term-frequency table equal am__link_pair_weight. */
+static void test_block_pairs_match_compare(void **state)
+{
+    (void)state;
+    static const char *const given[] = {"José", "José Luis", "Luis", "María", "Pepe", "Jose"};
+    static const char *const sur[] = {"González", "González Pérez", "Gonzales", "Pérez",
+                                      "Pérez González"};
+    static const char *const full[] = {"JOSE GONZALEZ PEREZ", "GONZALEZ PEREZ JOSE",
+                                       "Luis Gonzalez", "María Pérez de González",
+                                       "GONZALEZ, JOSE LUIS"};
+    static const char *const arrest[] = {"2024-08-01", "2024-08-01", "2024-08-03", NULL};
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    int64_t id = 1;
+    for (int rep = 0; rep < 3; rep++) {
+        for (size_t g = 0; g < 6; g++)
+            for (size_t s = 0; s < 5; s++) {
+                char ced[16], birth[16];
+                snprintf(ced, sizeof(ced), "%d", 12345670 + (int)((g * 5 + s) % 7) + rep);
+                snprintf(birth, sizeof(birth), "198%d-0%d-1%d", rep, (int)(s % 9) + 1, (int)g);
+                add(&r, &ar, id++, given[g], sur[s], NULL, (g + s) % 3 ? ced : NULL,
+                    (g + s + (size_t)rep) % 2 ? birth : NULL, g % 2 ? "M" : NULL,
+                    s % 2 ? "Zulia" : NULL, (g + (size_t)rep) % 3 ? "Rodeo I" : NULL);
+            }
+        for (size_t f = 0; f < 5; f++)
+            add(&r, &ar, id++, NULL, NULL, full[f], NULL, NULL, NULL, NULL, "Rodeo I");
+    }
+    for (size_t i = 0; i < r.n; i++)
+        am__link_arrest_set(&r, i, arrest[i % 4]);
+
+    struct am_link_options opt = {.threads = 2, .block_cap = 8};
+    struct am__link_block_out out;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__link_block(&r, &opt, &out, &err), 0);
+    assert_true(out.pairs.n > 100);
+    uint64_t capped = 0;
+    for (size_t k = 0; k < out.n_rules; k++)
+        capped += out.rules[k].capped_blocks;
+    assert_true(capped > 0);
+    uint8_t *seen = calloc(r.n * r.n, 1);
+    uint64_t per_rule = 0;
+    for (size_t k = 0; k < out.n_rules; k++)
+        per_rule += out.rules[k].pairs;
+    assert_int_equal(per_rule, out.pairs.n);
+    for (size_t k = 0; k < out.pairs.n; k++) {
+        const struct am__link_pair *p = &out.pairs.v[k];
+        assert_true(p->a < p->b);
+        assert_int_equal(seen[p->a * r.n + p->b], 0);
+        seen[p->a * r.n + p->b] = 1;
+        assert_int_equal(p->pattern, am__link_compare(&r, p->a, p->b));
+        assert_non_null(am__link_block_rule_of(&out, p->a, p->b));
+    }
+    /* Readings kept across pairs (as a block keeps them) change nothing. */
+    struct am__link_crec *c = calloc(r.n, sizeof(*c));
+    struct am__link_views *v = calloc(r.n, sizeof(*v));
+    for (size_t i = 0; i < r.n; i++)
+        am__link_crec_fill(&r, (uint32_t)i, &c[i]);
+    for (uint32_t a = 0; a < r.n; a++)
+        for (uint32_t b = a + 1; b < r.n; b++)
+            assert_int_equal(am__link_compare_cv(&r, &c[a], &c[b], &v[a], &v[b]),
+                             am__link_compare(&r, a, b));
+    /* Weights from the table, bit for bit. */
+    struct am__link_model *m = calloc(1, sizeof(*m));
+    am__link_model_u(m, &r, 7);
+    am__link_model_em_fit(m, out.pattern_count_dated, out.pattern_count, out.pairs.n, r.n);
+    struct am__link_tfcache tf;
+    am__link_tfcache_init(&tf, m, &r);
+    for (uint32_t a = 0; a < r.n; a++)
+        for (uint32_t b = 0; b < r.n; b++) {
+            if (a == b)
+                continue;
+            am__link_pattern p = am__link_compare(&r, a, b);
+            assert_true(am__link_pair_weight_cached(m, &r, &tf, a, b, p) ==
+                        am__link_pair_weight(m, &r, a, b, p));
+        }
+    am__link_tfcache_release(&tf);
+    free(m);
+    free(c);
+    free(v);
+    free(seen);
+    am__link_block_release(&out);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
 static void test_sex_place_levels(void **state)
 {
     (void)state;
@@ -825,6 +915,7 @@ int main(void)
         cmocka_unit_test(test_arrest_levels),
         cmocka_unit_test(test_blocking_rules_for_sparse_lists),
         cmocka_unit_test(test_blocking_surnames_first_splits),
+        cmocka_unit_test(test_block_pairs_match_compare),
         cmocka_unit_test(test_sex_place_levels),
         cmocka_unit_test(test_name_readings),
         cmocka_unit_test(test_cluster_constraints),
