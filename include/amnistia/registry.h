@@ -320,7 +320,7 @@ struct am_fact_category {
 
 /*
  * A person's (or one record's) facts. events are in date order: dated events by date,
- * then by the same-day order of AM_EVENT_TABLE's rank, then by seq; undated events last.
+ * then in the order of entry (seq); undated events last, in the order of entry.
  * Charges, measures and categories follow record order (records by id), stored rows after
  * them. Derived events have seq = record_id * 4 + position; stored events come after
  * every derived one (2^40 + id).

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry_int.h"
-
 /* ---- SQL ---------------------------------------------------------------------------------- */
 
 /* The columns a record's facts are derived from; column 0 is the person id. */
@@ -319,9 +317,6 @@ static int by_date(const void *x, const void *y)
         if (c)
             return c;
     }
-    int ra = am__event_rank(a->type), rb = am__event_rank(b->type);
-    if (ra != rb)
-        return ra < rb ? -1 : 1;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 

@@ -5,7 +5,6 @@
  * status (people, show, audit, laws, estimates, publications) goes through here.
  */
 #include "amnistia/registry.h"
-#include "registry_int.h"
 
 #include <string.h>
 
@@ -49,11 +48,6 @@ int am_event_from_name(const char *name)
         if (strcmp(event_table[i].name, name) == 0)
             return i;
     return -1;
-}
-
-int am__event_rank(int type)
-{
-    return (unsigned)type < AM__EVENT_COUNT ? event_table[type].rank : 0;
 }
 
 enum am_status am_event_effect(enum am_event_type type)
