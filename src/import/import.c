@@ -1224,7 +1224,7 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
      * bounded memory. All restored at the end. */
     if (am_store_exec(store, "PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF;"
                              " PRAGMA ignore_check_constraints = ON;"
-                             " PRAGMA temp_store = FILE; PRAGMA threads = 2", err))
+                             " PRAGMA temp_store = FILE", err))
         goto done;
     fk_off = 1;
     for (int i = 0; i < ST__COUNT; i++)
@@ -1315,7 +1315,7 @@ done:
         struct am_err ignored = AM_ERR_INIT;
         am_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000;"
                              " PRAGMA ignore_check_constraints = OFF;"
-                             " PRAGMA temp_store = MEMORY; PRAGMA threads = 0", &ignored);
+                             " PRAGMA temp_store = MEMORY", &ignored);
     }
     if (r.journal_switched) {
         /* Back to WAL: the mode every other command expects. A failure here leaves a
