@@ -29,7 +29,8 @@
     "SELECT e.person_id, e.id, e.type, e.date, e.facility, e.detail,"                      \
     " coalesce(e.record_id, 0), coalesce(e.source_id, n.source_id, 0), s.name, n.as_of,"   \
     " r.release_date, r.status_date, r.arrest_date"                                        \
-    " FROM event e" CITE_JOIN("e") " LEFT JOIN source s ON s.id = coalesce(e.source_id, n.source_id)"
+    " FROM event e" CITE_JOIN("e")                                                        \
+    " LEFT JOIN source s ON s.id = coalesce(e.source_id, n.source_id)"
 #define CH_SELECT                                                                          \
     "SELECT c.person_id, c.raw, c.class, c.law_ref, c.certainty, coalesce(c.record_id, 0),"\
     " coalesce(n.source_id, 0), s.name, n.as_of"                                           \

@@ -162,7 +162,8 @@ int am_person_reader_json(struct am_person_reader *r, int64_t person_id, struct 
     struct am_event_fact *facts = am_facts_event_facts(&f);
     size_t decided;
     int incommunicado;
-    enum am_status status = am_status_derive_event(facts, f.n_events, NULL, &incommunicado, &decided);
+    enum am_status status =
+        am_status_derive_event(facts, f.n_events, NULL, &incommunicado, &decided);
     am_free(facts);
     const struct am_fact_event *de = decided != (size_t)-1 ? &f.events[decided] : NULL;
     add_key(out, "status", &first);

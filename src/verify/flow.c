@@ -103,32 +103,33 @@ int am_flow_run(struct am_store *store, enum am_flow_period by, const char *sour
     int rc;
     struct am_facts f;
     while ((rc = am_facts_scan_next(scan, &f, err)) == 1) {
-    for (size_t i = 0; i < f.n_events; i++) {
-        const struct am_fact_event *e = &f.events[i];
-        if (!e->date || !flow_event((int)e->type) || e->by_list)
-            continue;
-        int64_t person = f.person_id;
-        int type = (int)e->type;
-        const char *date = e->date;
-        const char *source = e->source ? e->source : "manual entry";
-        if (source_name && strcmp(source, source_name) != 0)
-            continue;
-        char period[11];
-        if (period_of(date, by, period) < 0)
-            continue; /* a malformed date in the registry counts nowhere */
-        int release = am__verify_is_release(type);
-        char key[512];
-        snprintf(key, sizeof(key), "s|%s|%lld|%d|%s", source, (long long)person, release, date);
-        if (!am_strmap_get(&seen, key, NULL)) {
-            am_strmap_put(&seen, key, 1);
-            count(&rows, &index, &out->arena, period, source, release);
+        for (size_t i = 0; i < f.n_events; i++) {
+            const struct am_fact_event *e = &f.events[i];
+            if (!e->date || !flow_event((int)e->type) || e->by_list)
+                continue;
+            int64_t person = f.person_id;
+            int type = (int)e->type;
+            const char *date = e->date;
+            const char *source = e->source ? e->source : "manual entry";
+            if (source_name && strcmp(source, source_name) != 0)
+                continue;
+            char period[11];
+            if (period_of(date, by, period) < 0)
+                continue; /* a malformed date in the registry counts nowhere */
+            int release = am__verify_is_release(type);
+            char key[512];
+            snprintf(key, sizeof(key), "s|%s|%lld|%d|%s", source, (long long)person, release,
+                     date);
+            if (!am_strmap_get(&seen, key, NULL)) {
+                am_strmap_put(&seen, key, 1);
+                count(&rows, &index, &out->arena, period, source, release);
+            }
+            snprintf(key, sizeof(key), "a|%lld|%d|%s", (long long)person, release, period);
+            if (!source_name && !am_strmap_get(&seen, key, NULL)) {
+                am_strmap_put(&seen, key, 1);
+                count(&rows, &index, &out->arena, period, "all", release);
+            }
         }
-        snprintf(key, sizeof(key), "a|%lld|%d|%s", (long long)person, release, period);
-        if (!source_name && !am_strmap_get(&seen, key, NULL)) {
-            am_strmap_put(&seen, key, 1);
-            count(&rows, &index, &out->arena, period, "all", release);
-        }
-    }
     }
     am_facts_scan_free(scan);
     am_strmap_release(&index);
