@@ -265,4 +265,109 @@ int am_registry_event_insert(struct am_store *store, int64_t person_id, const ch
                              const char *date, const char *source, const char *detail,
                              int64_t *event_id, int *source_created, struct am_err *err);
 
+/*
+ * ---- facts: what the registry knows happened to a person --------------------------------
+ *
+ * A record is the single stored fact from a list. The events, charges, measures and
+ * categories it stands for are not stored: they are derived each time they are read, by
+ * the same pure functions the import uses to check a row (am_record_events and the
+ * catalogs of data/charges.csv and data/measures.csv), from the record's columns and its
+ * snapshot's date. A corrected catalog therefore reclassifies every charge at once, and
+ * every fact names the record behind it. The event, charge, measure and category tables
+ * keep only facts that no record gives (`event add`, `event import`); those are read
+ * beside the derived ones, with their record_id when they cite one.
+ *
+ * Every reader of events, charges, measures or categories goes through this API.
+ */
+
+/* One event. Strings are valid until the next read with the same reader or scan. */
+struct am_fact_event {
+    enum am_event_type type;
+    const char *date;      /* YYYY-MM-DD or NULL */
+    const char *facility;  /* NULL when none */
+    const char *detail;    /* NULL when none */
+    int64_t record_id;     /* the record it comes from (or cites); 0 for one entered by hand */
+    int64_t event_id;      /* the event table's id for a stored event; 0 when derived */
+    int64_t source_id;     /* the source that told it; 0 when unknown */
+    const char *source;    /* that source's name, or NULL */
+    const char *snap_as_of; /* the record's snapshot date, or NULL */
+    int by_list;           /* dated only by its list's date: the row gave no date for it */
+    int64_t seq;           /* order of entry, the tie-breaker of am_status_derive */
+};
+
+struct am_fact_charge {
+    const char *raw;        /* as the list wrote it */
+    const char *class_name; /* political homicide drugs common military unknown */
+    const char *law_ref;    /* NULL when unknown */
+    const char *certainty;  /* confirmed likely uncertain, or NULL */
+    int64_t record_id, source_id;
+    const char *source, *snap_as_of;
+};
+
+struct am_fact_measure {
+    const char *type; /* catalog code (COPP-242-4) or "other" */
+    const char *raw;
+    const char *imposed, *lifted; /* YYYY-MM-DD or NULL */
+    int64_t record_id, source_id;
+    const char *source, *snap_as_of;
+};
+
+struct am_fact_category {
+    const char *category; /* a DESIGN §2 category name */
+    int64_t record_id, source_id;
+    const char *source, *snap_as_of;
+};
+
+/*
+ * A person's (or one record's) facts. events are in date order: dated events by date,
+ * then in the order of entry (seq); undated events last, in the order of entry.
+ * Charges, measures and categories follow record order (records by id), stored rows after
+ * them. Derived events have seq = record_id * 4 + position; stored events come after
+ * every derived one (2^40 + id).
+ */
+struct am_facts {
+    int64_t person_id;
+    size_t n_records;
+    struct am_fact_event *events;
+    size_t n_events;
+    struct am_fact_charge *charges;
+    size_t n_charges;
+    struct am_fact_measure *measures;
+    size_t n_measures;
+    struct am_fact_category *categories;
+    size_t n_categories;
+};
+
+/* The events as am_status_derive wants them (points into f; caller frees with am_free).
+ * Returns an array of f->n_events elements (never NULL). */
+struct am_event_fact *am_facts_event_facts(const struct am_facts *f);
+
+/*
+ * A reader for one person or one record at a time: its statements are prepared once and
+ * the catalogs loaded once. Free it before closing the store.
+ */
+struct am_facts_reader;
+struct am_facts_reader *am_facts_reader_new(struct am_store *store, struct am_err *err);
+void am_facts_reader_free(struct am_facts_reader *r); /* NULL is fine */
+/* A person's facts: derived from each of its records, plus the stored ones. A person
+ * without records or facts gives empty arrays (not an error). Valid until the next call. */
+int am_facts_person(struct am_facts_reader *r, int64_t person_id, struct am_facts *out,
+                    struct am_err *err);
+/* The facts one record gives (derived, plus stored rows that cite it); person_id is the
+ * record's person (0 when unlinked). An unknown record gives empty arrays. */
+int am_facts_record(struct am_facts_reader *r, int64_t record_id, struct am_facts *out,
+                    struct am_err *err);
+
+/*
+ * Every person's facts in person id order, streaming (memory does not grow with the
+ * registry): records are read in person order through record_person's index. Only
+ * persons that have a record or a stored fact are returned.
+ */
+struct am_facts_scan;
+struct am_facts_scan *am_facts_scan_new(struct am_store *store, struct am_err *err);
+/* 1 with the next person's facts in *out (valid until the next call), 0 at the end,
+ * -1 on error. */
+int am_facts_scan_next(struct am_facts_scan *s, struct am_facts *out, struct am_err *err);
+void am_facts_scan_free(struct am_facts_scan *s); /* NULL is fine */
+
 #endif

@@ -117,17 +117,44 @@ static void row_person(struct loader *l, struct am_stmt *st)
     AM_VEC_PUSH(&l->people, p);
 }
 
-static void row_event(struct loader *l, struct am_stmt *st)
+/* Events (and, for --by category, the most frequent category, ties by name) of every
+ * person, from registry/'s facts: derived from the records, plus those entered by hand. */
+static int load_facts(struct loader *l, int want_category, struct am_err *err)
 {
-    struct person *p = find(l, am_stmt_int64(st, 0));
-    int type = am_event_from_name(am_stmt_text(st, 1) ? am_stmt_text(st, 1) : "");
-    if (!p || type < 0)
-        return;
-    struct am_event_fact f;
-    f.type = (enum am_event_type)type;
-    f.date = am_arena_strdup(&l->arena, am_stmt_text(st, 2));
-    f.seq = am_stmt_int64(st, 3);
-    AM_VEC_PUSH(&p->events, f);
+    struct am_facts_scan *scan = am_facts_scan_new(l->store, err);
+    if (!scan)
+        return -1;
+    struct am_facts f;
+    int rc;
+    while ((rc = am_facts_scan_next(scan, &f, err)) == 1) {
+        struct person *p = find(l, f.person_id);
+        if (!p)
+            continue;
+        for (size_t i = 0; i < f.n_events; i++) {
+            struct am_event_fact e = {f.events[i].type,
+                                      am_arena_strdup(&l->arena, f.events[i].date),
+                                      f.events[i].seq};
+            AM_VEC_PUSH(&p->events, e);
+        }
+        if (!want_category)
+            continue;
+        const char *best = NULL;
+        size_t best_n = 0;
+        for (size_t i = 0; i < f.n_categories; i++) {
+            const char *c = f.categories[i].category;
+            size_t n = 0;
+            for (size_t k = 0; k < f.n_categories; k++)
+                n += strcmp(f.categories[k].category, c) == 0;
+            if (n > best_n || (n == best_n && strcmp(c, best) < 0)) {
+                best = c;
+                best_n = n;
+            }
+        }
+        if (best)
+            p->category = am_arena_strdup(&l->arena, best);
+    }
+    am_facts_scan_free(scan);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Rows ordered by person, count desc: the first value per person is the most frequent. */
@@ -143,13 +170,6 @@ static void row_sex(struct loader *l, struct am_stmt *st)
     if (p && (!p->sex || !*p->sex))
         p->sex = am_arena_strdup(&l->arena, am_stmt_text(st, 1));
 }
-static void row_category(struct loader *l, struct am_stmt *st)
-{
-    struct person *p = find(l, am_stmt_int64(st, 0));
-    if (p && !p->category)
-        p->category = am_arena_strdup(&l->arena, am_stmt_text(st, 1));
-}
-
 static void row_capture(struct loader *l, struct am_stmt *st)
 {
     struct person *p = find(l, am_stmt_int64(st, 0));
@@ -300,8 +320,7 @@ int am_mse_histories_load(struct am_store *store, const char *sources,
                  "SELECT DISTINCT rp.person_id, sn.source_id FROM record_person rp"
                  " JOIN record r ON r.id = rp.record_id JOIN snapshot sn ON sn.id = r.snapshot_id",
                  row_capture, err) ||
-        each_row(&l, "SELECT person_id, type, date, id FROM event ORDER BY person_id, id",
-                 row_event, err))
+        load_facts(&l, by == AM_MSE_BY_CATEGORY, err))
         goto done;
     if (by == AM_MSE_BY_STATE &&
         each_row(&l,
@@ -316,12 +335,6 @@ int am_mse_histories_load(struct am_store *store, const char *sources,
                  " JOIN record r ON r.id = rp.record_id WHERE r.sex IS NOT NULL"
                  " GROUP BY 1, 2 ORDER BY 1, c DESC, 2",
                  row_sex, err))
-        goto done;
-    if (by == AM_MSE_BY_CATEGORY &&
-        each_row(&l,
-                 "SELECT person_id, category, count(*) AS c FROM category"
-                 " GROUP BY 1, 2 ORDER BY 1, c DESC, 2",
-                 row_category, err))
         goto done;
 
     h->all = base;

@@ -2,9 +2,11 @@
 /*
  * The import: files in, one snapshot per file out, all in one transaction. It reads each
  * file twice — once to hash its bytes (a file already imported is recognised and
- * skipped), once streaming through the CSV or JSON Lines reader — and writes records,
- * persons, events, charges, measures and categories with prepared statements reused for
- * every row. Bad rows refuse the whole import, or with a rejects file are written there.
+ * skipped), once streaming through the CSV or JSON Lines reader — and writes records
+ * and, until linking, a person of its own for each, with prepared statements reused for
+ * every row. Events, charges, measures and categories are not written: registry/ derives
+ * them from the record each time they are read (registry.h, am_facts_*). Bad rows refuse
+ * the whole import, or with a rejects file are written there.
  */
 #include "import_int.h"
 
@@ -148,8 +150,7 @@ static const char *const sql[ST__COUNT] = {
  */
 #define BATCH_ROWS 64
 
-enum batch_id { B_RECORD, B_PERSON, B_RECORD_PERSON, B_EVENT, B_CHARGE, B_MEASURE, B_CATEGORY,
-                B__COUNT };
+enum batch_id { B_RECORD, B_PERSON, B_RECORD_PERSON, B__COUNT };
 
 static const struct {
     const char *head;
@@ -159,22 +160,14 @@ static const struct {
                   " given_names, surnames, full_name, name_order, cedula_kind, cedula, sex,"
                   " birth_date, nationality, arrest_date, arrest_place, state, facility,"
                   " agency, charges, status, status_date, release_date, measures,"
-                  " categories, sensitivity, notes) VALUES ",
-                  28},
+                  " categories, sensitivity, notes, status_event) VALUES ",
+                  29},
     [B_PERSON] = {"INSERT INTO person(id, display_name, cedula_kind, cedula, birth_date, sex,"
                   " nationality, sensitivity) VALUES ",
                   8},
     [B_RECORD_PERSON] = {"INSERT INTO record_person(record_id, person_id, weight, decided_by,"
                          " decided_at) VALUES ",
                          5},
-    [B_EVENT] = {"INSERT INTO event(person_id, type, date, facility, detail, record_id,"
-                 " source_id) VALUES ",
-                 7},
-    [B_CHARGE] = {"INSERT INTO charge(person_id, raw, class, law_ref, certainty, record_id)"
-                  " VALUES ",
-                  6},
-    [B_MEASURE] = {"INSERT INTO measure(person_id, type, raw, imposed, record_id) VALUES ", 5},
-    [B_CATEGORY] = {"INSERT INTO category(person_id, category, record_id) VALUES ", 3},
 };
 
 struct cell {
@@ -242,22 +235,6 @@ static void add_text(struct batch *b, const char *v)
         c.i = (int64_t)strlen(v);
         am_buf_add(&k->text, v, (size_t)c.i);
     }
-    AM_VEC_PUSH(&k->cells, c);
-}
-
-/* The first word of v (up to a space or '('): the catalog's certainty is a word such as
- * "likely" followed by a note; the charge row keeps the word, the note stays in
- * data/charges.csv. */
-static void add_word(struct batch *b, const char *v)
-{
-    if (!v) {
-        add_text(b, NULL);
-        return;
-    }
-    struct chunk *k = b->cur;
-    size_t n = strcspn(v, " (");
-    struct cell c = {2, (int64_t)n, k->text.len};
-    am_buf_add(&k->text, v, n);
     AM_VEC_PUSH(&k->cells, c);
 }
 
@@ -626,6 +603,10 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
     add_text(x, rec->n_categories ? cats : NULL);
     add_text(x, rec->sensitivity);
     add_text(x, rec->notes);
+    add_text(x, rec->status >= 0 && rec->status_event >= 0 &&
+                        rec->status_event != am_event_for_status((enum am_status)rec->status)
+                    ? am_event_name((enum am_event_type)rec->status_event)
+                    : NULL);
     if (batch_row(r, x, err))
         return -1;
 
@@ -651,50 +632,6 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
     if (batch_row(r, x, err))
         return -1;
 
-    struct am_record_event ev[3];
-    size_t nev = am_record_events(rec, r->as_of, ev);
-    x = &b[B_EVENT];
-    for (size_t i = 0; i < nev; i++) {
-        add_int(x, person_id);
-        add_text(x, am_event_name(ev[i].type));
-        add_text(x, ev[i].date);
-        add_text(x, ev[i].facility);
-        add_text(x, ev[i].detail);
-        add_int(x, record_id);
-        add_int(x, r->source_id);
-        if (batch_row(r, x, err))
-            return -1;
-    }
-    x = &b[B_CHARGE];
-    for (size_t i = 0; i < rec->n_charges; i++) {
-        const struct am_record_charge *c = &rec->charges[i];
-        add_int(x, person_id);
-        add_text(x, c->raw);
-        add_text(x, c->class_name);
-        add_text(x, c->law_ref);
-        add_word(x, c->certainty);
-        add_int(x, record_id);
-        if (batch_row(r, x, err))
-            return -1;
-    }
-    x = &b[B_MEASURE];
-    for (size_t i = 0; i < rec->n_measures; i++) {
-        add_int(x, person_id);
-        add_text(x, rec->measures[i].type);
-        add_text(x, rec->measures[i].raw);
-        add_text(x, rec->release_date);
-        add_int(x, record_id);
-        if (batch_row(r, x, err))
-            return -1;
-    }
-    x = &b[B_CATEGORY];
-    for (size_t i = 0; i < rec->n_categories; i++) {
-        add_int(x, person_id);
-        add_text(x, rec->categories[i]);
-        add_int(x, record_id);
-        if (batch_row(r, x, err))
-            return -1;
-    }
     r->file->rows++;
     return 0;
 }
@@ -1279,9 +1216,14 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     /* Bulk-load mode for this connection only: a bigger page cache; foreign keys off
      * because rows are written in batches per table (children may reach the disk before
      * their parents) — integrity holds by construction, record and person ids being
-     * assigned here inside an exclusive transaction; and temporary files on disk, so
-     * that rebuilding an index sorts in bounded memory. All restored at the end. */
+     * assigned here inside an exclusive transaction; CHECK constraints off, because every
+     * value the import writes into a checked column comes from the fixed vocabulary of
+     * row.c (name order, V/E, F/M, sensitivity, 'import'), and SQLite 3.40 builds a
+     * temporary table for each `x IN (...)` check of each row it inserts (a third of the
+     * writer's time); and temporary files on disk, so that rebuilding an index sorts in
+     * bounded memory. All restored at the end. */
     if (am_store_exec(store, "PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF;"
+                             " PRAGMA ignore_check_constraints = ON;"
                              " PRAGMA temp_store = FILE", err))
         goto done;
     fk_off = 1;
@@ -1372,6 +1314,7 @@ done:
     if (fk_off) {
         struct am_err ignored = AM_ERR_INIT;
         am_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000;"
+                             " PRAGMA ignore_check_constraints = OFF;"
                              " PRAGMA temp_store = MEMORY", &ignored);
     }
     if (r.journal_switched) {

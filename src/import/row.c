@@ -10,6 +10,7 @@
 #include "amnistia/registry.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 
 const char *const am__categories[] = {
@@ -163,12 +164,28 @@ static const struct word category_words[] = {
 };
 #undef C
 
-static const struct word *find_word(const struct word *table, size_t n, const char *norm)
+/* The vocabularies as hash tables (normalised word -> index in its table), built once:
+ * every row looks its status and categories up. */
+static struct am_strmap status_index, category_index;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static void build_indexes(void)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(table[i].norm, norm) == 0)
-            return &table[i];
-    return NULL;
+    am_strmap_init(&status_index);
+    am_strmap_init(&category_index);
+    for (size_t i = sizeof(status_words) / sizeof(status_words[0]); i-- > 0;)
+        am_strmap_put(&status_index, status_words[i].norm, (int64_t)i);
+    for (size_t i = sizeof(category_words) / sizeof(category_words[0]); i-- > 0;)
+        am_strmap_put(&category_index, category_words[i].norm, (int64_t)i);
+}
+
+static const struct word *find_word(const struct word *table, const char *norm)
+{
+    pthread_once(&index_once, build_indexes);
+    int64_t i;
+    if (!am_strmap_get(table == status_words ? &status_index : &category_index, norm, &i))
+        return NULL;
+    return &table[i];
 }
 
 static char *norm_dup(const char *s)
@@ -179,29 +196,38 @@ static char *norm_dup(const char *s)
     return am_buf_detach(&b);
 }
 
-int am_status_word(const char *word, int *event)
+/* am_status_word on a word already normalised. */
+static int status_of_norm(const char *norm, int *event)
 {
     *event = -1;
+    if (!*norm)
+        return -2;
+    const struct word *w = find_word(status_words, norm);
+    if (w)
+        *event = w->event;
+    return w ? w->value : -1;
+}
+
+int am_status_word(const char *word, int *event)
+{
     char *norm = norm_dup(word);
-    int rc = -2;
-    if (*norm) {
-        const struct word *w =
-            find_word(status_words, sizeof(status_words) / sizeof(status_words[0]), norm);
-        rc = w ? w->value : -1;
-        if (w)
-            *event = w->event;
-    }
+    int rc = status_of_norm(norm, event);
     am_free(norm);
     return rc;
+}
+
+static const char *category_of_norm(const char *norm)
+{
+    const struct word *w = find_word(category_words, norm);
+    return w ? am__categories[w->value] : NULL;
 }
 
 const char *am_category_word(const char *word)
 {
     char *norm = norm_dup(word);
-    const struct word *w =
-        find_word(category_words, sizeof(category_words) / sizeof(category_words[0]), norm);
+    const char *cat = category_of_norm(norm);
     am_free(norm);
-    return w ? am__categories[w->value] : NULL;
+    return cat;
 }
 
 /* ---- dates ------------------------------------------------------------------------ */
@@ -551,9 +577,9 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
         char *norm = norm_dup(w);
         if (am_strmap_get(&map->status_words, norm, &st))
             s = (int)st;
+        else
+            s = status_of_norm(norm, &ev);
         am_free(norm);
-        if (s < 0)
-            s = am_status_word(w, &ev);
         if (s == -1)
             return bad(err, row, &c[AM_COL_STATUS],
                        "unknown status word '%s'; use detained, disappeared, house_arrest, "
@@ -615,7 +641,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
             char *norm = norm_dup(items[i]);
             const char *cat = am_strmap_get(&map->category_words, norm, &idx)
                                   ? am__categories[idx]
-                                  : am_category_word(items[i]);
+                                  : category_of_norm(norm);
             am_free(norm);
             if (!cat)
                 return bad(err, row, &c[AM_COL_CATEGORIES],

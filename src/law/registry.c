@@ -11,17 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-/* One event as loaded, before it is handed to status derivation and deadlines. */
-struct ev_tmp {
-    int64_t person_id;
-    int type;
-    int32_t date;
-    const char *date_text; /* YYYY-MM-DD or NULL, for am_status_derive_event */
-    int64_t seq;
-    int64_t record_id;
-    const char *source;
-};
-
 /* ---- loading -------------------------------------------------------------------------------- */
 
 static int32_t parse_date(const char *s)
@@ -80,12 +69,6 @@ void am_law_population_release(struct am_law_population *pop)
     memset(pop, 0, sizeof(*pop));
 }
 
-/* The source of a record (or of a hand-added event), as SQL shared by the queries. */
-#define SOURCE_OF(rec, src)                                                                \
-    "COALESCE((SELECT s.name FROM record r JOIN snapshot n ON n.id = r.snapshot_id"         \
-    " JOIN source s ON s.id = n.source_id WHERE r.id = " rec "), "                          \
-    "(SELECT name FROM source WHERE id = " src "))"
-
 static const char sql_persons[] =
     "SELECT id, display_name, cedula_kind, birth_date, nationality FROM person ORDER BY id";
 static const char sql_records[] =
@@ -93,15 +76,6 @@ static const char sql_records[] =
     " FROM record_person rp JOIN record r ON r.id = rp.record_id"
     " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"
     " ORDER BY rp.person_id, n.as_of, r.id";
-static const char sql_events[] =
-    "SELECT e.person_id, e.type, e.date, e.record_id, " SOURCE_OF("e.record_id", "e.source_id")
-    ", e.id FROM event e ORDER BY e.person_id, e.id";
-static const char sql_charges[] =
-    "SELECT c.person_id, c.raw, c.class, c.certainty, c.record_id, "
-    SOURCE_OF("c.record_id", "NULL") " FROM charge c ORDER BY c.person_id, c.id";
-static const char sql_categories[] =
-    "SELECT c.person_id, c.category, c.record_id, " SOURCE_OF("c.record_id", "NULL")
-    " FROM category c ORDER BY c.person_id, c.rowid";
 static const char sql_facts[] =
     "SELECT person_id, fact, value, by FROM person_fact ORDER BY person_id, id";
 
@@ -112,77 +86,104 @@ static struct am_law_origin origin(struct am_arena *a, int64_t record_id, const 
     return o;
 }
 
-static int load_events(struct am_store *store, struct am_law_population *pop, int32_t as_of,
-                       struct am_err *err)
+static void add_charge(struct am_law_person *p, struct am_arena *a,
+                       const struct am_fact_charge *fc)
 {
-    struct am_stmt *st = am_stmt_prepare(store, sql_events, err);
-    if (!st)
+    if (p->facts.n_charges >= AM_LAW_MAX_CHARGES) {
+        p->n_unstored_charges++;
+        return;
+    }
+    struct am_law_charge *c = &p->facts.charges[p->facts.n_charges];
+    char fold[512];
+    c->raw = am_arena_strdup(a, fc->raw);
+    c->fold = am_arena_strdup(a, am_law_fold(fc->raw, fold, sizeof(fold)));
+    int cls = am_charge_class_from_name(fc->class_name);
+    c->cls = (uint8_t)(cls < 0 ? AM_CC_UNKNOWN : cls);
+    const char *cert = fc->certainty;
+    /* The catalog writes "uncertain" or "uncertain (why)": the first word counts. */
+    c->uncertain = cert && strncmp(cert, "uncertain", 9) == 0 &&
+                   (cert[9] == '\0' || cert[9] == ' ' || cert[9] == '(');
+    p->charge_origin[p->facts.n_charges] =
+        origin(a, fc->record_id, fc->source,
+               cls < 0 ? am_arena_printf(a, "class '%s' is not a charge class",
+                                         fc->class_name ? fc->class_name : "")
+                       : NULL);
+    p->facts.n_charges++;
+}
+
+/* Events, charges and categories of every person (registry/'s facts, derived from the
+ * records and the few stored by hand), in one pass in person order. */
+static int load_facts(struct am_store *store, struct am_law_population *pop, int32_t as_of,
+                      struct am_err *err)
+{
+    struct am_facts_scan *scan = am_facts_scan_new(store, err);
+    if (!scan)
         return -1;
-    AM_VEC(struct ev_tmp) ev = {0};
+    struct am_arena *a = &pop->arena;
+    struct am_facts f;
     int rc;
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        int type = am_event_from_name(am_stmt_text(st, 1));
-        if (type < 0)
-            continue; /* not ours to judge: an unknown type changes no status */
-        int32_t date = parse_date(am_stmt_text(st, 2));
-        struct ev_tmp e = {am_stmt_int64(st, 0),
-                           type,
-                           date,
-                           date == AM_DATE_UNKNOWN ? NULL
-                                                   : am_arena_strdup(&pop->arena, am_stmt_text(st, 2)),
-                           am_stmt_int64(st, 5),
-                           am_stmt_int64(st, 3),
-                           am_arena_strdup(&pop->arena, am_stmt_text(st, 4))};
-        if (e.date != AM_DATE_UNKNOWN && e.date > as_of)
+    while ((rc = am_facts_scan_next(scan, &f, err)) == 1) {
+        struct am_law_person *p = am_law_population_find(pop, f.person_id);
+        if (!p)
             continue;
-        AM_VEC_PUSH(&ev, e);
-    }
-    am_stmt_finalize(st);
-    if (rc < 0) {
-        AM_VEC_FREE(&ev);
-        return -1;
-    }
-    for (size_t i = 0; i < ev.n;) {
-        size_t j = i;
-        while (j < ev.n && ev.v[j].person_id == ev.v[i].person_id)
-            j++;
-        struct am_law_person *p = am_law_population_find(pop, ev.v[i].person_id);
-        if (p) {
-            p->events = am_arena_alloc(&pop->arena, (j - i) * sizeof(*p->events));
-            p->n_events = j - i;
-            for (size_t k = i; k < j; k++) {
-                p->events[k - i].type = (uint8_t)ev.v[k].type;
-                p->events[k - i].date = ev.v[k].date;
-                if ((ev.v[k].type == AM_EV_ARREST || ev.v[k].type == AM_EV_REARREST) &&
-                    ev.v[k].date != AM_DATE_UNKNOWN &&
-                    (p->facts.arrest_date == AM_DATE_UNKNOWN ||
-                     ev.v[k].date < p->facts.arrest_date)) {
-                    p->facts.arrest_date = ev.v[k].date;
-                    p->origin[AM_FACT_ARREST_DATE] =
-                        origin(&pop->arena, ev.v[k].record_id, ev.v[k].source, "arrest event");
-                }
+        size_t n = 0;
+        for (size_t k = 0; k < f.n_events; k++) {
+            int32_t date = parse_date(f.events[k].date);
+            if (date == AM_DATE_UNKNOWN || date <= as_of)
+                n++;
+        }
+        p->events = am_arena_alloc(a, (n ? n : 1) * sizeof(*p->events));
+        p->n_events = n;
+        struct am_event_fact *facts = am_arena_alloc(a, (n ? n : 1) * sizeof(*facts));
+        const struct am_fact_event **kept = am_malloc((n ? n : 1) * sizeof(*kept));
+        size_t i = 0;
+        for (size_t k = 0; k < f.n_events; k++) {
+            const struct am_fact_event *e = &f.events[k];
+            int32_t date = parse_date(e->date);
+            if (date != AM_DATE_UNKNOWN && date > as_of)
+                continue; /* events after as_of are not known yet */
+            p->events[i].type = (uint8_t)e->type;
+            p->events[i].date = date;
+            facts[i] = (struct am_event_fact){
+                e->type, date == AM_DATE_UNKNOWN ? NULL : am_arena_strdup(a, e->date), e->seq};
+            kept[i++] = e;
+            if ((e->type == AM_EV_ARREST || e->type == AM_EV_REARREST) &&
+                date != AM_DATE_UNKNOWN &&
+                (p->facts.arrest_date == AM_DATE_UNKNOWN || date < p->facts.arrest_date)) {
+                p->facts.arrest_date = date;
+                p->origin[AM_FACT_ARREST_DATE] =
+                    origin(a, e->record_id, e->source, "arrest event");
             }
+        }
+        if (n) {
             /* registry/'s derivation (events after as_of were dropped above) */
-            struct am_event_fact *facts = am_arena_alloc(&pop->arena, (j - i) * sizeof(*facts));
-            for (size_t k = i; k < j; k++)
-                facts[k - i] = (struct am_event_fact){(enum am_event_type)ev.v[k].type,
-                                                      ev.v[k].date_text, ev.v[k].seq};
             int inc = 0;
             size_t best = (size_t)-1;
-            enum am_status status = am_status_derive_event(facts, j - i, NULL, &inc, &best);
+            enum am_status status = am_status_derive_event(facts, n, NULL, &inc, &best);
             p->facts.status = (uint8_t)status;
             p->incommunicado = inc;
             if (best != (size_t)-1) {
-                const struct ev_tmp *b = &ev.v[i + best];
-                p->origin[AM_FACT_STATUS] = origin(
-                    &pop->arena, b->record_id, b->source,
-                    am_arena_printf(&pop->arena, "derived from the %s event", am_event_name(b->type)));
+                const struct am_fact_event *b = kept[best];
+                p->origin[AM_FACT_STATUS] =
+                    origin(a, b->record_id, b->source,
+                           am_arena_printf(a, "derived from the %s event", am_event_name(b->type)));
             }
         }
-        i = j;
+        am_free(kept);
+        for (size_t k = 0; k < f.n_charges; k++)
+            add_charge(p, a, &f.charges[k]);
+        for (size_t k = 0; k < f.n_categories; k++) {
+            int cat = am_category_from_name(f.categories[k].category);
+            if (cat < 0)
+                cat = AM_CAT_OTHER; /* recorded but not a DESIGN category: counts as "other" */
+            if (!p->facts.categories)
+                p->origin[AM_FACT_CATEGORY] =
+                    origin(a, f.categories[k].record_id, f.categories[k].source, NULL);
+            p->facts.categories |= (uint16_t)(1u << cat);
+        }
     }
-    AM_VEC_FREE(&ev);
-    return 0;
+    am_facts_scan_free(scan);
+    return rc < 0 ? -1 : 0;
 }
 
 int am_law_population_load(struct am_store *store, int32_t as_of, struct am_law_population *out,
@@ -239,56 +240,7 @@ int am_law_population_load(struct am_store *store, int32_t as_of, struct am_law_
     am_stmt_finalize(st);
     if (rc < 0)
         goto fail;
-    if (load_events(store, out, as_of, err) != 0)
-        goto fail;
-
-    if (!(st = am_stmt_prepare(store, sql_charges, err)))
-        goto fail;
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        struct am_law_person *p = am_law_population_find(out, am_stmt_int64(st, 0));
-        if (!p)
-            continue;
-        if (p->facts.n_charges >= AM_LAW_MAX_CHARGES) {
-            p->n_unstored_charges++;
-            continue;
-        }
-        struct am_law_charge *c = &p->facts.charges[p->facts.n_charges];
-        const char *raw = am_stmt_text(st, 1);
-        char fold[512];
-        c->raw = am_arena_strdup(a, raw);
-        c->fold = am_arena_strdup(a, am_law_fold(raw, fold, sizeof(fold)));
-        int cls = am_charge_class_from_name(am_stmt_text(st, 2));
-        c->cls = (uint8_t)(cls < 0 ? AM_CC_UNKNOWN : cls);
-        const char *cert = am_stmt_text(st, 3);
-        /* The catalog writes "uncertain" or "uncertain (why)": the first word counts. */
-        c->uncertain = cert && strncmp(cert, "uncertain", 9) == 0 &&
-                       (cert[9] == '\0' || cert[9] == ' ' || cert[9] == '(');
-        p->charge_origin[p->facts.n_charges] =
-            origin(a, am_stmt_int64(st, 4), am_stmt_text(st, 5),
-                   cls < 0 ? am_arena_printf(a, "class '%s' is not a charge class",
-                                             am_stmt_text(st, 2) ? am_stmt_text(st, 2) : "")
-                           : NULL);
-        p->facts.n_charges++;
-    }
-    am_stmt_finalize(st);
-    if (rc < 0)
-        goto fail;
-
-    if (!(st = am_stmt_prepare(store, sql_categories, err)))
-        goto fail;
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        struct am_law_person *p = am_law_population_find(out, am_stmt_int64(st, 0));
-        int cat = am_category_from_name(am_stmt_text(st, 1));
-        if (!p)
-            continue;
-        if (cat < 0)
-            cat = AM_CAT_OTHER; /* recorded but not a DESIGN category: counts as "other" */
-        if (!p->facts.categories)
-            p->origin[AM_FACT_CATEGORY] = origin(a, am_stmt_int64(st, 2), am_stmt_text(st, 3), NULL);
-        p->facts.categories |= (uint16_t)(1u << cat);
-    }
-    am_stmt_finalize(st);
-    if (rc < 0)
+    if (load_facts(store, out, as_of, err) != 0)
         goto fail;
 
     if (!(st = am_stmt_prepare(store, sql_facts, err)))

@@ -29,22 +29,12 @@ const size_t am_publish_field_count = sizeof(am_publish_fields) / sizeof(am_publ
 /* Only these columns are ever read for a public row; cédula, birth date, notes and raw
  * rows are never selected, so they cannot leak into a list. */
 static const char sql_person[] = "SELECT display_name, sensitivity FROM person WHERE id = ?";
-static const char sql_events[] = "SELECT type, date, id FROM event WHERE person_id = ? ORDER BY id";
-/* The same readings as `amnistia people` (registry/people.c): the first arrest, the
- * facility of the latest event that names one; nothing dated after the publication. */
-static const char sql_arrest[] =
-    "SELECT min(date) FROM event WHERE person_id = ?1 AND type IN ('arrest','rearrest')"
-    " AND date <= ?2";
-static const char sql_facility[] =
-    "SELECT facility FROM event WHERE person_id = ?1 AND facility IS NOT NULL AND facility <> ''"
-    " AND (date IS NULL OR date <= ?2) ORDER BY date IS NULL, date DESC, id DESC LIMIT 1";
+/* Events, categories and charges come from registry/'s facts (derived from the records);
+ * the same readings as `amnistia people`: the first arrest, the facility of the latest
+ * event that names one; nothing dated after the publication. */
 static const char sql_state[] =
     "SELECT r.state FROM record r JOIN record_person rp ON rp.record_id = r.id"
     " WHERE rp.person_id = ? AND r.state IS NOT NULL AND r.state <> '' ORDER BY r.id DESC LIMIT 1";
-static const char sql_categories[] =
-    "SELECT DISTINCT category FROM category WHERE person_id = ? ORDER BY category";
-static const char sql_charges[] =
-    "SELECT DISTINCT class FROM charge WHERE person_id = ? ORDER BY class";
 static const char sql_snapshot_exists[] = "SELECT 1 FROM snapshot WHERE id = ?";
 static const char sql_snapshot_persons[] =
     "SELECT DISTINCT rp.person_id FROM record r JOIN record_person rp ON rp.record_id = r.id"
@@ -54,31 +44,47 @@ static const char sql_publication[] =
     "INSERT INTO publication (leaf_index, title, at, selection, persons, withheld,"
     " manifest_sha256, list_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-enum { Q_PERSON, Q_EVENTS, Q_ARREST, Q_FACILITY, Q_STATE, Q_CATEGORIES, Q_CHARGES, Q_COUNT };
+enum { Q_PERSON, Q_STATE, Q_COUNT };
 
 struct reader {
     struct am_store *store;
     struct am_stmt *q[Q_COUNT];
+    struct am_facts_reader *facts;
+    struct am_facts f; /* the facts of person f_id, when f_id is not 0 */
+    int64_t f_id;
     char today[11];
 };
 
 static int reader_init(struct reader *r, struct am_store *store, struct am_err *err)
 {
-    static const char *const sql[Q_COUNT] = {sql_person, sql_events,     sql_arrest, sql_facility,
-                                             sql_state,  sql_categories, sql_charges};
+    static const char *const sql[Q_COUNT] = {sql_person, sql_state};
     memset(r, 0, sizeof(*r));
     r->store = store;
     am_format_date(am_today(), r->today);
     for (int i = 0; i < Q_COUNT; i++)
         if (!(r->q[i] = am_stmt_prepare(store, sql[i], err)))
             return -1;
-    return 0;
+    r->facts = am_facts_reader_new(store, err);
+    return r->facts ? 0 : -1;
 }
 
 static void reader_release(struct reader *r)
 {
     for (int i = 0; i < Q_COUNT; i++)
         am_stmt_finalize(r->q[i]);
+    am_facts_reader_free(r->facts);
+}
+
+/* The facts of person id, read once for the several fields that need them. */
+static const struct am_facts *facts_of(struct reader *r, int64_t id, struct am_err *err)
+{
+    if (r->f_id != id) {
+        r->f_id = 0;
+        if (am_facts_person(r->facts, id, &r->f, err))
+            return NULL;
+        r->f_id = id;
+    }
+    return &r->f;
 }
 
 /* Binds the person id to statement q and resets it. */
@@ -88,35 +94,19 @@ static struct am_stmt *query(struct reader *r, int q, int64_t id, struct am_err 
     am_stmt_reset(st);
     if (am_stmt_bind_int64(st, 1, id, err))
         return NULL;
-    if ((q == Q_ARREST || q == Q_FACILITY) && am_stmt_bind_text(st, 2, r->today, err))
-        return NULL;
     return st;
 }
 
 static int derive_status(struct reader *r, int64_t id, enum am_status *status, int *incomm,
                          struct am_err *err)
 {
-    struct am_stmt *st = query(r, Q_EVENTS, id, err);
-    if (!st)
+    const struct am_facts *f = facts_of(r, id, err);
+    if (!f)
         return -1;
-    AM_VEC(struct am_event_fact) facts = {0};
-    struct am_arena arena;
-    am_arena_init(&arena);
-    int rc;
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        int type = am_event_from_name(am_stmt_text(st, 0));
-        if (type < 0)
-            continue; /* a type this build does not know changes no status */
-        struct am_event_fact f = {(enum am_event_type)type,
-                                  am_arena_strdup(&arena, am_stmt_text(st, 1)),
-                                  am_stmt_int64(st, 2)};
-        AM_VEC_PUSH(&facts, f);
-    }
-    if (rc == 0)
-        *status = am_status_derive(facts.v, facts.n, r->today, incomm);
-    AM_VEC_FREE(&facts);
-    am_arena_release(&arena);
-    return rc < 0 ? -1 : 0;
+    struct am_event_fact *facts = am_facts_event_facts(f);
+    *status = am_status_derive(facts, f->n_events, r->today, incomm);
+    am_free(facts);
+    return 0;
 }
 
 /* A JSON string, or null for NULL and ""; NULL (an error) when s is not valid UTF-8. */
@@ -144,31 +134,73 @@ static int one_text(struct reader *r, int q, int64_t id, const char *field, json
     return *out ? 0 : bad_text(id, field, err);
 }
 
-static int text_list(struct reader *r, int q, int64_t id, const char *field, json_t **out,
-                     struct am_err *err)
+/* The first arrest and the facility of the latest event that names one (undated events
+ * only when no dated one does), nothing after today. */
+static void arrest_and_facility(const struct reader *r, const struct am_facts *f,
+                                const char **arrest, const char **facility)
 {
-    struct am_stmt *st = query(r, q, id, err);
-    if (!st)
-        return -1;
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        const char *t = am_stmt_text(st, 0);
-        if (!t || !*t)
+    *arrest = *facility = NULL;
+    const char *undated = NULL;
+    for (size_t i = 0; i < f->n_events; i++) {
+        const struct am_fact_event *e = &f->events[i];
+        if (e->date && strcmp(e->date, r->today) > 0)
             continue;
-        json_t *v = json_string(t);
-        if (!v) {
-            rc = bad_text(id, field, err);
-            break;
+        if ((e->type == AM_EV_ARREST || e->type == AM_EV_REARREST) && e->date &&
+            (!*arrest || strcmp(e->date, *arrest) < 0))
+            *arrest = e->date;
+        if (e->facility && *e->facility) {
+            if (e->date)
+                *facility = e->facility;
+            else
+                undated = e->facility;
         }
-        json_array_append_new(arr, v);
     }
-    if (rc < 0) {
-        json_decref(arr);
-        return -1;
+    if (!*facility)
+        *facility = undated;
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A JSON array of the distinct non-empty texts, in byte order. */
+static int text_set(const char **v, size_t n, int64_t id, const char *field, json_t **out,
+                    struct am_err *err)
+{
+    qsort(v, n, sizeof(*v), cmp_text);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i] || !*v[i] || (i && v[i - 1] && strcmp(v[i], v[i - 1]) == 0))
+            continue;
+        json_t *j = json_string(v[i]);
+        if (!j) {
+            json_decref(arr);
+            return bad_text(id, field, err);
+        }
+        json_array_append_new(arr, j);
     }
     *out = arr;
     return 0;
+}
+
+static int fact_texts(struct reader *r, int64_t id, json_t **cats, json_t **classes,
+                      struct am_err *err)
+{
+    const struct am_facts *f = facts_of(r, id, err);
+    if (!f)
+        return -1;
+    size_t n = f->n_categories > f->n_charges ? f->n_categories : f->n_charges;
+    const char **v = am_malloc((n ? n : 1) * sizeof(*v));
+    for (size_t i = 0; i < f->n_categories; i++)
+        v[i] = f->categories[i].category;
+    int rc = text_set(v, f->n_categories, id, "category", cats, err);
+    for (size_t i = 0; i < f->n_charges; i++)
+        v[i] = f->charges[i].class_name;
+    if (rc == 0 && (rc = text_set(v, f->n_charges, id, "charge class", classes, err)))
+        json_decref(*cats);
+    am_free(v);
+    return rc;
 }
 
 /*
@@ -199,21 +231,26 @@ static int build_row(struct reader *r, int64_t id, json_t **row, int *exists, st
         goto fail;
     json_object_set_new(o, "status", json_string(am_status_name(status)));
     json_object_set_new(o, "incommunicado", json_boolean(incomm));
-    if (one_text(r, Q_ARREST, id, "arrest date", &v, err))
+    const char *arrest, *facility;
+    arrest_and_facility(r, &r->f, &arrest, &facility);
+    if (!(v = text_or_null(arrest))) {
+        bad_text(id, "arrest date", err);
         goto fail;
+    }
     json_object_set_new(o, "arrest_date", v);
-    if (one_text(r, Q_FACILITY, id, "facility", &v, err))
+    if (!(v = text_or_null(facility))) {
+        bad_text(id, "facility", err);
         goto fail;
+    }
     json_object_set_new(o, "facility", v);
     if (one_text(r, Q_STATE, id, "state", &v, err))
         goto fail;
     json_object_set_new(o, "state", v);
-    if (text_list(r, Q_CATEGORIES, id, "category", &v, err))
+    json_t *classes;
+    if (fact_texts(r, id, &v, &classes, err))
         goto fail;
     json_object_set_new(o, "categories", v);
-    if (text_list(r, Q_CHARGES, id, "charge class", &v, err))
-        goto fail;
-    json_object_set_new(o, "charge_classes", v);
+    json_object_set_new(o, "charge_classes", classes);
     *row = o;
     return 0;
 fail:

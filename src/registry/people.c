@@ -9,26 +9,6 @@
 
 #include <string.h>
 
-struct ev {
-    struct am_event_fact fact;
-    char date[11];
-    char *facility; /* owned */
-};
-
-struct ev_vec {
-    struct ev *v;
-    size_t n, cap;
-};
-
-static void evs_clear(struct ev_vec *evs)
-{
-    for (size_t i = 0; i < evs->n; i++)
-        am_free(evs->v[i].facility);
-    evs->n = 0;
-}
-
-static char *dup_or_null(const char *s) { return s ? am_strdup(s) : NULL; }
-
 int am_registry_people(struct am_store *store, const struct am_people_filter *filter,
                        am_person_cb cb, void *ctx, struct am_err *err)
 {
@@ -37,11 +17,7 @@ int am_registry_people(struct am_store *store, const struct am_people_filter *fi
         "SELECT id, display_name, cedula_kind, cedula, birth_date, sex, nationality,"
         " sensitivity FROM person ORDER BY id",
         err);
-    struct am_stmt *es = ps ? am_stmt_prepare(store,
-                                              "SELECT person_id, type, date, facility, id"
-                                              " FROM event ORDER BY person_id, id",
-                                              err)
-                            : NULL;
+    struct am_facts_scan *es = ps ? am_facts_scan_new(store, err) : NULL;
     struct am_stmt *ss =
         es ? am_stmt_prepare(store,
                              "SELECT rp.person_id, count(*), group_concat(DISTINCT s.name)"
@@ -65,45 +41,28 @@ int am_registry_people(struct am_store *store, const struct am_people_filter *fi
     }
     if (!ss || (filter && filter->source && !fs)) {
         am_stmt_finalize(ps);
-        am_stmt_finalize(es);
+        am_facts_scan_free(es);
         am_stmt_finalize(ss);
         am_stmt_finalize(fs);
         return -1;
     }
 
-    struct ev_vec evs = {0};
-    int rc = 0, erc = am_stmt_step(es, err), src = am_stmt_step(ss, err);
+    struct am_facts cur = {0}, none = {0};
+    int rc = 0, erc = am_facts_scan_next(es, &cur, err), src = am_stmt_step(ss, err);
     int frc = fs ? am_stmt_step(fs, err) : 0;
     char *sources = NULL;
     while (erc >= 0 && src >= 0 && frc >= 0 && (rc = am_stmt_step(ps, err)) == 1) {
         int64_t id = am_stmt_int64(ps, 0);
-        evs_clear(&evs);
-        for (; erc == 1 && am_stmt_int64(es, 0) <= id; erc = am_stmt_step(es, err)) {
-            if (am_stmt_int64(es, 0) < id)
-                continue;
-            int type = am_event_from_name(am_stmt_text(es, 1));
-            if (type < 0)
-                continue;
-            struct ev e = {.fact = {.type = type, .seq = am_stmt_int64(es, 4)}};
-            const char *d = am_stmt_text(es, 2);
-            if (d) {
-                snprintf(e.date, sizeof(e.date), "%s", d);
-                e.fact.date = e.date;
-            }
-            e.facility = dup_or_null(am_stmt_text(es, 3));
-            AM_VEC_PUSH(&evs, e);
-        }
-        /* Dates point into each element, so fix them up after the vector stopped moving. */
-        for (size_t i = 0; i < evs.n; i++)
-            if (evs.v[i].fact.date)
-                evs.v[i].fact.date = evs.v[i].date;
+        while (erc == 1 && cur.person_id < id)
+            erc = am_facts_scan_next(es, &cur, err);
+        const struct am_facts *f = erc == 1 && cur.person_id == id ? &cur : &none;
         int64_t records = 0;
         am_free(sources);
         sources = NULL;
         for (; src == 1 && am_stmt_int64(ss, 0) <= id; src = am_stmt_step(ss, err)) {
             if (am_stmt_int64(ss, 0) == id) {
                 records = am_stmt_int64(ss, 1);
-                sources = dup_or_null(am_stmt_text(ss, 2));
+                sources = am_strdup(am_stmt_text(ss, 2));
             }
         }
         int in_source = 1;
@@ -115,29 +74,27 @@ int am_registry_people(struct am_store *store, const struct am_people_filter *fi
         if (!in_source)
             continue;
 
-        struct am_event_fact *facts = am_malloc((evs.n ? evs.n : 1) * sizeof(*facts));
-        for (size_t i = 0; i < evs.n; i++)
-            facts[i] = evs.v[i].fact;
+        struct am_event_fact *facts = am_facts_event_facts(f);
         const char *as_of = filter ? filter->as_of : NULL;
         size_t decided;
         int incommunicado;
         enum am_status status =
-            am_status_derive_event(facts, evs.n, as_of, &incommunicado, &decided);
+            am_status_derive_event(facts, f->n_events, as_of, &incommunicado, &decided);
         am_free(facts);
         if (filter && filter->status >= 0 && (int)status != filter->status)
             continue;
         const char *arrest = NULL, *facility = NULL, *facility_date = NULL;
-        for (size_t i = 0; i < evs.n; i++) {
-            const struct ev *e = &evs.v[i];
-            if (as_of && e->fact.date && strcmp(e->fact.date, as_of) > 0)
+        for (size_t i = 0; i < f->n_events; i++) {
+            const struct am_fact_event *e = &f->events[i];
+            if (as_of && e->date && strcmp(e->date, as_of) > 0)
                 continue;
-            if ((e->fact.type == AM_EV_ARREST || e->fact.type == AM_EV_REARREST) &&
-                e->fact.date && (!arrest || strcmp(e->fact.date, arrest) < 0))
-                arrest = e->fact.date;
-            if (e->facility && (!facility || (e->fact.date && (!facility_date ||
-                                                               strcmp(e->fact.date, facility_date) >= 0)))) {
+            if ((e->type == AM_EV_ARREST || e->type == AM_EV_REARREST) && e->date &&
+                (!arrest || strcmp(e->date, arrest) < 0))
+                arrest = e->date;
+            if (e->facility && (!facility || (e->date && (!facility_date ||
+                                                          strcmp(e->date, facility_date) >= 0)))) {
                 facility = e->facility;
-                facility_date = e->fact.date;
+                facility_date = e->date;
             }
         }
         struct am_person_row row = {
@@ -151,7 +108,7 @@ int am_registry_people(struct am_store *store, const struct am_people_filter *fi
             .sensitivity = am_stmt_text(ps, 7),
             .status = status,
             .incommunicado = incommunicado,
-            .status_date = decided != (size_t)-1 ? evs.v[decided].fact.date : NULL,
+            .status_date = decided != (size_t)-1 ? f->events[decided].date : NULL,
             .arrest_date = arrest,
             .facility = facility,
             .sources = sources ? sources : "",
@@ -160,11 +117,9 @@ int am_registry_people(struct am_store *store, const struct am_people_filter *fi
         if (cb(&row, ctx))
             break;
     }
-    evs_clear(&evs);
-    AM_VEC_FREE(&evs);
     am_free(sources);
     am_stmt_finalize(ps);
-    am_stmt_finalize(es);
+    am_facts_scan_free(es);
     am_stmt_finalize(ss);
     am_stmt_finalize(fs);
     return am_err_is_set(err) ? -1 : 0;

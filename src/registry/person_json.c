@@ -6,6 +6,7 @@
  */
 #include "amnistia/registry.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void add_key(struct am_buf *b, const char *key, int *first)
@@ -55,6 +56,27 @@ static int add_rows(struct am_buf *b, struct am_stmt *st, struct am_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+static void add_id(struct am_buf *b, int64_t id)
+{
+    if (id)
+        am_buf_addf(b, "%lld", (long long)id);
+    else
+        am_buf_adds(b, "null");
+}
+
+static void add_str(struct am_buf *b, const char *s)
+{
+    if (s)
+        am_buf_add_json_string(b, s);
+    else
+        am_buf_adds(b, "null");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static const char *const sections[][2] = {
     {"records",
      "SELECT r.id AS record_id, s.name AS source, s.kind AS source_kind, n.id AS snapshot_id,"
@@ -66,25 +88,14 @@ static const char *const sections[][2] = {
      " FROM record_person rp JOIN record r ON r.id = rp.record_id"
      " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"
      " WHERE rp.person_id = ?1 ORDER BY n.as_of, r.id"},
-    {"events",
-     "SELECT e.id, e.type, e.date, e.facility, e.detail, e.record_id,"
-     " coalesce(s.name, (SELECT s2.name FROM record r JOIN snapshot n ON n.id = r.snapshot_id"
-     "   JOIN source s2 ON s2.id = n.source_id WHERE r.id = e.record_id)) AS source"
-     " FROM event e LEFT JOIN source s ON s.id = e.source_id"
-     " WHERE e.person_id = ?1 ORDER BY e.date IS NULL, e.date, e.id"},
-    {"charges",
-     "SELECT raw, class, certainty, law_ref, record_id FROM charge WHERE person_id = ?1"
-     " ORDER BY id"},
-    {"measures",
-     "SELECT type, raw, imposed, lifted, record_id FROM measure WHERE person_id = ?1"
-     " ORDER BY id"},
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* The statements of one person's document, prepared once for many persons (export). */
 struct am_person_reader {
-    struct am_stmt *person, *events, *categories;
+    struct am_stmt *person;
+    struct am_facts_reader *facts;
     struct am_stmt *section[N_SECTIONS];
 };
 
@@ -93,8 +104,7 @@ void am_person_reader_free(struct am_person_reader *r)
     if (!r)
         return;
     am_stmt_finalize(r->person);
-    am_stmt_finalize(r->events);
-    am_stmt_finalize(r->categories);
+    am_facts_reader_free(r->facts);
     for (size_t i = 0; i < N_SECTIONS; i++)
         am_stmt_finalize(r->section[i]);
     am_free(r);
@@ -107,19 +117,11 @@ struct am_person_reader *am_person_reader_new(struct am_store *store, struct am_
                                 "SELECT id, display_name, cedula_kind, cedula, birth_date, sex,"
                                 " nationality, sensitivity FROM person WHERE id = ?1",
                                 err);
-    r->events = r->person ? am_stmt_prepare(store,
-                                            "SELECT type, date, id FROM event WHERE person_id = ?1",
-                                            err)
-                          : NULL;
-    r->categories = r->events ? am_stmt_prepare(store,
-                                                "SELECT DISTINCT category FROM category"
-                                                " WHERE person_id = ?1 ORDER BY category",
-                                                err)
-                              : NULL;
-    for (size_t i = 0; r->categories && i < N_SECTIONS; i++)
+    r->facts = r->person ? am_facts_reader_new(store, err) : NULL;
+    for (size_t i = 0; r->facts && i < N_SECTIONS; i++)
         if (!(r->section[i] = am_stmt_prepare(store, sections[i][1], err)))
             break;
-    if (!r->categories || !r->section[N_SECTIONS - 1]) {
+    if (!r->facts || !r->section[N_SECTIONS - 1]) {
         am_person_reader_free(r);
         return NULL;
     }
@@ -154,45 +156,26 @@ int am_person_reader_json(struct am_person_reader *r, int64_t person_id, struct 
     am_stmt_reset(st);
 
     /* The derived status and the event that decided it. */
-    st = r->events;
-    am_stmt_reset(st);
-    am_stmt_bind_int64(st, 1, person_id, err);
-    AM_VEC(struct am_event_fact) facts = {0};
-    AM_VEC(int64_t) ids = {0};
-    struct am_arena arena;
-    am_arena_init(&arena);
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        int type = am_event_from_name(am_stmt_text(st, 0));
-        if (type < 0)
-            continue;
-        struct am_event_fact f = {type, am_arena_strdup(&arena, am_stmt_text(st, 1)),
-                                  am_stmt_int64(st, 2)};
-        AM_VEC_PUSH(&facts, f);
-        AM_VEC_PUSH(&ids, am_stmt_int64(st, 2));
-    }
-    am_stmt_reset(st);
+    struct am_facts f;
+    if (am_facts_person(r->facts, person_id, &f, err))
+        return -1;
+    struct am_event_fact *facts = am_facts_event_facts(&f);
     size_t decided;
     int incommunicado;
-    enum am_status status = am_status_derive_event(facts.v, facts.n, NULL, &incommunicado, &decided);
+    enum am_status status =
+        am_status_derive_event(facts, f.n_events, NULL, &incommunicado, &decided);
+    am_free(facts);
+    const struct am_fact_event *de = decided != (size_t)-1 ? &f.events[decided] : NULL;
     add_key(out, "status", &first);
     am_buf_add_json_string(out, am_status_name(status));
     add_key(out, "incommunicado", &first);
     am_buf_adds(out, incommunicado ? "true" : "false");
     add_key(out, "status_event_id", &first);
-    if (decided != (size_t)-1)
-        am_buf_addf(out, "%lld", (long long)ids.v[decided]);
-    else
-        am_buf_adds(out, "null");
+    add_id(out, de ? de->event_id : 0);
+    add_key(out, "status_record_id", &first);
+    add_id(out, de ? de->record_id : 0);
     add_key(out, "status_date", &first);
-    if (decided != (size_t)-1 && facts.v[decided].date)
-        am_buf_add_json_string(out, facts.v[decided].date);
-    else
-        am_buf_adds(out, "null");
-    AM_VEC_FREE(&facts);
-    AM_VEC_FREE(&ids);
-    am_arena_release(&arena);
-    if (rc < 0)
-        return -1;
+    add_str(out, de ? de->date : NULL);
 
     for (size_t i = 0; i < N_SECTIONS; i++) {
         st = r->section[i];
@@ -204,18 +187,76 @@ int am_person_reader_json(struct am_person_reader *r, int64_t person_id, struct 
         if (rc)
             return -1;
     }
-    st = r->categories;
-    am_stmt_reset(st);
-    am_stmt_bind_int64(st, 1, person_id, err);
+    add_key(out, "events", &first);
+    am_buf_addc(out, '[');
+    for (size_t i = 0; i < f.n_events; i++) {
+        const struct am_fact_event *e = &f.events[i];
+        am_buf_adds(out, i ? ",{\"id\":" : "{\"id\":");
+        add_id(out, e->event_id);
+        am_buf_adds(out, ",\"type\":");
+        am_buf_add_json_string(out, am_event_name(e->type));
+        am_buf_adds(out, ",\"date\":");
+        add_str(out, e->date);
+        am_buf_adds(out, ",\"facility\":");
+        add_str(out, e->facility);
+        am_buf_adds(out, ",\"detail\":");
+        add_str(out, e->detail);
+        am_buf_adds(out, ",\"record_id\":");
+        add_id(out, e->record_id);
+        am_buf_adds(out, ",\"source\":");
+        add_str(out, e->source);
+        am_buf_addc(out, '}');
+    }
+    am_buf_addc(out, ']');
+    add_key(out, "charges", &first);
+    am_buf_addc(out, '[');
+    for (size_t i = 0; i < f.n_charges; i++) {
+        const struct am_fact_charge *c = &f.charges[i];
+        am_buf_adds(out, i ? ",{\"raw\":" : "{\"raw\":");
+        add_str(out, c->raw);
+        am_buf_adds(out, ",\"class\":");
+        add_str(out, c->class_name);
+        am_buf_adds(out, ",\"certainty\":");
+        add_str(out, c->certainty);
+        am_buf_adds(out, ",\"law_ref\":");
+        add_str(out, c->law_ref);
+        am_buf_adds(out, ",\"record_id\":");
+        add_id(out, c->record_id);
+        am_buf_addc(out, '}');
+    }
+    am_buf_addc(out, ']');
+    add_key(out, "measures", &first);
+    am_buf_addc(out, '[');
+    for (size_t i = 0; i < f.n_measures; i++) {
+        const struct am_fact_measure *m = &f.measures[i];
+        am_buf_adds(out, i ? ",{\"type\":" : "{\"type\":");
+        add_str(out, m->type);
+        am_buf_adds(out, ",\"raw\":");
+        add_str(out, m->raw);
+        am_buf_adds(out, ",\"imposed\":");
+        add_str(out, m->imposed);
+        am_buf_adds(out, ",\"lifted\":");
+        add_str(out, m->lifted);
+        am_buf_adds(out, ",\"record_id\":");
+        add_id(out, m->record_id);
+        am_buf_addc(out, '}');
+    }
+    am_buf_addc(out, ']');
+    /* Categories: each once, in name order. */
     add_key(out, "categories", &first);
     am_buf_addc(out, '[');
-    int n = 0;
-    while ((rc = am_stmt_step(st, err)) == 1) {
+    const char **cats = am_malloc((f.n_categories ? f.n_categories : 1) * sizeof(*cats));
+    for (size_t i = 0; i < f.n_categories; i++)
+        cats[i] = f.categories[i].category;
+    qsort(cats, f.n_categories, sizeof(*cats), cmp_str);
+    for (size_t i = 0, n = 0; i < f.n_categories; i++) {
+        if (i && strcmp(cats[i], cats[i - 1]) == 0)
+            continue;
         if (n++)
             am_buf_addc(out, ',');
-        am_buf_add_json_string(out, am_stmt_text(st, 0));
+        am_buf_add_json_string(out, cats[i]);
     }
-    am_stmt_reset(st);
+    am_free(cats);
     am_buf_adds(out, "]}");
-    return rc < 0 ? -1 : 0;
+    return 0;
 }

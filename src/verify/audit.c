@@ -39,7 +39,8 @@ struct person_facts {
 };
 
 struct stmts {
-    struct am_stmt *events, *records, *charges, *cedula, *own_events;
+    struct am_stmt *records, *cedula;
+    struct am_facts_reader *facts; /* events and charges: registry/'s, derived from records */
     const struct am_law *law;      /* --law, or NULL */
     struct am_law_population *pop; /* the registry's facts for the law, or NULL */
     const char *known_by;          /* only lists dated on or before it, or NULL */
@@ -61,15 +62,6 @@ static const char sql_rows[] =
     " FROM record r LEFT JOIN record_person rp ON rp.record_id = r.id"
     " WHERE r.snapshot_id = ? ORDER BY r.row_no";
 
-static const char sql_events[] =
-    "SELECT e.id, e.type, e.date, coalesce(e.record_id, 0),"
-    " coalesce(e.source_id, n.source_id, 0), s.name, n.as_of, " AM__VERIFY_SQL_BY_LIST
-    " FROM event e LEFT JOIN record r ON r.id = e.record_id"
-    " LEFT JOIN snapshot n ON n.id = r.snapshot_id"
-    " LEFT JOIN source s ON s.id = coalesce(e.source_id, n.source_id)"
-    " WHERE e.person_id = ?1 AND (?2 IS NULL OR coalesce(n.as_of, e.date, '') <= ?2)"
-    " ORDER BY e.id";
-
 static const char sql_records[] =
     "SELECT r.id, s.name, coalesce(n.as_of, substr(n.imported_at, 1, 10)), n.source_id,"
     " r.release_date, r.measures, r.status"
@@ -78,14 +70,6 @@ static const char sql_records[] =
     " WHERE rp.person_id = ?1 AND n.source_id <> ?2"
     "   AND (?3 IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?3)"
     " ORDER BY r.id";
-
-static const char sql_charges[] =
-    "SELECT c.class, c.raw, coalesce(c.record_id, 0), s.name"
-    " FROM charge c LEFT JOIN record r ON r.id = c.record_id"
-    " LEFT JOIN snapshot n ON n.id = r.snapshot_id LEFT JOIN source s ON s.id = n.source_id"
-    " WHERE c.person_id = ?1"
-    "   AND (?2 IS NULL OR n.id IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?2)"
-    " ORDER BY c.id";
 
 /* Records elsewhere with the same cédula that belong to another person (or to none). */
 static const char sql_cedula[] =
@@ -96,16 +80,11 @@ static const char sql_cedula[] =
     "   AND (?4 IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?4)"
     " ORDER BY r.id LIMIT 5";
 
-/* The row's own release events, in case the status column holds no release word. */
-static const char sql_own_events[] = "SELECT type, date FROM event WHERE record_id = ? ORDER BY id";
-
 static void stmts_finalize(struct stmts *s)
 {
-    am_stmt_finalize(s->events);
     am_stmt_finalize(s->records);
-    am_stmt_finalize(s->charges);
     am_stmt_finalize(s->cedula);
-    am_stmt_finalize(s->own_events);
+    am_facts_reader_free(s->facts);
     am__verify_matcher_free(s->matcher);
 }
 
@@ -158,31 +137,54 @@ static void add_record_release(struct person_facts *f, struct am_stmt *st,
     AM_VEC_PUSH(&f->ev, e);
 }
 
+static int by_seq(const void *x, const void *y)
+{
+    const struct am__vev *a = x, *b = y;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
                       struct person_facts *f, struct am_err *err)
 {
     int rc;
-    am_stmt_reset(s->events);
-    if (am_stmt_bind_int64(s->events, 1, person_id, err) < 0 ||
-        am_stmt_bind_text(s->events, 2, s->known_by, err) < 0)
+    struct am_facts pf;
+    if (am_facts_person(s->facts, person_id, &pf, err) < 0)
         return -1;
-    while ((rc = am_stmt_step(s->events, err)) == 1) {
+    for (size_t i = 0; i < pf.n_events; i++) {
+        const struct am_fact_event *x = &pf.events[i];
+        /* Known by --as-of: a record's facts by its list's date, others by their own. */
+        const char *known = x->snap_as_of ? x->snap_as_of : x->date ? x->date : "";
+        if (s->known_by && strcmp(known, s->known_by) > 0)
+            continue;
         struct am__vev e = {
-            .seq = am_stmt_int64(s->events, 0),
-            .type = am__verify_event_type(am_stmt_text(s->events, 1)),
-            .date = dup_col(&f->arena, s->events, 2),
-            .record_id = am_stmt_int64(s->events, 3),
-            .source_id = am_stmt_int64(s->events, 4),
-            .source = dup_col(&f->arena, s->events, 5),
-            .snap_as_of = dup_col(&f->arena, s->events, 6),
-            .by_list = am_stmt_int64(s->events, 7) != 0,
+            .seq = x->seq,
+            .type = (int)x->type,
+            .date = am_arena_strdup(&f->arena, x->date),
+            .record_id = x->record_id,
+            .source_id = x->source_id,
+            .source = am_arena_strdup(&f->arena, x->source),
+            .snap_as_of = am_arena_strdup(&f->arena, x->snap_as_of),
+            .by_list = x->by_list,
         };
         /* Only what other sources (or people, by hand) say counts as independent. */
         if (e.source_id != list_source)
             AM_VEC_PUSH(&f->ev, e);
     }
-    if (rc < 0)
-        return -1;
+    /* In the order they were entered (import order, then by hand), as rules expect. */
+    if (f->ev.n > 1)
+        qsort(f->ev.v, f->ev.n, sizeof(*f->ev.v), by_seq);
+    for (size_t i = 0; i < pf.n_charges; i++) {
+        const struct am_fact_charge *x = &pf.charges[i];
+        if (s->known_by && x->snap_as_of && strcmp(x->snap_as_of, s->known_by) > 0)
+            continue;
+        struct am_evidence e = {
+            .date = am_arena_strdup(&f->arena, x->class_name), /* the class */
+            .what = am_arena_strdup(&f->arena, x->raw),
+            .record_id = x->record_id,
+            .source = am_arena_strdup(&f->arena, x->source),
+        };
+        AM_VEC_PUSH(&f->charges, e);
+    }
     am_stmt_reset(s->records);
     if (am_stmt_bind_int64(s->records, 1, person_id, err) < 0 ||
         am_stmt_bind_int64(s->records, 2, list_source, err) < 0 ||
@@ -197,21 +199,6 @@ static int load_facts(struct stmts *s, int64_t person_id, int64_t list_source,
         };
         AM_VEC_PUSH(&f->other_records, e);
         add_record_release(f, s->records, &e);
-    }
-    if (rc < 0)
-        return -1;
-    am_stmt_reset(s->charges);
-    if (am_stmt_bind_int64(s->charges, 1, person_id, err) < 0 ||
-        am_stmt_bind_text(s->charges, 2, s->known_by, err) < 0)
-        return -1;
-    while ((rc = am_stmt_step(s->charges, err)) == 1) {
-        struct am_evidence e = {
-            .date = dup_col(&f->arena, s->charges, 0), /* the class */
-            .what = dup_col(&f->arena, s->charges, 1),
-            .record_id = am_stmt_int64(s->charges, 2),
-            .source = dup_col(&f->arena, s->charges, 3),
-        };
-        AM_VEC_PUSH(&f->charges, e);
     }
     return rc < 0 ? -1 : 0;
 }
@@ -760,20 +747,21 @@ static int row_release(struct stmts *s, const struct row_in *r, struct am_arena 
 {
     *released = is_release_word(r->status) || (r->release_date && *r->release_date);
     *date = r->release_date && *r->release_date ? r->release_date : NULL;
-    am_stmt_reset(s->own_events);
-    if (am_stmt_bind_int64(s->own_events, 1, r->record_id, err) < 0)
+    struct am_facts own;
+    if (am_facts_record(s->facts, r->record_id, &own, err) < 0)
         return -1;
-    int rc;
-    while ((rc = am_stmt_step(s->own_events, err)) == 1) {
-        int type = am__verify_event_type(am_stmt_text(s->own_events, 0));
-        if (!am__verify_is_release(type))
+    /* The first release the row gives (in the order it gives them) that has a date. */
+    const struct am_fact_event *first = NULL;
+    for (size_t i = 0; i < own.n_events; i++) {
+        const struct am_fact_event *e = &own.events[i];
+        if (!am__verify_is_release((int)e->type))
             continue;
         *released = 1;
-        if (!*date && !am_stmt_is_null(s->own_events, 1))
-            *date = am_arena_strdup(a, am_stmt_text(s->own_events, 1));
+        if (e->date && (!first || e->seq < first->seq))
+            first = e;
     }
-    if (rc < 0)
-        return -1;
+    if (!*date && first)
+        *date = am_arena_strdup(a, first->date);
     if (*released && !*date)
         *date =
             r->status_date && *r->status_date ? r->status_date : (list_date[0] ? list_date : NULL);
@@ -796,11 +784,9 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
     s.known_by = opt ? opt->known_by : NULL;
     struct rowvec rows = {0};
     int rc = -1;
-    if (!(s.events = am_stmt_prepare(store, sql_events, err)) ||
+    if (!(s.facts = am_facts_reader_new(store, err)) ||
         !(s.records = am_stmt_prepare(store, sql_records, err)) ||
-        !(s.charges = am_stmt_prepare(store, sql_charges, err)) ||
-        !(s.cedula = am_stmt_prepare(store, sql_cedula, err)) ||
-        !(s.own_events = am_stmt_prepare(store, sql_own_events, err)))
+        !(s.cedula = am_stmt_prepare(store, sql_cedula, err)))
         goto done;
     if (read_rows(store, &s, out, &rows, err) < 0)
         goto done;

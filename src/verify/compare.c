@@ -79,26 +79,23 @@ static int load_side(struct am_store *store, const struct am_verify_list *l, str
 }
 
 /* The status a record states: from its own events when import made them, else its word. */
-static int record_status(struct am_stmt *st, const struct side_rec *r, struct am_arena *a,
-                         const char **out, struct am_err *err)
+static int record_status(struct am_facts_reader *fr, const struct side_rec *r,
+                         struct am_arena *a, const char **out, struct am_err *err)
 {
-    am_stmt_reset(st);
-    if (am_stmt_bind_int64(st, 1, r->record_id, err) < 0)
+    struct am_facts f;
+    if (am_facts_record(fr, r->record_id, &f, err) < 0)
         return -1;
     AM_VEC(struct am__vev) ev = {0};
-    int rc;
-    while ((rc = am_stmt_step(st, err)) == 1) {
+    for (size_t i = 0; i < f.n_events; i++) {
         struct am__vev e = {
-            .type = am__verify_event_type(am_stmt_text(st, 0)),
-            .date = am_arena_strdup(a, am_stmt_text(st, 1)),
-            .seq = am_stmt_int64(st, 2),
+            .type = (int)f.events[i].type,
+            .date = am_arena_strdup(a, f.events[i].date),
+            .seq = f.events[i].seq,
         };
         AM_VEC_PUSH(&ev, e);
     }
     enum am_status s = am__verify_derive(ev.v, ev.n, NULL, NULL);
     AM_VEC_FREE(&ev);
-    if (rc < 0)
-        return -1;
     *out = s != AM_STATUS_UNKNOWN ? am__verify_status_name(s) : r->status;
     return 0;
 }
@@ -112,21 +109,16 @@ static int cmp_cstr(const void *x, const void *y)
  * A record's charges as a sorted set: catalog classes when the charge table has them,
  * else the raw `;`-separated texts lower-cased. *by_class says which.
  */
-static int record_charges(struct am_stmt *st, const struct side_rec *r, struct am_arena *a,
-                          const char **out, int *by_class, struct am_err *err)
+static int record_charges(struct am_facts_reader *fr, const struct side_rec *r,
+                          struct am_arena *a, const char **out, int *by_class,
+                          struct am_err *err)
 {
-    am_stmt_reset(st);
-    if (am_stmt_bind_int64(st, 1, r->record_id, err) < 0 ||
-        am_stmt_bind_int64(st, 2, r->person_id, err) < 0)
+    struct am_facts f;
+    if (am_facts_record(fr, r->record_id, &f, err) < 0)
         return -1;
     AM_VEC(char *) items = {0};
-    int rc;
-    while ((rc = am_stmt_step(st, err)) == 1)
-        AM_VEC_PUSH(&items, am_arena_strdup(a, am_stmt_text(st, 0)));
-    if (rc < 0) {
-        AM_VEC_FREE(&items);
-        return -1;
-    }
+    for (size_t i = 0; i < f.n_charges; i++)
+        AM_VEC_PUSH(&items, am_arena_strdup(a, f.charges[i].class_name));
     *by_class = items.n > 0;
     if (!items.n && r->charges_raw) {
         const char *p = r->charges_raw;
@@ -189,7 +181,7 @@ static struct am_compare_entry entry(const struct side_rec *r)
     return e;
 }
 
-static int compare_pair(struct am_compare *out, struct am_stmt *ev, struct am_stmt *ch,
+static int compare_pair(struct am_compare *out, struct am_facts_reader *fr,
                         const struct side_rec *x, const struct side_rec *y,
                         struct am_compare_disagreement **dv, size_t *dn, size_t *dcap,
                         struct am_err *err)
@@ -197,10 +189,10 @@ static int compare_pair(struct am_compare *out, struct am_stmt *ev, struct am_st
     struct am_arena *a = &out->arena;
     const char *va[AM__CMP_COUNT] = {0}, *vb[AM__CMP_COUNT] = {0};
     int class_a = 0, class_b = 0;
-    if (record_status(ev, x, a, &va[AM_CMP_STATUS], err) < 0 ||
-        record_status(ev, y, a, &vb[AM_CMP_STATUS], err) < 0 ||
-        record_charges(ch, x, a, &va[AM_CMP_CHARGES], &class_a, err) < 0 ||
-        record_charges(ch, y, a, &vb[AM_CMP_CHARGES], &class_b, err) < 0)
+    if (record_status(fr, x, a, &va[AM_CMP_STATUS], err) < 0 ||
+        record_status(fr, y, a, &vb[AM_CMP_STATUS], err) < 0 ||
+        record_charges(fr, x, a, &va[AM_CMP_CHARGES], &class_a, err) < 0 ||
+        record_charges(fr, y, a, &vb[AM_CMP_CHARGES], &class_b, err) < 0)
         return -1;
     va[AM_CMP_ARREST_DATE] = x->arrest;
     vb[AM_CMP_ARREST_DATE] = y->arrest;
@@ -241,20 +233,16 @@ int am_compare_run(struct am_store *store, const struct am_verify_list *a,
     struct side sa = {0}, sb = {0};
     am_strmap_init(&sa.index);
     am_strmap_init(&sb.index);
-    struct am_stmt *ev = NULL, *ch = NULL;
+    struct am_facts_reader *fr = NULL;
     struct am_compare_disagreement *dv = NULL;
     size_t dn = 0, dcap = 0;
     int rc = -1;
     if (load_side(store, a, &sa, &out->arena, err) < 0 ||
         load_side(store, b, &sb, &out->arena, err) < 0)
         goto done;
-    ev = am_stmt_prepare(store, "SELECT type, date, id FROM event WHERE record_id = ?", err);
-    /* By person first: charge is indexed by person, and the record narrows it. */
-    ch = am_stmt_prepare(store,
-                         "SELECT class FROM charge WHERE person_id = ?2 AND record_id = ?1"
-                         " ORDER BY class",
-                         err);
-    if (!ev || !ch)
+    /* Each record's own events and charges: registry/'s facts, derived from it. */
+    fr = am_facts_reader_new(store, err);
+    if (!fr)
         goto done;
 
     size_t cap = sa.n > sb.n ? sa.n : sb.n;
@@ -273,7 +261,7 @@ int am_compare_run(struct am_store *store, const struct am_verify_list *a,
         out->both_a[out->n_both] = entry(&sa.v[i]);
         out->both_b[out->n_both] = entry(&sb.v[at]);
         out->n_both++;
-        if (compare_pair(out, ev, ch, &sa.v[i], &sb.v[at], &dv, &dn, &dcap, err) < 0)
+        if (compare_pair(out, fr, &sa.v[i], &sb.v[at], &dv, &dn, &dcap, err) < 0)
             goto done;
     }
     for (size_t i = 0; i < sb.n; i++) {
@@ -292,8 +280,7 @@ int am_compare_run(struct am_store *store, const struct am_verify_list *a,
     rc = 0;
 done:
     am_free(dv);
-    am_stmt_finalize(ev);
-    am_stmt_finalize(ch);
+    am_facts_reader_free(fr);
     AM_VEC_FREE(&sa);
     AM_VEC_FREE(&sb);
     am_strmap_release(&sa.index);

@@ -12,17 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char sql_flow[] =
-    "SELECT e.person_id, e.type, e.date, coalesce(s.name, 'manual entry')"
-    " FROM event e LEFT JOIN record r ON r.id = e.record_id"
-    " LEFT JOIN snapshot n ON n.id = r.snapshot_id"
-    " LEFT JOIN source s ON s.id = coalesce(e.source_id, n.source_id)"
-    " WHERE e.date IS NOT NULL"
-    "   AND e.type IN ('arrest', 'rearrest', 'measures_revoked', 'release',"
-    "                  'release_with_measures')"
-    "   AND (?1 IS NULL OR s.name = ?1)"
-    "   AND NOT coalesce(" AM__VERIFY_SQL_BY_LIST ", 0)"
-    " ORDER BY e.id";
+/* Events come from registry/'s facts (derived from the records, plus those entered by
+ * hand), every person in order. */
+static int flow_event(int type)
+{
+    return type == AM_EV_ARREST || type == AM_EV_REARREST || type == AM_EV_MEASURES_REVOKED ||
+           type == AM_EV_RELEASE || type == AM_EV_RELEASE_WITH_MEASURES;
+}
 
 static int period_of(const char *date, enum am_flow_period by, char out[11])
 {
@@ -97,41 +93,45 @@ int am_flow_run(struct am_store *store, enum am_flow_period by, const char *sour
                            "no source is called '%s'; see `amnistia sources` for the names",
                            source_name);
     }
-    struct am_stmt *st = am_stmt_prepare(store, sql_flow, err);
-    if (!st)
+    struct am_facts_scan *scan = am_facts_scan_new(store, err);
+    if (!scan)
         return -1;
-    if ((source_name ? am_stmt_bind_text(st, 1, source_name, err) : am_stmt_bind_null(st, 1, err)) <
-        0) {
-        am_stmt_finalize(st);
-        return -1;
-    }
     struct rowvec rows = {0};
     struct am_strmap index, seen;
     am_strmap_init(&index);
     am_strmap_init(&seen);
     int rc;
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        int64_t person = am_stmt_int64(st, 0);
-        int type = am__verify_event_type(am_stmt_text(st, 1));
-        const char *date = am_stmt_text(st, 2);
-        const char *source = am_stmt_text(st, 3);
-        char period[11];
-        if (period_of(date, by, period) < 0)
-            continue; /* a malformed date in the registry counts nowhere */
-        int release = am__verify_is_release(type);
-        char key[512];
-        snprintf(key, sizeof(key), "s|%s|%lld|%d|%s", source, (long long)person, release, date);
-        if (!am_strmap_get(&seen, key, NULL)) {
-            am_strmap_put(&seen, key, 1);
-            count(&rows, &index, &out->arena, period, source, release);
-        }
-        snprintf(key, sizeof(key), "a|%lld|%d|%s", (long long)person, release, period);
-        if (!source_name && !am_strmap_get(&seen, key, NULL)) {
-            am_strmap_put(&seen, key, 1);
-            count(&rows, &index, &out->arena, period, "all", release);
+    struct am_facts f;
+    while ((rc = am_facts_scan_next(scan, &f, err)) == 1) {
+        for (size_t i = 0; i < f.n_events; i++) {
+            const struct am_fact_event *e = &f.events[i];
+            if (!e->date || !flow_event((int)e->type) || e->by_list)
+                continue;
+            int64_t person = f.person_id;
+            int type = (int)e->type;
+            const char *date = e->date;
+            const char *source = e->source ? e->source : "manual entry";
+            if (source_name && strcmp(source, source_name) != 0)
+                continue;
+            char period[11];
+            if (period_of(date, by, period) < 0)
+                continue; /* a malformed date in the registry counts nowhere */
+            int release = am__verify_is_release(type);
+            char key[512];
+            snprintf(key, sizeof(key), "s|%s|%lld|%d|%s", source, (long long)person, release,
+                     date);
+            if (!am_strmap_get(&seen, key, NULL)) {
+                am_strmap_put(&seen, key, 1);
+                count(&rows, &index, &out->arena, period, source, release);
+            }
+            snprintf(key, sizeof(key), "a|%lld|%d|%s", (long long)person, release, period);
+            if (!source_name && !am_strmap_get(&seen, key, NULL)) {
+                am_strmap_put(&seen, key, 1);
+                count(&rows, &index, &out->arena, period, "all", release);
+            }
         }
     }
-    am_stmt_finalize(st);
+    am_facts_scan_free(scan);
     am_strmap_release(&index);
     am_strmap_release(&seen);
     if (rc < 0) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "amnistia/registry.h"
+#include "facts_tests.h"
 
 #define EV(t, d, s) {(t), (d), (s)}
 
@@ -160,24 +161,23 @@ static int setup(void **state)
             "INSERT INTO snapshot VALUES (1, 1, 'lista ong', '2026-01-05', '2026-01-06T00:00:00Z',"
             "  'aa', 'ong.csv', 2, 0),"
             " (2, 2, 'excarcelados', '2026-01-26', '2026-01-27T00:00:00Z', 'bb', 'min.csv', 1, 0);"
+            /* The records carry their facts; events, charges and categories are derived
+             * from them when read (registry.h, am_facts_*). */
             "INSERT INTO record (id, snapshot_id, row_no, line_no, list_id, raw, full_name,"
-            "  cedula_kind, cedula, status, facility) VALUES"
-            " (1, 1, 1, 2, 'A1', '{}', 'Ana Pérez Quintero', 'V', '12345678', 'detained', 'Rodeo I'),"
-            " (2, 1, 2, 3, 'A2', '{}', 'José González', 'V', '9876543', 'detained', NULL),"
-            " (3, 2, 1, 2, 'M1', '{}', 'PEREZ QUINTERO, ANA', 'V', '12345678', 'released', NULL);"
+            "  cedula_kind, cedula, status, status_event, status_date, arrest_date, release_date,"
+            "  facility, charges, measures, categories) VALUES"
+            " (1, 1, 1, 2, 'A1', '{}', 'Ana Pérez Quintero', 'V', '12345678', 'detained', NULL,"
+            "  NULL, '2024-08-01', NULL, 'Rodeo I', 'Terrorismo', NULL, 'protester;student'),"
+            " (2, 1, 2, 3, 'A2', '{}', 'José González', 'V', '9876543', 'detained',"
+            "  'incommunicado', '2019-01-25', '2019-01-23', NULL, 'Ramo Verde', NULL, NULL, NULL),"
+            " (3, 2, 1, 2, 'M1', '{}', 'PEREZ QUINTERO, ANA', 'V', '12345678',"
+            "  'released_with_measures', NULL, NULL, NULL, '2026-01-20', NULL, NULL,"
+            "  'régimen de presentación', NULL);"
             "INSERT INTO person (id, display_name, cedula_kind, cedula, sensitivity) VALUES"
             " (10, 'Ana Pérez Quintero', 'V', '12345678', 'public'),"
             " (11, 'José González', 'V', '9876543', 'restricted');"
             "INSERT INTO record_person VALUES (1, 10, NULL, 'import', 'now'),"
-            " (2, 11, NULL, 'import', 'now'), (3, 10, 0.99, 'auto', 'now');"
-            "INSERT INTO event (person_id, type, date, facility, record_id) VALUES"
-            " (10, 'arrest', '2024-08-01', 'Rodeo I', 1),"
-            " (10, 'release_with_measures', '2026-01-20', NULL, 3),"
-            " (11, 'arrest', '2019-01-23', 'Ramo Verde', 2),"
-            " (11, 'incommunicado', '2019-01-25', NULL, 2);"
-            "INSERT INTO charge (person_id, raw, class, certainty, record_id) VALUES"
-            " (10, 'instigación al odio', 'political', 'confirmed', 1);"
-            "INSERT INTO category VALUES (10, 'protester', 1), (10, 'student', 1);");
+            " (2, 11, NULL, 'import', 'now'), (3, 10, 0.99, 'auto', 'now');");
     *state = f;
     return 0;
 }
@@ -326,6 +326,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vocabulary),
+        cmocka_unit_test(am_test_facts_derived),
+        cmocka_unit_test(am_test_facts_manual_event),
+        cmocka_unit_test(am_test_facts_upgrade),
         cmocka_unit_test(test_no_events_is_unknown),
         cmocka_unit_test(test_latest_event_wins),
         cmocka_unit_test(test_revocation_and_rearrest),

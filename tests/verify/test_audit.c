@@ -302,7 +302,7 @@ static void test_record_release_date(void **state)
     listed(&w, p, "2026-01-12");
     /* The same with measures listed: out under measures before the process. */
     int64_t p2 = person(&w);
-    int64_t r2 = fx_record(&w.fx, w.ngo_a, "N-2", "Persona Sintetica", NULL, "exiled",
+    int64_t r2 = fx_record(&w.fx, w.ngo_a, "N-2", "Persona Sintetica", NULL, NULL,
                            "2022-06-01", p2);
     fx_record_set(&w.fx, r2, "measures", "presentación periódica");
     fx_event(&w.fx, p2, "arrest", "2022-01-01", r2);
