@@ -250,10 +250,10 @@ AI double qpow(double p, uint64_t n)
 {
     if (n > 4096)
         return exp((double)n * log1p(-p));
-    double r = 1, q = 1 - p;
+    double r = 1, f[2] = {1, 1 - p};
     while (n) {
-        r *= (n & 1) ? q : 1;
-        q *= q;
+        r *= f[n & 1]; /* a load, not a branch on the bits of n */
+        f[1] *= f[1];
         n >>= 1;
     }
     return r;
@@ -463,8 +463,9 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
         }
         if (left[ci] == 0)
             continue;
-        /* the few left, one by one over the classes not drawn yet: inverse CDF by a
-         * linear search from the heaviest class (most end at the first or second) */
+        /* the few left, one by one over the classes not drawn yet: inverse CDF by
+         * counting the cumulative weights at or below a uniform (the same number of
+         * comparisons for each person of the cell: no branch to mispredict) */
         int R = K - i, lastpos = 0;
         double cum[KMAX], tot = 0;
         for (int t = 0; t < R; t++) {
@@ -477,8 +478,8 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
         for (uint64_t t = 0; t < left[ci]; t++) {
             double u = unif(x) * tot;
             int idx = 0;
-            while (idx < lastpos && u >= cum[idx])
-                idx++;
+            for (int r = 0; r < lastpos; r++)
+                idx += u >= cum[r];
             out[order[i + idx]]++;
         }
     }
@@ -584,6 +585,25 @@ void am__lcmcr_split(struct am__lcmcr_draws *d, int K, const int *order, const d
     am__lcmcr_split_cells(d, K, order, 1, w, &count, out);
 }
 
+/*
+ * One Gibbs sweep. Compiled twice where the compiler can: for AVX2 (the four-class vectors
+ * in one instruction each) and for baseline x86-64, the loader picking the one the
+ * processor runs; both do the same arithmetic in the same order (no fused multiply-add),
+ * so a seed gives the same chain on either.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define AM_NO_CLONES /* sanitizer runtimes and load-time resolvers do not mix */
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define AM_NO_CLONES
+#endif
+#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute) && !defined(AM_NO_CLONES)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("avx2", "default")))
+#endif
+#endif
 static void iterate(struct sampler *s)
 {
     int K = s->K, KP = s->KP, k = s->k;
