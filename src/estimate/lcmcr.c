@@ -380,6 +380,7 @@ AI uint64_t poisson(struct xo *x, const double *lf, double mu)
 
 /* cells with at most this many people are split person by person (one uniform each) */
 #define SPLIT_SMALL 16
+_Static_assert(SPLIT_SMALL < 32, "the one-by-one counts are packed in 5-bit fields");
 
 /*
  * The class arrays are padded with empty classes (weight 0) to KP, a multiple of 4, and
@@ -474,6 +475,21 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
             cum[t] = tot;
             if (wc > 0)
                 lastpos = t;
+        }
+        if (lastpos < 12) {
+            /* at most 16 people over at most 12 classes: the counts in 5-bit fields of
+             * one register, not incremented through memory */
+            uint64_t packed = 0;
+            for (uint64_t t = 0; t < left[ci]; t++) {
+                double u = unif(x) * tot;
+                int idx = 0;
+                for (int r = 0; r < lastpos; r++)
+                    idx += u >= cum[r];
+                packed += (uint64_t)1 << (5 * idx);
+            }
+            for (int r = 0; r <= lastpos; r++)
+                out[order[i + r]] += (packed >> (5 * r)) & 31;
+            continue;
         }
         for (uint64_t t = 0; t < left[ci]; t++) {
             double u = unif(x) * tot;

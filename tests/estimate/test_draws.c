@@ -246,6 +246,33 @@ static void test_split_cells(void **state)
     }
     printf("split of 5 cells at once: largest class-mean z %6.2f\n", zmax);
     assert_true(fabs(zmax) < 5);
+    /* 16 people over 16 classes of equal weight: one by one over more classes than the
+     * packed counts hold (the counts through memory) */
+    enum { K16 = 16 };
+    double w16[K16];
+    int order16[K16];
+    for (int c = 0; c < K16; c++) {
+        w16[c] = 1;
+        order16[c] = K16 - 1 - c;
+    }
+    double s16[K16] = {0};
+    for (long r = 0; r < reps; r++) {
+        uint64_t out[K16], tot = 0;
+        am__lcmcr_split(d, K16, order16, w16, 16, out);
+        for (int c = 0; c < K16; c++) {
+            tot += out[c];
+            s16[c] += (double)out[c];
+        }
+        assert_int_equal(tot, 16);
+    }
+    double z16 = 0;
+    for (int c = 0; c < K16; c++) {
+        double z = (s16[c] / (double)reps - 1) / sqrt(16 * (1.0 / 16) * (15.0 / 16) / (double)reps);
+        if (fabs(z) > fabs(z16))
+            z16 = z;
+    }
+    printf("split of 16 over 16 classes: largest class-mean z %6.2f\n", z16);
+    assert_true(fabs(z16) < 5);
     am__lcmcr_draws_free(d);
 }
 
