@@ -29,7 +29,7 @@ double am__lcmcr_beta(struct am__lcmcr_draws *d, uint64_t a, uint64_t b);
 void am__lcmcr_split(struct am__lcmcr_draws *d, int K, const int *order, const double *w,
                      uint64_t count, uint64_t *out);
 /*
- * The same for ncells (<= 2^k) cells at once, as the sweep does it (the binomials run
+ * The same for ncells (1 to 65) cells at once, as the sweep does it (the binomials run
  * class by class across the cells): w and out hold ncells rows of K.
  */
 void am__lcmcr_split_cells(struct am__lcmcr_draws *d, int K, const int *order, int ncells,

@@ -464,9 +464,10 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
         }
         if (left[ci] == 0)
             continue;
-        /* the few left, one by one over the classes not drawn yet: inverse CDF by
-         * counting the cumulative weights at or below a uniform (the same number of
-         * comparisons for each person of the cell: no branch to mispredict) */
+        /* the few left, one by one over the classes not drawn yet: inverse CDF by a
+         * branch-free binary search of the cumulative weights (the same steps for each
+         * person of the cell: nothing to mispredict). The weights from the last positive
+         * one on count as infinite, so that no one lands in a class of weight 0. */
         int R = K - i, lastpos = 0;
         double cum[KMAX], tot = 0;
         for (int t = 0; t < R; t++) {
@@ -476,6 +477,11 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
             if (wc > 0)
                 lastpos = t;
         }
+        int P = 1; /* the smallest power of two above lastpos (at most KMAX) */
+        while (P <= lastpos)
+            P <<= 1;
+        for (int t = lastpos; t < P - 1; t++)
+            cum[t] = INFINITY;
         if (lastpos < 12) {
             /* at most 16 people over at most 12 classes: the counts in 5-bit fields of
              * one register, not incremented through memory */
@@ -483,8 +489,8 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
             for (uint64_t t = 0; t < left[ci]; t++) {
                 double u = unif(x) * tot;
                 int idx = 0;
-                for (int r = 0; r < lastpos; r++)
-                    idx += u >= cum[r];
+                for (int step = P >> 1; step > 0; step >>= 1)
+                    idx += u >= cum[idx + step - 1] ? step : 0;
                 packed += (uint64_t)1 << (5 * idx);
             }
             for (int r = 0; r <= lastpos; r++)
@@ -494,8 +500,8 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
         for (uint64_t t = 0; t < left[ci]; t++) {
             double u = unif(x) * tot;
             int idx = 0;
-            for (int r = 0; r < lastpos; r++)
-                idx += u >= cum[r];
+            for (int step = P >> 1; step > 0; step >>= 1)
+                idx += u >= cum[idx + step - 1] ? step : 0;
             out[order[i + idx]]++;
         }
     }
