@@ -133,13 +133,23 @@ struct am_llm_model {
                               * coefficients are not negative (the others are dropped) */
     } hetero;
     unsigned chao_drop;      /* Chao columns dropped by the fit (bit j for column j) */
+    /* Rcapture's behavioural-response models, which read the lists as capture occasions in
+     * their column order (list 1 first): columns f0 (occasions before the first capture)
+     * and f - 1 (captures after the first); Mbh adds 1 - x1 (not seen by list 1). N̂ and
+     * its standard error come from Rcapture's closed forms, not from n + exp(β0). */
+    enum am_llm_behaviour {
+        AM_LLM_BEH_NONE,
+        AM_LLM_BEH_MB,  /* "Mb" */
+        AM_LLM_BEH_MBH, /* "Mbh" */
+    } behaviour;
 };
 
 /*
  * Parses Rcapture's bracket notation for k lists: "[123,14,34]", "[12,3]", "[1,2,3]";
  * "independence" (or "[]") is the model with main effects only. Lists are the digits 1..k.
  * Also Rcapture's closedp.t names: "M0", "Mt", "Mh Chao (LB)", "Mh Poisson2", "Mh Darroch",
- * "Mh Gamma3.5" and the same with "Mth" (not Mb and Mbh, which need the lists' time order).
+ * "Mh Gamma3.5", the same with "Mth", and "Mb", "Mbh" (behavioural response: only meaningful
+ * when the lists' column order is their order in time).
  * The model is closed hierarchically ([123] brings in 12, 13, 23). Bad digits, a repeated
  * digit in a term, a missing list, the k-way term or junk are AM_EINPUT with the column
  * (file "model").
@@ -156,6 +166,7 @@ enum am_llm_status {
     AM_LLM_OK = 0,          /* the estimate exists */
     AM_LLM_NOT_EXIST,       /* the MLE is on the boundary: N̂ infinite or undefined */
     AM_LLM_NO_CONVERGENCE,  /* IRLS did not converge */
+    AM_LLM_BELOW_SEEN,      /* N̂ (Mb, Mbh closed forms) is below the number of people seen */
 };
 
 struct am_llm_fit {
@@ -163,11 +174,13 @@ struct am_llm_fit {
     int params;       /* parameters, intercept included */
     int df;           /* observed cells minus parameters; 0 = nothing left to test the fit */
     int iterations;
-    double N, n0, se; /* Poisson MLE: N̂ = n + exp(β0); se by the delta method (Rcapture) */
+    double N, n0, se; /* Poisson MLE: N̂ = n + exp(β0); se by the delta method (Rcapture);
+                       * Mb, Mbh: Rcapture's closed forms, n0 = N̂ - n */
     double wald_lo, wald_hi;
-    double lognormal_lo, lognormal_hi; /* Chao (1987) log-normal interval */
+    double lognormal_lo, lognormal_hi; /* Chao (1987) log-normal interval; NaN if n0 <= 0 */
     /* Profile likelihood over the unobserved cell (multinomial, as Rcapture's closedpCI):
-     * prof_N is the multinomial MLE; a bound that does not exist is +/-INFINITY. */
+     * prof_N is the multinomial MLE; a bound that does not exist is +/-INFINITY. Not for
+     * Mb and Mbh, whose designs have no row for the unobserved cell (Rcapture has none). */
     double prof_N, prof_lo, prof_hi;
     int profile_done;
     double deviance, loglik, aic, bic;

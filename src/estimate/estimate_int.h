@@ -15,6 +15,8 @@ struct am__lcmcr_draws;
 /* A generator with its tables, seeded; released with am__lcmcr_draws_free (NULL is fine). */
 struct am__lcmcr_draws *am__lcmcr_draws_new(unsigned long seed);
 void am__lcmcr_draws_free(struct am__lcmcr_draws *d);
+/* Standard normal (the sampler's inline ziggurat). */
+double am__lcmcr_normal(struct am__lcmcr_draws *d);
 /* Binomial(n, p), Poisson(mu), Gamma(a, 1), Beta(a, b) for whole a, b >= 1. */
 uint64_t am__lcmcr_binom(struct am__lcmcr_draws *d, uint64_t n, double p);
 uint64_t am__lcmcr_poisson(struct am__lcmcr_draws *d, double mu);
@@ -26,5 +28,11 @@ double am__lcmcr_beta(struct am__lcmcr_draws *d, uint64_t a, uint64_t b);
  */
 void am__lcmcr_split(struct am__lcmcr_draws *d, int K, const int *order, const double *w,
                      uint64_t count, uint64_t *out);
+/*
+ * The same for ncells (1 to 65) cells at once, as the sweep does it (the binomials run
+ * class by class across the cells): w and out hold ncells rows of K.
+ */
+void am__lcmcr_split_cells(struct am__lcmcr_draws *d, int K, const int *order, int ncells,
+                           const double *w, const uint64_t *counts, uint64_t *out);
 
 #endif

@@ -5,10 +5,12 @@
  * (capture probabilities Beta(1,1), stick-breaking weights with concentration alpha ~
  * Gamma(0.25, 0.25), K classes). The Gibbs sampler works on cells rather than people:
  * each capture pattern's count is split among the classes by one multinomial draw, and
- * the people no list saw are drawn as one negative binomial count. Every draw is exact;
- * speed comes from the generator (xoshiro256+ as a gsl_rng type, read inline), cheap
- * exact samplers (BTRS binomials, PTRS Poisson, Marsaglia-Tsang gammas) and pattern
- * probabilities built by one product per pattern. Summaries and draws out are in table.c.
+ * the people no list saw are drawn as one negative binomial count. Every draw is exact.
+ * Speed comes from keeping the generator's state in registers for a whole sweep
+ * (xoshiro256+, a gsl_rng type whose state the sweep copies in and out; every sampler is
+ * inlined into the sweep, and the rare slow paths take the state by value), an inline
+ * ziggurat normal, Marsaglia-Tsang gammas, BTRS binomials, PTRS Poisson draws, and
+ * pattern probabilities built by products only. Summaries and draws out are in table.c.
  */
 #include "amnistia/estimate.h"
 #include "estimate_int.h"
@@ -21,6 +23,11 @@
 #include <time.h>
 
 #define KMAX 64
+
+/* The samplers are inlined into the sweep so that the generator's state stays in
+ * registers; their rare slow paths are kept out of line. */
+#define AI static inline __attribute__((always_inline))
+#define COLD static __attribute__((noinline, cold))
 
 void am_lcmcr_settings_default(struct am_lcmcr_settings *s)
 {
@@ -58,7 +65,7 @@ struct xo {
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-static inline uint64_t xo_next(struct xo *x)
+AI uint64_t xo_next(struct xo *x)
 {
     uint64_t *s = x->s;
     uint64_t r = s[0] + s[3], t = s[1] << 17;
@@ -72,10 +79,16 @@ static inline uint64_t xo_next(struct xo *x)
 }
 
 /* uniform on the open interval (0, 1): never 0, never 1 */
-static inline double unif(struct xo *x)
+AI double unif(struct xo *x)
 {
-    return ((double)(xo_next(x) >> 11) + 0.5) * 0x1.0p-53;
+    return ((double)(int64_t)(xo_next(x) >> 11) + 0.5) * 0x1.0p-53;
 }
+
+/* a draw made out of line: the generator's state after it, and the value */
+struct drawn {
+    struct xo x;
+    double v;
+};
 
 static void xo_set(void *state, unsigned long seed)
 {
@@ -115,77 +128,146 @@ static double logfact(const double *lf, double k)
            (1.0 / 12 - 1.0 / (360 * x2)) / x;
 }
 
+/*
+ * Standard normal by the ziggurat of Marsaglia & Tsang (2000) in Doornik's (2005) form: 128
+ * layers of equal area, read inline from the generator. One 64-bit draw gives the layer
+ * (bits 4-10: the lowest bits of xoshiro256+ are its weak ones) and a uniform on (-1, 1)
+ * (the top 53 bits); about 99% of draws end at the first comparison. The wedges are
+ * decided by the exact density, the tail beyond R by Marsaglia's (1964) method.
+ */
+#define ZIG_C 128
+#define ZIG_R 3.442619855899
+#define ZIG_V 9.91256303526217e-3
+
+struct zig {
+    double x[ZIG_C + 1]; /* layer edges: x[0] = V / f(R), x[1] = R, ..., x[C] = 0 */
+    double r[ZIG_C];     /* x[i + 1] / x[i]: below it the point is inside the layer */
+};
+
+static void zig_init(struct zig *z)
+{
+    double f = exp(-0.5 * ZIG_R * ZIG_R);
+    z->x[0] = ZIG_V / f;
+    z->x[1] = ZIG_R;
+    z->x[ZIG_C] = 0;
+    for (int i = 2; i < ZIG_C; i++) {
+        z->x[i] = sqrt(-2 * log(ZIG_V / z->x[i - 1] + f));
+        f = exp(-0.5 * z->x[i] * z->x[i]);
+    }
+    for (int i = 0; i < ZIG_C; i++)
+        z->r[i] = z->x[i + 1] / z->x[i];
+}
+
+/* The tail and the wedges (about 1% of draws); v is NaN when the point is rejected. */
+COLD struct drawn zig_slow(struct xo x, const struct zig *z, int i, double u)
+{
+    struct drawn d;
+    if (i == 0) {
+        /* the tail |x| > R */
+        double a, b;
+        do {
+            a = log(unif(&x)) / ZIG_R;
+            b = log(unif(&x));
+        } while (-2 * b < a * a);
+        d.v = u < 0 ? a - ZIG_R : ZIG_R - a;
+    } else {
+        double v = u * z->x[i], v2 = v * v;
+        double f0 = exp(-0.5 * (z->x[i] * z->x[i] - v2));
+        double f1 = exp(-0.5 * (z->x[i + 1] * z->x[i + 1] - v2));
+        d.v = f1 + unif(&x) * (f0 - f1) < 1.0 ? v : NAN;
+    }
+    d.x = x;
+    return d;
+}
+
+AI double normal(const struct zig *z, struct xo *x)
+{
+    for (;;) {
+        uint64_t b = xo_next(x);
+        int i = (int)((b >> 4) & (ZIG_C - 1));
+        double u = (double)(int64_t)(b >> 11) * 0x1.0p-52 - 1; /* [-1, 1) */
+        if (__builtin_expect(fabs(u) < z->r[i], 1))
+            return u * z->x[i];
+        struct drawn d = zig_slow(*x, z, i, u);
+        *x = d.x;
+        if (d.v == d.v)
+            return d.v;
+    }
+}
+
+/* Marsaglia & Tsang's exact test, when the squeeze did not decide (no random numbers) */
+COLD int mt_accept(double u, double z2, double d, double v)
+{
+    return log(u) < 0.5 * z2 + d * (1 - v + log(v));
+}
+
 /* Marsaglia & Tsang (2000) for Gamma(a, 1), a >= 1, with d = a - 1/3, c = 1/sqrt(9d) */
-static double gamma_mt(gsl_rng *r, struct xo *x, double d, double c)
+AI double gamma_mt(const struct zig *zg, struct xo *x, double d, double c)
 {
     for (;;) {
         double z, v;
         do {
-            z = gsl_ran_gaussian_ziggurat(r, 1.0);
+            z = normal(zg, x);
             v = 1 + c * z;
         } while (v <= 0);
         v = v * v * v;
         double u = unif(x), z2 = z * z;
-        if (u < 1 - 0.0331 * z2 * z2)
-            return d * v;
-        if (log(u) < 0.5 * z2 + d * (1 - v + log(v)))
+        if (__builtin_expect(u < 1 - 0.0331 * z2 * z2, 1) || mt_accept(u, z2, d, v))
             return d * v;
     }
 }
 
-/*
- * Gamma(a, 1): Marsaglia & Tsang with GSL's ziggurat normal, as gsl_ran_gamma does; below
- * 1 by the boost G(a) = G(a + 1) U^(1/a).
- */
-static double gamma_draw(gsl_rng *r, struct xo *x, double a)
+/* Gamma(a, 1): Marsaglia & Tsang; below 1 by the boost G(a) = G(a + 1) U^(1/a). */
+AI double gamma_draw(const struct zig *zg, struct xo *x, double a)
 {
-    if (a < 1)
-        return gamma_draw(r, x, a + 1) * exp(log(unif(x)) / a);
+    double boost = 1;
+    if (a < 1) {
+        boost = exp(log(unif(x)) / a);
+        a += 1;
+    }
     double d = a - 1.0 / 3;
-    return gamma_mt(r, x, d, 1 / sqrt(9 * d));
+    return boost * gamma_mt(zg, x, d, 1 / sqrt(9 * d));
 }
 
-/*
- * Gamma(a, 1) for a whole a >= 1: -log of a product of uniforms when a is small, else
- * Marsaglia & Tsang with c from a table (no square root per draw)
- */
-static double gamma_whole(gsl_rng *r, struct xo *x, const double *mtc, uint64_t a)
+/* Gamma(a, 1) for a whole a >= 1: Marsaglia & Tsang with c from a table (no square root) */
+AI double gamma_whole(const struct zig *zg, struct xo *x, const double *mtc, uint64_t a)
 {
-    if (a <= 3) {
-        double p = unif(x);
-        for (uint64_t i = 1; i < a; i++)
-            p *= unif(x);
-        return -log(p);
-    }
     if (a < LF_TABLE)
-        return gamma_mt(r, x, (double)a - 1.0 / 3, mtc[a]);
-    return gamma_draw(r, x, (double)a);
+        return gamma_mt(zg, x, (double)a - 1.0 / 3, mtc[a]);
+    return gamma_draw(zg, x, (double)a);
 }
 
-/* Beta(a, b) for whole a, b >= 1: by inversion when one of them is 1, else gamma ratio */
-static double beta_whole(gsl_rng *r, struct xo *x, const double *mtc, uint64_t a, uint64_t b)
+/* Beta(a, b) for whole a, b >= 1, as G(a) / (G(a) + G(b)) */
+AI double beta_whole(const struct zig *zg, struct xo *x, const double *mtc, uint64_t a,
+                     uint64_t b)
 {
-    if (a == 1)
-        return -expm1(log(unif(x)) / (double)b);
-    if (b == 1)
-        return exp(log(unif(x)) / (double)a);
-    double g = gamma_whole(r, x, mtc, a);
-    return g / (g + gamma_whole(r, x, mtc, b));
+    double g = gamma_whole(zg, x, mtc, a);
+    return g / (g + gamma_whole(zg, x, mtc, b));
 }
 
 /* q^n: by squaring for moderate n (a few products instead of exp and log1p) */
-static double qpow(double p, uint64_t n)
+AI double qpow(double p, uint64_t n)
 {
     if (n > 4096)
         return exp((double)n * log1p(-p));
-    double r = 1, q = 1 - p;
+    double r = 1, f[2] = {1, 1 - p};
     while (n) {
-        if (n & 1)
-            r *= q;
-        q *= q;
+        r *= f[n & 1]; /* a load, not a branch on the bits of n */
+        f[1] *= f[1];
         n >>= 1;
     }
     return r;
+}
+
+/* BTRS's exact test, when its box did not decide (no random numbers) */
+COLD int btrs_accept(const double *lf, double n, double p, double spq, double a, double b,
+                     double us, double v, double k)
+{
+    double alpha = (2.83 + 5.1 / b) * spq, q = 1 - p, lpq = log(p / q);
+    double m = floor((n + 1) * p);
+    double h = logfact(lf, m) + logfact(lf, n - m);
+    v = log(v * alpha / (a / (us * us) + b));
+    return v <= h - logfact(lf, k) - logfact(lf, n - k) + (k - m) * lpq;
 }
 
 /*
@@ -197,8 +279,7 @@ static double qpow(double p, uint64_t n)
  */
 /* below this mean, binomials by inversion */
 #define INV_MAX 10
-static uint64_t binom_half(struct xo *x, const double *lf, const double *rk, uint64_t n,
-                           double p)
+AI uint64_t binom_half(struct xo *x, const double *lf, const double *rk, uint64_t n, double p)
 {
     double np = (double)n * p;
     if (np < INV_MAX) {
@@ -228,32 +309,21 @@ static uint64_t binom_half(struct xo *x, const double *lf, const double *rk, uin
                 return k;
         }
     }
-    double dn = (double)n, q = 1 - p, spq = sqrt(np * q);
+    double dn = (double)n, spq = sqrt(np * (1 - p));
     double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p, c = np + 0.5;
     double vr = 0.92 - 4.2 / b;
-    double alpha = 0, lpq = 0, m = 0, h = 0;
-    int slow = 0;
     for (;;) {
         double u = unif(x) - 0.5, v = unif(x), us = 0.5 - fabs(u);
         double k = floor((2 * a / us + b) * u + c);
         if (k < 0 || k > dn)
             continue;
-        if (us >= 0.07 && v <= vr)
-            return (uint64_t)k;
-        if (!slow) {
-            alpha = (2.83 + 5.1 / b) * spq;
-            lpq = log(p / q);
-            m = floor((dn + 1) * p);
-            h = logfact(lf, m) + logfact(lf, dn - m);
-            slow = 1;
-        }
-        v = log(v * alpha / (a / (us * us) + b));
-        if (v <= h - logfact(lf, k) - logfact(lf, dn - k) + (k - m) * lpq)
+        if (__builtin_expect(us >= 0.07 && v <= vr, 1) ||
+            btrs_accept(lf, dn, p, spq, a, b, us, v, k))
             return (uint64_t)k;
     }
 }
 
-static uint64_t binom(struct xo *x, const double *lf, const double *rk, uint64_t n, double p)
+AI uint64_t binom(struct xo *x, const double *lf, const double *rk, uint64_t n, double p)
 {
     if (p <= 0 || n == 0)
         return 0;
@@ -264,11 +334,20 @@ static uint64_t binom(struct xo *x, const double *lf, const double *rk, uint64_t
     return binom_half(x, lf, rk, n, p);
 }
 
+/* PTRS's exact test (no random numbers) */
+COLD int ptrs_accept(const double *lf, double mu, double a, double b, double us, double v,
+                     double k)
+{
+    double invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    return log(v) + log(invalpha) - log(a / (us * us) + b) <=
+           -mu + k * log(mu) - logfact(lf, k);
+}
+
 /*
  * Poisson(mu): multiplication of uniforms below mean 10, Hörmann's (1993) PTRS above.
  * The result is capped at 2^53 (a total no table can mean).
  */
-static uint64_t poisson(struct xo *x, const double *lf, double mu)
+AI uint64_t poisson(struct xo *x, const double *lf, double mu)
 {
     if (!(mu > 0))
         return 0;
@@ -283,9 +362,8 @@ static uint64_t poisson(struct xo *x, const double *lf, double mu)
     }
     if (mu > 0x1p53)
         mu = 0x1p53;
-    double slam = sqrt(mu), loglam = log(mu);
-    double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
-    double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+    double b = 0.931 + 2.53 * sqrt(mu), a = -0.059 + 0.02483 * b;
+    double vr = 0.9277 - 3.6224 / (b - 2);
     for (;;) {
         double u = unif(x) - 0.5, v = unif(x), us = 0.5 - fabs(u);
         double k = floor((2 * a / us + b) * u + mu + 0.43);
@@ -293,7 +371,7 @@ static uint64_t poisson(struct xo *x, const double *lf, double mu)
             return (uint64_t)k;
         if (k < 0 || (us < 0.013 && v > us))
             continue;
-        if (log(v) + log(invalpha) - log(a / (us * us) + b) <= -mu + k * loglam - logfact(lf, k))
+        if (ptrs_accept(lf, mu, a, b, us, v, k))
             return (uint64_t)k;
     }
 }
@@ -302,74 +380,145 @@ static uint64_t poisson(struct xo *x, const double *lf, double mu)
 
 /* cells with at most this many people are split person by person (one uniform each) */
 #define SPLIT_SMALL 16
+_Static_assert(SPLIT_SMALL < 32, "the one-by-one counts are packed in 5-bit fields");
+
+/*
+ * The class arrays are padded with empty classes (weight 0) to KP, a multiple of 4, and
+ * aligned, so that the loops over them work on four classes at once (GCC and Clang vector
+ * types: whatever vector instructions the target has).
+ */
+typedef double v4d __attribute__((vector_size(32)));
+typedef uint64_t v4u __attribute__((vector_size(32)));
+#define V4D(p, c) (*(v4d *)(void *)((p) + (c)))
+#define V4U(p, c) (*(v4u *)(void *)((p) + (c)))
+#define ALIGNED _Alignas(32)
 
 struct sampler {
-    int k, K, nobs;
+    int k, K, KP, nobs;
     unsigned cells[AM_MSE_MAX_CELLS]; /* observed patterns with a positive count */
-    uint64_t counts[AM_MSE_MAX_CELLS];
+    uint64_t counts[AM_MSE_MAX_CELLS + 1]; /* their counts, then n0 (set each sweep) */
     uint64_t n, n0;
-    double lambda[AM_MSE_MAX_LISTS][KMAX];
-    double pi[KMAX];
+    ALIGNED double lambda[AM_MSE_MAX_LISTS][KMAX];
+    ALIGNED double pi[KMAX];
     double alpha, a_alpha, b_alpha;
-    double w[AM_MSE_MAX_CELLS * KMAX]; /* pi_c P(pattern | class c), stride K */
+    ALIGNED double w[AM_MSE_MAX_CELLS * KMAX]; /* pi_c P(pattern | class c), stride KP */
     double lf[LF_TABLE];               /* log k! */
     double mtc[LF_TABLE];              /* 1/sqrt(9(a - 1/3)) for Marsaglia & Tsang */
     double rk[LF_TABLE];               /* 1/k */
+    struct zig zig;                    /* the normal's ziggurat */
+    ALIGNED uint64_t X[(AM_MSE_MAX_CELLS + 1) * KMAX]; /* the split: cell i at X + i KP */
     gsl_rng *rng;
-    struct xo *x;
+    struct xo *x;                      /* the generator's state inside rng */
 };
 
 /*
- * Splits count among the K classes with unnormalised probabilities w (total wsum), exactly
- * (one multinomial draw): conditional binomials over the classes in `order` (heaviest by
- * prior weight first) while more than SPLIT_SMALL people are left, then the last few one
+ * Splits each cell's count among the K classes with unnormalised probabilities rows[i]
+ * (total wsums[i]), exactly (one multinomial draw per cell), into X (cell i's counts at
+ * X + i KP). Conditional binomials over the classes in `order` (heaviest by prior weight
+ * first) while more than SPLIT_SMALL people of the cell are left, then the last few one
  * by one, each by the inverse CDF over the classes not drawn yet (one uniform each).
+ * The binomials run class by class across the cells, so that the processor overlaps the
+ * independent draws of different cells (each binomial is a chain of dependent divisions
+ * and square roots); which uniform goes to which cell does not change the distribution.
  */
-static void split(struct sampler *s, const int *order, const double *w, double wsum,
-                  uint64_t count, uint64_t *out)
+AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int ncells,
+                    const double *const *rows, const double *wsums, const uint64_t *counts,
+                    uint64_t *X)
 {
-    int K = s->K, i = 0;
-    for (int c = 0; c < K; c++)
-        out[c] = 0;
-    uint64_t left = count;
-    double rest = wsum;
-    /* conditional binomials while many people are left */
-    for (; i < K - 1 && left > SPLIT_SMALL; i++) {
-        int c = order[i];
-        uint64_t y = rest > 0 ? binom(s->x, s->lf, s->rk, left, w[c] / rest) : 0;
-        out[c] = y;
-        left -= y;
-        rest -= w[c];
+    int K = s->K, KP = s->KP, nact = 0;
+    int act[AM_MSE_MAX_CELLS + 1], pos[AM_MSE_MAX_CELLS + 1];
+    uint64_t left[AM_MSE_MAX_CELLS + 1];
+    double rest[AM_MSE_MAX_CELLS + 1];
+    for (int ci = 0; ci < ncells; ci++) {
+        for (int c = 0; c < KP; c += 4)
+            V4U(X + (size_t)ci * (size_t)KP, c) = (v4u){0, 0, 0, 0};
+        left[ci] = counts[ci];
+        rest[ci] = wsums[ci];
+        pos[ci] = 0;
+        if (left[ci] > SPLIT_SMALL)
+            act[nact++] = ci;
     }
-    if (i == K - 1) {
-        out[order[K - 1]] += left;
-        return;
+    /* conditional binomials, class by class, over the cells with many people left */
+    for (int i = 0; i < K - 1 && nact > 0; i++) {
+        int c = order[i], keep = 0;
+        for (int a = 0; a < nact; a++) {
+            int ci = act[a];
+            double wc = rows[ci][c];
+            uint64_t y = rest[ci] > 0 ? binom(x, s->lf, s->rk, left[ci], wc / rest[ci]) : 0;
+            X[(size_t)ci * (size_t)KP + (size_t)c] = y;
+            left[ci] -= y;
+            rest[ci] -= wc;
+            pos[ci] = i + 1;
+            if (left[ci] > SPLIT_SMALL)
+                act[keep++] = ci;
+        }
+        nact = keep;
     }
-    /* the few left, one by one over the classes not drawn yet: inverse CDF by counting
-     * the cumulative weights below a uniform (no branches to mispredict) */
-    int R = K - i, lastpos = 0;
-    double cum[KMAX], tot = 0;
-    for (int t = 0; t < R; t++) {
-        double wc = w[order[i + t]];
-        tot += wc;
-        cum[t] = tot;
-        if (wc > 0)
-            lastpos = t;
-    }
-    for (uint64_t t = 0; t < left; t++) {
-        double u = unif(s->x) * tot;
-        int idx = 0;
-        for (int r = 0; r < R; r++)
-            idx += u >= cum[r];
-        out[order[i + (idx < lastpos ? idx : lastpos)]]++;
+    for (int ci = 0; ci < ncells; ci++) {
+        uint64_t *out = X + (size_t)ci * (size_t)KP;
+        const double *w = rows[ci];
+        int i = pos[ci];
+        if (i == K - 1) {
+            out[order[K - 1]] += left[ci];
+            continue;
+        }
+        if (left[ci] == 0)
+            continue;
+        /* the few left, one by one over the classes not drawn yet: inverse CDF by a
+         * branch-free binary search of the cumulative weights (the same steps for each
+         * person of the cell: nothing to mispredict). The weights from the last positive
+         * one on count as infinite, so that no one lands in a class of weight 0. */
+        int R = K - i, lastpos = 0;
+        double cum[KMAX], tot = 0;
+        for (int t = 0; t < R; t++) {
+            double wc = w[order[i + t]];
+            tot += wc;
+            cum[t] = tot;
+            if (wc > 0)
+                lastpos = t;
+        }
+        int P = 1; /* the smallest power of two above lastpos (at most KMAX) */
+        while (P <= lastpos)
+            P <<= 1;
+        for (int t = lastpos; t < P - 1; t++)
+            cum[t] = INFINITY;
+        if (lastpos < 12) {
+            /* at most 16 people over at most 12 classes: the counts in 5-bit fields of
+             * one register, not incremented through memory */
+            uint64_t packed = 0;
+            for (uint64_t t = 0; t < left[ci]; t++) {
+                double u = unif(x) * tot;
+                int idx = 0;
+                for (int step = P >> 1; step > 0; step >>= 1)
+                    idx += u >= cum[idx + step - 1] ? step : 0;
+                packed += (uint64_t)1 << (5 * idx);
+            }
+            for (int r = 0; r <= lastpos; r++)
+                out[order[i + r]] += (packed >> (5 * r)) & 31;
+            continue;
+        }
+        for (uint64_t t = 0; t < left[ci]; t++) {
+            double u = unif(x) * tot;
+            int idx = 0;
+            for (int step = P >> 1; step > 0; step >>= 1)
+                idx += u >= cum[idx + step - 1] ? step : 0;
+            out[order[i + idx]]++;
+        }
     }
 }
 
 /* ---- the draws, for tests (estimate_int.h) ---------------------------------------- */
 
 struct am__lcmcr_draws {
-    struct sampler s;
+    void *block;       /* holds the sampler, aligned for its vector loads */
+    struct sampler *s;
 };
+
+/* p rounded up to a multiple of 32 bytes */
+static void *align32(void *p)
+{
+    return (char *)p + ((32 - (uintptr_t)p % 32) % 32);
+}
 
 static void tables(struct sampler *s)
 {
@@ -379,15 +528,18 @@ static void tables(struct sampler *s)
         s->mtc[i] = 1 / sqrt(9 * (i - 1.0 / 3));
         s->rk[i] = 1.0 / i;
     }
+    zig_init(&s->zig);
 }
 
 struct am__lcmcr_draws *am__lcmcr_draws_new(unsigned long seed)
 {
     struct am__lcmcr_draws *d = am_calloc(1, sizeof(*d));
-    d->s.rng = gsl_rng_alloc(&xo_type);
-    gsl_rng_set(d->s.rng, seed);
-    d->s.x = d->s.rng->state;
-    tables(&d->s);
+    d->block = am_calloc(1, sizeof(struct sampler) + 32);
+    d->s = align32(d->block);
+    d->s->rng = gsl_rng_alloc(&xo_type);
+    gsl_rng_set(d->s->rng, seed);
+    d->s->x = d->s->rng->state;
+    tables(d->s);
     return d;
 }
 
@@ -395,66 +547,114 @@ void am__lcmcr_draws_free(struct am__lcmcr_draws *d)
 {
     if (!d)
         return;
-    gsl_rng_free(d->s.rng);
+    gsl_rng_free(d->s->rng);
+    am_free(d->block);
     am_free(d);
 }
 
 uint64_t am__lcmcr_binom(struct am__lcmcr_draws *d, uint64_t n, double p)
 {
-    return binom(d->s.x, d->s.lf, d->s.rk, n, p);
+    return binom(d->s->x, d->s->lf, d->s->rk, n, p);
 }
 
 uint64_t am__lcmcr_poisson(struct am__lcmcr_draws *d, double mu)
 {
-    return poisson(d->s.x, d->s.lf, mu);
+    return poisson(d->s->x, d->s->lf, mu);
+}
+
+double am__lcmcr_normal(struct am__lcmcr_draws *d)
+{
+    return normal(&d->s->zig, d->s->x);
 }
 
 double am__lcmcr_gamma(struct am__lcmcr_draws *d, double a)
 {
-    return gamma_draw(d->s.rng, d->s.x, a);
+    return gamma_draw(&d->s->zig, d->s->x, a);
 }
 
 double am__lcmcr_beta(struct am__lcmcr_draws *d, uint64_t a, uint64_t b)
 {
-    return beta_whole(d->s.rng, d->s.x, d->s.mtc, a, b);
+    return beta_whole(&d->s->zig, d->s->x, d->s->mtc, a, b);
+}
+
+void am__lcmcr_split_cells(struct am__lcmcr_draws *d, int K, const int *order, int ncells,
+                           const double *w, const uint64_t *counts, uint64_t *out)
+{
+    d->s->K = K;
+    d->s->KP = (K + 3) & ~3;
+    size_t KP = (size_t)d->s->KP;
+    double *wp = am_calloc((size_t)ncells * KP + 4, sizeof(double));
+    double *aligned = align32(wp);
+    const double *rows[AM_MSE_MAX_CELLS + 1];
+    double wsums[AM_MSE_MAX_CELLS + 1];
+    for (int i = 0; i < ncells; i++) {
+        wsums[i] = 0;
+        for (int c = 0; c < K; c++) {
+            aligned[(size_t)i * KP + (size_t)c] = w[(size_t)i * (size_t)K + (size_t)c];
+            wsums[i] += w[(size_t)i * (size_t)K + (size_t)c];
+        }
+        rows[i] = aligned + (size_t)i * KP;
+    }
+    split_cells(d->s, d->s->x, order, ncells, rows, wsums, counts, d->s->X);
+    for (int i = 0; i < ncells; i++)
+        memcpy(out + (size_t)i * (size_t)K, d->s->X + (size_t)i * KP, (size_t)K * sizeof(out[0]));
+    am_free(wp);
 }
 
 void am__lcmcr_split(struct am__lcmcr_draws *d, int K, const int *order, const double *w,
                      uint64_t count, uint64_t *out)
 {
-    double wsum = 0;
-    for (int c = 0; c < K; c++)
-        wsum += w[c];
-    d->s.K = K;
-    split(&d->s, order, w, wsum, count, out);
+    am__lcmcr_split_cells(d, K, order, 1, w, &count, out);
 }
 
+/*
+ * One Gibbs sweep. Compiled twice where the compiler can: for AVX2 (the four-class vectors
+ * in one instruction each) and for baseline x86-64, the loader picking the one the
+ * processor runs; both do the same arithmetic in the same order (no fused multiply-add),
+ * so a seed gives the same chain on either.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define AM_NO_CLONES /* sanitizer runtimes and load-time resolvers do not mix */
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define AM_NO_CLONES
+#endif
+#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute) && !defined(AM_NO_CLONES)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("avx2", "default")))
+#endif
+#endif
 static void iterate(struct sampler *s)
 {
-    int K = s->K, k = s->k;
-    uint64_t m[KMAX], hits[AM_MSE_MAX_LISTS][KMAX];
-    memset(m, 0, (size_t)K * sizeof(m[0]));
-    for (int j = 0; j < k; j++)
-        memset(hits[j], 0, (size_t)K * sizeof(hits[j][0]));
-    /* w[pattern][c] = pi_c prod_j P(seen or not by j | c), built pattern by pattern from
-     * the pattern without its lowest list: one product per pattern and class */
-    double odds[AM_MSE_MAX_LISTS][KMAX];
-    double *w = s->w;
-    for (int c = 0; c < K; c++) {
-        double q = s->pi[c];
-        for (int j = 0; j < k; j++) {
-            double l = s->lambda[j][c];
-            q *= 1 - l;
-            odds[j][c] = l / (1 - l);
-        }
-        w[c] = q;
+    int K = s->K, KP = s->KP, k = s->k;
+    /* the generator's state, in registers for the sweep */
+    struct xo xl = *s->x, *x = &xl;
+    ALIGNED uint64_t m[KMAX], hits[AM_MSE_MAX_LISTS][KMAX];
+    const v4u zero = {0, 0, 0, 0};
+    for (int c = 0; c < KP; c += 4) {
+        V4U(m, c) = zero;
+        for (int j = 0; j < k; j++)
+            V4U(hits[j], c) = zero;
     }
-    for (unsigned cell = 1; cell < (1u << k); cell++) {
-        int j = __builtin_ctz(cell);
-        const double *prev = w + (size_t)(cell & (cell - 1)) * (size_t)K;
-        double *row = w + (size_t)cell * (size_t)K;
-        for (int c = 0; c < K; c++)
-            row[c] = prev[c] * odds[j][c];
+    /* w[pattern][c] = pi_c prod_j P(seen or not by j | c), built list by list: the
+     * patterns so far, times lambda for those list j sees and 1 - lambda for the rest
+     * (products only, no division); padded classes have pi = 0 */
+    double *w = s->w;
+    for (int c = 0; c < KP; c += 4)
+        V4D(w, c) = V4D(s->pi, c);
+    for (int j = 0; j < k; j++) {
+        const double *l = s->lambda[j];
+        for (unsigned sub = 0; sub < (1u << j); sub++) {
+            double *lo = w + (size_t)sub * (size_t)KP;
+            double *hi = w + (size_t)(sub | (1u << j)) * (size_t)KP;
+            for (int c = 0; c < KP; c += 4) {
+                v4d h = V4D(lo, c) * V4D(l, c);
+                V4D(hi, c) = h;
+                V4D(lo, c) -= h;
+            }
+        }
     }
     /* classes by prior weight, heaviest first (insertion sort: K is small) */
     int order[KMAX];
@@ -466,82 +666,90 @@ static void iterate(struct sampler *s)
         }
         order[i] = c;
     }
-    /* 1. observed cells: split each count among the classes */
-    for (int i = 0; i < s->nobs; i++) {
-        unsigned cell = s->cells[i];
-        const double *row = w + (size_t)cell * (size_t)K;
-        double wsum = 0;
-        for (int c = 0; c < K; c++)
-            wsum += row[c];
-        uint64_t xs[KMAX];
-        split(s, order, row, wsum, s->counts[i], xs);
-        for (int c = 0; c < K; c++)
-            m[c] += xs[c];
-        for (unsigned bits = cell; bits; bits &= bits - 1) {
-            uint64_t *h = hits[__builtin_ctz(bits)];
-            for (int c = 0; c < K; c++)
-                h[c] += xs[c];
-        }
-    }
-    /* 2. the people no list saw: n0 ~ NegBin(n, 1 - p0) under the prior 1/N (a Poisson
-     * with a Gamma(n) mean), then their classes */
-    double p0 = 0;
-    for (int c = 0; c < K; c++)
-        p0 += w[c];
+    /* 1. the people no list saw: n0 ~ NegBin(n, 1 - p0) under the prior 1/N (a Poisson
+     * with a Gamma(n) mean) */
+    v4d acc = {0, 0, 0, 0};
+    for (int c = 0; c < KP; c += 4)
+        acc += V4D(w, c);
+    double p0 = (acc[0] + acc[1]) + (acc[2] + acc[3]);
     if (p0 >= 1)
         p0 = 1 - 1e-12;
-    double g = gamma_draw(s->rng, s->x, (double)s->n);
-    s->n0 = poisson(s->x, s->lf, g * p0 / (1 - p0));
-    if (s->n0 > 0) {
-        uint64_t xs[KMAX];
-        split(s, order, w, p0, s->n0, xs);
-        for (int c = 0; c < K; c++)
-            m[c] += xs[c];
+    double g = gamma_whole(&s->zig, x, s->mtc, s->n);
+    s->n0 = poisson(x, s->lf, g * p0 / (1 - p0));
+    /* 2. every cell's people among the classes: the observed cells, then the unobserved */
+    int nobs = s->nobs;
+    const double *rows[AM_MSE_MAX_CELLS + 1];
+    double wsums[AM_MSE_MAX_CELLS + 1];
+    for (int i = 0; i < nobs; i++) {
+        const double *row = w + (size_t)s->cells[i] * (size_t)KP;
+        v4d a4 = {0, 0, 0, 0};
+        for (int c = 0; c < KP; c += 4)
+            a4 += V4D(row, c);
+        rows[i] = row;
+        wsums[i] = (a4[0] + a4[1]) + (a4[2] + a4[3]);
+    }
+    rows[nobs] = w;
+    wsums[nobs] = p0;
+    s->counts[nobs] = s->n0;
+    uint64_t *X = s->X;
+    split_cells(s, x, order, nobs + 1, rows, wsums, s->counts, X);
+    for (int i = 0; i <= nobs; i++) {
+        const uint64_t *xs = X + (size_t)i * (size_t)KP;
+        unsigned cell = i < nobs ? s->cells[i] : 0;
+        for (int c = 0; c < KP; c += 4) {
+            v4u v = V4U(xs, c);
+            V4U(m, c) += v;
+            for (unsigned bits = cell; bits; bits &= bits - 1)
+                V4U(hits[__builtin_ctz(bits)], c) += v;
+        }
     }
     /* 3. capture probabilities, Beta(1,1) prior */
     for (int c = 0; c < K; c++)
         for (int j = 0; j < k; j++) {
             double l;
             if (m[c] == 0)
-                l = unif(s->x);
+                l = unif(x);
             else
-                l = beta_whole(s->rng, s->x, s->mtc, 1 + hits[j][c], 1 + (m[c] - hits[j][c]));
+                l = beta_whole(&s->zig, x, s->mtc, 1 + hits[j][c], 1 + (m[c] - hits[j][c]));
             if (l < 1e-12)
                 l = 1e-12;
             if (l > 1 - 1e-12)
                 l = 1 - 1e-12;
             s->lambda[j][c] = l;
         }
-    /* 4. stick-breaking weights: V_c ~ Beta(1 + m_c, alpha + people in later classes) */
+    /* 4. stick-breaking weights: V_c ~ Beta(1 + m_c, alpha + people in later classes).
+     * The sum of log(1 - V_c) that alpha needs is the log of what is left of the stick
+     * (one logarithm); 1 - V_c is computed directly (G(b) / (G(a) + G(b)), or U^(1/b)
+     * by inversion when m_c = 0), never as 1 minus a number near 1. */
     uint64_t after = 0;
     for (int c = 0; c < K; c++)
         after += m[c];
-    double rest = 1, sumlog = 0;
+    double rest = 1;
     for (int c = 0; c < K - 1; c++) {
         after -= m[c];
-        double bb = s->alpha + (double)after, v, lv;
+        double bb = s->alpha + (double)after, v, q;
         if (m[c] == 0) {
-            /* Beta(1, b) by inversion: log(1 - V) = log(U) / b */
-            lv = log(unif(s->x)) / bb;
-            v = -expm1(lv);
+            q = exp(log(unif(x)) / bb);
+            v = 1 - q;
         } else {
-            double ga = gamma_whole(s->rng, s->x, s->mtc, 1 + m[c]);
-            v = ga / (ga + gamma_draw(s->rng, s->x, bb));
-            lv = log1p(-v);
+            double ga = gamma_whole(&s->zig, x, s->mtc, 1 + m[c]);
+            double gb = gamma_draw(&s->zig, x, bb), sum = ga + gb;
+            v = ga / sum;
+            q = gb / sum;
         }
-        if (v > 1 - 1e-12) {
-            v = 1 - 1e-12;
-            lv = log1p(-v);
+        if (q < 1e-12) {
+            q = 1e-12;
+            v = 1 - q;
         }
         s->pi[c] = v * rest;
-        rest *= 1 - v;
-        sumlog += lv;
+        rest *= q;
     }
     s->pi[K - 1] = rest;
     /* 5. concentration */
-    s->alpha = gamma_draw(s->rng, s->x, s->a_alpha + K - 1) / (s->b_alpha - sumlog);
+    s->alpha = gamma_draw(&s->zig, x, s->a_alpha + K - 1) / (s->b_alpha - log(rest));
     if (s->alpha < 1e-6)
         s->alpha = 1e-6;
+    *s->x = xl;
 }
 
 static double now(void)
@@ -577,6 +785,7 @@ int am_lcmcr_run(const struct am_mse_table *t, const struct am_lcmcr_settings *s
     memset(&s, 0, sizeof(s));
     s.k = t->k;
     s.K = set->K;
+    s.KP = (set->K + 3) & ~3;
     s.a_alpha = set->a_alpha;
     s.b_alpha = set->b_alpha;
     for (unsigned c = 1; c < (1u << t->k); c++)

@@ -50,6 +50,10 @@ int am_llm_model_parse(const char *spec, int k, struct am_llm_model *m, struct a
         m->m0 = 1;
         return 0;
     }
+    if (strcmp(spec, "Mb") == 0 || strcmp(spec, "Mbh") == 0) {
+        m->behaviour = spec[2] ? AM_LLM_BEH_MBH : AM_LLM_BEH_MB;
+        return 0;
+    }
     static const struct {
         const char *name;
         int m0;
@@ -139,6 +143,10 @@ static void term_digits(unsigned term, char *out)
 /* Generators first by order (highest first), then in digit order, as Rcapture prints. */
 void am_llm_model_name(const struct am_llm_model *m, char *out, size_t size)
 {
+    if (m->behaviour) {
+        snprintf(out, size, "%s", m->behaviour == AM_LLM_BEH_MBH ? "Mbh" : "Mb");
+        return;
+    }
     if (m->m0 || m->hetero) {
         static const char *const h[] = {"", " Poisson2", " Darroch", " Gamma3.5", " Chao (LB)"};
         snprintf(out, size, "%s%s", m->m0 ? (m->hetero ? "Mh" : "M0") : "Mth", h[m->hetero]);
@@ -202,10 +210,36 @@ struct design {
     double x[AM_MSE_MAX_CELLS][MAXP];
 };
 
+/*
+ * Rcapture's behavioural design (Mb, Mbh) on the observed cells, list 1 being the first
+ * occasion (bit 0): intercept, [Mbh: 1 - x1], occasions before the first capture, captures
+ * after the first.
+ */
+static void build_behaviour(const struct am_llm_model *m, struct design *d)
+{
+    int mbh = m->behaviour == AM_LLM_BEH_MBH;
+    d->p = 3 + mbh;
+    d->ncell = 0;
+    for (unsigned c = 1; c < (1u << m->k); c++) {
+        double *row = d->x[d->ncell];
+        d->cell[d->ncell] = c;
+        row[0] = 1;
+        if (mbh)
+            row[1] = !(c & 1u);
+        row[1 + mbh] = __builtin_ctz(c);
+        row[2 + mbh] = popcount(c) - 1;
+        d->ncell++;
+    }
+}
+
 /* Rows for the given cells; columns: intercept, main effects, interaction terms. */
 static void build_design(const struct am_llm_model *m, int with_missing, struct design *d)
 {
     int k = m->k;
+    if (m->behaviour) {
+        build_behaviour(m, d);
+        return;
+    }
     int mains = m->m0 ? 1 : k;
     int nchao = 0;
     for (int j = 3; m->hetero == AM_LLM_HET_CHAO && j <= k; j++)
@@ -243,6 +277,7 @@ struct glm {
     double beta[MAXP];
     double mu[AM_MSE_MAX_CELLS];
     double cov00;  /* (X'WX)^-1 [0][0] */
+    double cov[4][4]; /* (X'WX)^-1, its first four rows and columns (Mb, Mbh) */
     double deviance;
     int iterations;
     int converged;
@@ -333,9 +368,12 @@ static void irls(const struct design *d, const double *y, struct glm *g)
             for (int b = a + 1; b < p; b++)
                 gsl_matrix_set(A, (size_t)a, (size_t)b, gsl_matrix_get(A, (size_t)b, (size_t)a));
         if (gsl_linalg_cholesky_decomp1(A) == GSL_SUCCESS &&
-            gsl_linalg_cholesky_invert(A) == GSL_SUCCESS)
+            gsl_linalg_cholesky_invert(A) == GSL_SUCCESS) {
             g->cov00 = gsl_matrix_get(A, 0, 0);
-        else
+            for (int a = 0; a < p && a < 4; a++)
+                for (int b = 0; b < p && b < 4; b++)
+                    g->cov[a][b] = gsl_matrix_get(A, (size_t)a, (size_t)b);
+        } else
             g->singular = 1;
     }
     gsl_set_error_handler(old);
@@ -483,6 +521,45 @@ static void chao_columns(const struct am_mse_table *t, struct am_llm_model *m)
     }
 }
 
+/*
+ * N̂ and its standard error for Mb and Mbh by Rcapture's closed forms (closedp.t), t the
+ * number of occasions. Mb, coefficients b0, b1 (occasions before the first capture), b2
+ * (captures after it): N̂ = e^b0 (1 + e^b2)^t / (1 + e^b2 - e^b1). Mbh, with the list-1
+ * column's coefficient e after b0: N̂ = e^b0 (1 + e^b3)^(t-1) (1 + e^(e+b2) / D),
+ * D = 1 + e^b3 - e^b2. Var(N̂) = v' Cov v - N̂ with Rcapture's gradient v; for Mbh its
+ * last component is Rcapture's (it leaves out the factor 1 + e^(e+b2)/D of the exact
+ * derivative of the first term), kept so that the figures are Rcapture's.
+ */
+static void behaviour_estimate(const struct am_llm_model *m, const struct glm *g,
+                               struct am_llm_fit *fit)
+{
+    double t = m->k, v[4];
+    int p;
+    if (m->behaviour == AM_LLM_BEH_MB) {
+        double e1 = exp(g->beta[1]), e2 = exp(g->beta[2]), D = 1 + e2 - e1;
+        fit->N = exp(g->beta[0]) * pow(1 + e2, t) / D;
+        v[0] = fit->N;
+        v[1] = fit->N * e1 / D;
+        v[2] = fit->N * (t * e2 / (1 + e2) - e2 / D);
+        p = 3;
+    } else {
+        double ee = exp(g->beta[1]), e2 = exp(g->beta[2]), e3 = exp(g->beta[3]);
+        double D = 1 + e3 - e2, r = ee * e2 / D;
+        double base = exp(g->beta[0]) * pow(1 + e3, t - 1);
+        fit->N = base * (1 + r);
+        v[0] = base * (1 + r);
+        v[1] = base * r;
+        v[2] = base * (r + ee * e2 * e2 / (D * D));
+        v[3] = base * ((t - 1) * e3 / (1 + e3) - ee * e2 * e3 / (D * D));
+        p = 4;
+    }
+    double q = 0;
+    for (int a = 0; a < p; a++)
+        for (int b = 0; b < p; b++)
+            q += v[a] * g->cov[a][b] * v[b];
+    fit->se = sqrt(q - fit->N);
+}
+
 int am_llm_fit(const struct am_mse_table *t, const struct am_llm_model *model, int profile,
                struct am_llm_fit *fit, struct am_err *err)
 {
@@ -523,16 +600,24 @@ int am_llm_fit(const struct am_mse_table *t, const struct am_llm_model *model, i
     fit->bic = fit->aic + (log(t->n) - 2) * d.p;
     for (int a = 0; a < d.p; a++)
         fit->coef[a] = g.beta[a];
-    fit->n0 = exp(g.beta[0]);
-    fit->N = t->n + fit->n0;
-    /* Rcapture's delta method: Var(N̂) = n0 + n0^2 Var(β0) (Cormack 1989). */
-    fit->se = sqrt(fit->n0 + fit->n0 * fit->n0 * g.cov00);
+    if (m->behaviour) {
+        behaviour_estimate(m, &g, fit);
+        fit->n0 = fit->N - t->n;
+    } else {
+        fit->n0 = exp(g.beta[0]);
+        fit->N = t->n + fit->n0;
+        /* Rcapture's delta method: Var(N̂) = n0 + n0^2 Var(β0) (Cormack 1989). */
+        fit->se = sqrt(fit->n0 + fit->n0 * fit->n0 * g.cov00);
+    }
     fit->wald_lo = fit->N - Z975 * fit->se;
     fit->wald_hi = fit->N + Z975 * fit->se;
     /* Chao (1987): log(N̂ - n) is roughly normal. */
-    double cfac = exp(Z975 * sqrt(log(1 + fit->se * fit->se / (fit->n0 * fit->n0))));
-    fit->lognormal_lo = t->n + fit->n0 / cfac;
-    fit->lognormal_hi = t->n + fit->n0 * cfac;
+    fit->lognormal_lo = fit->lognormal_hi = NAN;
+    if (fit->n0 > 0) {
+        double cfac = exp(Z975 * sqrt(log(1 + fit->se * fit->se / (fit->n0 * fit->n0))));
+        fit->lognormal_lo = t->n + fit->n0 / cfac;
+        fit->lognormal_hi = t->n + fit->n0 * cfac;
+    }
     fit->prof_N = fit->prof_lo = fit->prof_hi = NAN;
     if (g.singular) {
         fit->status = AM_LLM_NOT_EXIST;
@@ -541,6 +626,8 @@ int am_llm_fit(const struct am_mse_table *t, const struct am_llm_model *model, i
     } else if (!isfinite(fit->N) || !isfinite(fit->se) || g.beta[0] > log(1e6 * t->n) ||
                fit->se > 1e3 * fit->N) {
         fit->status = AM_LLM_NOT_EXIST;
+    } else if (fit->N < t->n) {
+        fit->status = AM_LLM_BELOW_SEEN;
     } else {
         /* A zero cell fitted at zero: the MLE is on the boundary; when that drags β0 along
          * (the intercept's variance explodes), N̂ has no finite estimate. */
@@ -549,7 +636,7 @@ int am_llm_fit(const struct am_mse_table *t, const struct am_llm_model *model, i
             if (y[i] == 0 && g.mu[i] < 1e-7 && (g.cov00 > 1e4 || fit->n0 < 1e-7))
                 fit->status = AM_LLM_NOT_EXIST;
     }
-    if (fit->status == AM_LLM_OK && profile)
+    if (fit->status == AM_LLM_OK && profile && !m->behaviour)
         profile_interval(t, m, fit);
     return 0;
 }

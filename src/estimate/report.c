@@ -84,7 +84,16 @@ static void add_llm(struct am_mse_report *r, const struct am_llm_model *m,
         e.hi = f->wald_hi;
     }
     AM_VEC_PUSH(&r->estimates, e);
-    if (!e.exists)
+    if (m->behaviour)
+        warn(r, "%s reads the lists as capture occasions in time, in their column order (a "
+             "person seen once is less or more likely to be seen later): it means nothing "
+             "unless the lists were compiled one after another in that order",
+             e.model);
+    if (f->status == AM_LLM_BELOW_SEEN)
+        warn(r, "the estimate of %s (%.1f) is below the %.0f people seen: the model does not "
+             "fit these lists; use another",
+             e.model, f->N, r->table.n);
+    else if (!e.exists)
         warn(r, "the log-linear estimate for %s does not exist (%s): a zero or near-zero "
              "cell sends N to infinity or the fit to the boundary; use a smaller model",
              e.model,

@@ -163,6 +163,119 @@ static void test_gamma_beta(void **state)
     am__lcmcr_draws_free(d);
 }
 
+/* The ziggurat normal: chi-square over 40 bins of equal probability between -3.5 and 3.5
+ * plus both tails (the ziggurat's own tail starts at 3.44), mean and variance. */
+static void test_normal(void **state)
+{
+    (void)state;
+    struct am__lcmcr_draws *d = am__lcmcr_draws_new(15);
+    enum { BINS = 42 };
+    long h[BINS] = {0}, n = 4 * DRAWS, far = 0;
+    double edge[BINS - 1], pmf[BINS], sum = 0, sum2 = 0;
+    /* edges: -inf, -3.5, then 40 bins of width 0.175 up to 3.5, then +inf */
+    for (int b = 0; b < BINS - 1; b++)
+        edge[b] = -3.5 + 0.175 * b;
+    for (int b = 0; b < BINS; b++) {
+        double lo = b == 0 ? -INFINITY : edge[b - 1], hi = b == BINS - 1 ? INFINITY : edge[b];
+        pmf[b] = 0.5 * (erfc(-hi / 1.4142135623730951) - erfc(-lo / 1.4142135623730951));
+    }
+    for (long i = 0; i < n; i++) {
+        double z = am__lcmcr_normal(d);
+        int b = 0;
+        while (b < BINS - 1 && z >= edge[b])
+            b++;
+        h[b]++;
+        sum += z;
+        sum2 += z * z;
+        far += fabs(z) > 3.442619855899;
+    }
+    double zc = chi_z(h, pmf, BINS - 1, n);
+    double zm = sum / n / sqrt(1.0 / n), zv = (sum2 / n - 1) / sqrt(2.0 / n);
+    /* P(|Z| > R) = 5.7e-4: the tail sampler's share */
+    double pfar = erfc(3.442619855899 / 1.4142135623730951), zf = (far - n * pfar) / sqrt(n * pfar);
+    printf("normal chi-square z %6.2f mean z %6.2f variance z %6.2f beyond R z %6.2f\n", zc,
+           zm, zv, zf);
+    assert_true(fabs(zc) < 5 && fabs(zm) < 5 && fabs(zv) < 5 && fabs(zf) < 5);
+    am__lcmcr_draws_free(d);
+}
+
+/* Several cells split at once (the binomials run class by class across the cells): each
+ * cell's counts add up and each class's mean is its multinomial mean. */
+static void test_split_cells(void **state)
+{
+    (void)state;
+    struct am__lcmcr_draws *d = am__lcmcr_draws_new(16);
+    enum { CELLS = 5, K = 7 };
+    const double w[CELLS][K] = {{0.5, 0.2, 0.1, 0.1, 0.05, 0.05, 0},
+                                {0.01, 0.3, 0.3, 0.2, 0.1, 0.05, 0.04},
+                                {1e-6, 1e-6, 0.9, 0.05, 0.02, 0.02, 0.01},
+                                {0.2, 0.2, 0.2, 0.2, 0.1, 0.05, 0.05},
+                                {0, 0, 0, 0, 0, 0, 1e-9}};
+    const uint64_t counts[CELLS] = {3000, 40, 17, 9, 50};
+    const int order[K] = {0, 1, 2, 3, 4, 5, 6};
+    double sum[CELLS][K] = {{0}};
+    long reps = DRAWS / 4;
+    for (long r = 0; r < reps; r++) {
+        uint64_t out[CELLS][K];
+        am__lcmcr_split_cells(d, K, order, CELLS, &w[0][0], counts, &out[0][0]);
+        for (int i = 0; i < CELLS; i++) {
+            uint64_t tot = 0;
+            for (int c = 0; c < K; c++) {
+                tot += out[i][c];
+                sum[i][c] += (double)out[i][c];
+            }
+            assert_int_equal(tot, counts[i]);
+        }
+        assert_int_equal(out[0][6], 0);  /* weight 0 */
+        assert_int_equal(out[4][6], 50); /* the only class with weight */
+    }
+    double zmax = 0;
+    for (int i = 0; i < CELLS; i++) {
+        double ws = 0;
+        for (int c = 0; c < K; c++)
+            ws += w[i][c];
+        for (int c = 0; c < K; c++) {
+            double p = w[i][c] / ws;
+            if (p == 0 || p == 1)
+                continue;
+            double z = (sum[i][c] / (double)reps - (double)counts[i] * p) /
+                       sqrt((double)counts[i] * p * (1 - p) / (double)reps);
+            if (fabs(z) > fabs(zmax))
+                zmax = z;
+        }
+    }
+    printf("split of 5 cells at once: largest class-mean z %6.2f\n", zmax);
+    assert_true(fabs(zmax) < 5);
+    /* 16 people over 16 classes of equal weight: one by one over more classes than the
+     * packed counts hold (the counts through memory) */
+    enum { K16 = 16 };
+    double w16[K16];
+    int order16[K16];
+    for (int c = 0; c < K16; c++) {
+        w16[c] = 1;
+        order16[c] = K16 - 1 - c;
+    }
+    double s16[K16] = {0};
+    for (long r = 0; r < reps; r++) {
+        uint64_t out[K16], tot = 0;
+        am__lcmcr_split(d, K16, order16, w16, 16, out);
+        for (int c = 0; c < K16; c++) {
+            tot += out[c];
+            s16[c] += (double)out[c];
+        }
+        assert_int_equal(tot, 16);
+    }
+    double z16 = 0;
+    for (int c = 0; c < K16; c++) {
+        double z = (s16[c] / (double)reps - 1) / sqrt(16 * (1.0 / 16) * (15.0 / 16) / (double)reps);
+        if (fabs(z) > fabs(z16))
+            z16 = z;
+    }
+    printf("split of 16 over 16 classes: largest class-mean z %6.2f\n", z16);
+    assert_true(fabs(z16) < 5);
+    am__lcmcr_draws_free(d);
+}
+
 static void test_split(void **state)
 {
     (void)state;
@@ -210,6 +323,8 @@ int run_draws_tests(void)
         cmocka_unit_test(test_poisson),
         cmocka_unit_test(test_gamma_beta),
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_normal),
+        cmocka_unit_test(test_split_cells),
     };
     return cmocka_run_group_tests_name("estimate/draws", tests, NULL, NULL);
 }

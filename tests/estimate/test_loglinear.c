@@ -111,27 +111,34 @@ static void test_reference_models(void **state)
     assert_int_equal(searches, 8);
 }
 
-/* Rcapture closedp.t's models (M0, Mt, Mh and Mth with Chao, Poisson2, Darroch, Gamma3.5):
- * N̂, se, Wald interval, deviance, df, AIC, BIC. Mb and Mbh are not implemented. */
+/* Rcapture closedp.t's models (M0, Mt, Mh and Mth with Chao, Poisson2, Darroch, Gamma3.5,
+ * Mb, Mbh): N̂, se, Wald interval, deviance, df, AIC, BIC. */
 static void test_reference_closedp(void **state)
 {
     (void)state;
     size_t nrows;
     struct ref_row *rows = ref_read("reference.csv", &nrows);
-    int checked = 0, skipped = 0;
+    int checked = 0, behaviour = 0;
     for (size_t i = 1; i < nrows; i++) {
         struct ref_row *r = &rows[i];
         if (strcmp(r->f[3], "Rcapture closedp.t") != 0)
             continue;
-        if (strcmp(r->f[4], "Mb") == 0 || strcmp(r->f[4], "Mbh") == 0) {
-            skipped++;
-            continue;
-        }
         struct am_mse_table t;
         ref_table(r->f[0], &t);
         struct am_llm_fit f;
         fit_named(&t, r->f[4], &f);
-        assert_int_equal(f.status, AM_LLM_OK);
+        if (num(r->f[5]) < t.n) {
+            /* spina bifida's Mbh: Rcapture prints N̂ = 111.7 below the 626 people seen */
+            assert_int_equal(f.status, AM_LLM_BELOW_SEEN);
+            assert_true(isnan(f.lognormal_lo) && isnan(f.lognormal_hi));
+        } else {
+            assert_int_equal(f.status, AM_LLM_OK);
+        }
+        if (r->f[4][1] == 'b') {
+            behaviour++;
+            assert_int_equal(f.profile_done, 0); /* no row for the unobserved cell */
+            assert_int_equal(f.params, strcmp(r->f[4], "Mbh") == 0 ? 4 : 3);
+        }
         struct am_llm_model m;
         struct am_err err = AM_ERR_INIT;
         assert_int_equal(am_llm_model_parse(r->f[4], t.k, &m, &err), 0);
@@ -149,11 +156,19 @@ static void test_reference_closedp(void **state)
         assert_true(fabs(f.aic - note_value(r->f[11], "AIC")) < 1e-4);
         assert_true(fabs(f.bic - note_value(r->f[11], "BIC")) < 1e-4);
         assert_int_equal(f.df, (int)note_value(r->f[11], "df"));
+        double dev = note_value(r->f[11], "dev");
+        assert_true(fabs(f.deviance - dev) < 1e-4 * (1 + dev));
+        if (r->f[4][1] == 'b')
+            printf("closedp.t %-16s %-3s N %10.3f se %9.3f Wald [%9.2f, %9.2f] AIC %.5f BIC "
+                   "%.5f; Rcapture %10.3f se %9.3f [%9.2f, %9.2f] AIC %.5f BIC %.5f\n",
+                   r->f[0], r->f[4], f.N, f.se, f.wald_lo, f.wald_hi, f.aic, f.bic,
+                   num(r->f[5]), num(r->f[6]), num(r->f[7]), num(r->f[8]),
+                   note_value(r->f[11], "AIC"), note_value(r->f[11], "BIC"));
         checked++;
     }
     ref_free(rows, nrows);
-    assert_int_equal(checked, 30);
-    assert_int_equal(skipped, 6);
+    assert_int_equal(checked, 36);
+    assert_int_equal(behaviour, 6);
 }
 
 static void test_model_names(void **state)
@@ -298,6 +313,67 @@ static void test_fit_errors(void **state)
     assert_float_equal(f.N, 150, 1e-6);
 }
 
+/* Mb and Mbh: the two-list closed form by hand, refusals, and the report's warnings. */
+static void test_behaviour(void **state)
+{
+    (void)state;
+    struct am_mse_table t;
+    struct am_llm_model m;
+    struct am_llm_fit f;
+    struct am_err err = AM_ERR_INIT;
+    /* 60 seen on occasion 1, 20 of them again on 2 (c = 1/3), 30 first seen on 2:
+     * N p = 60 and (N - 60) p = 30 give N = 120, with no degrees of freedom left */
+    const char two[] = "A,B,count\n1,0,40\n0,1,30\n1,1,20\n";
+    assert_int_equal(am_mse_table_parse(two, sizeof(two) - 1, "t", &t, &err), 0);
+    assert_int_equal(am_llm_model_parse("Mb", 2, &m, &err), 0);
+    assert_int_equal(m.behaviour, AM_LLM_BEH_MB);
+    assert_int_equal(am_llm_fit(&t, &m, 1, &f, &err), 0);
+    assert_int_equal(f.status, AM_LLM_OK);
+    assert_int_equal(f.df, 0);
+    assert_float_equal(f.N, 120, 1e-6);
+    assert_float_equal(f.n0, 30, 1e-6);
+    assert_int_equal(f.profile_done, 0);
+    assert_true(isnan(f.prof_lo));
+    /* Mbh has four parameters: too many for three cells */
+    assert_int_equal(am_llm_model_parse("Mbh", 2, &m, &err), 0);
+    assert_int_equal(am_llm_fit(&t, &m, 0, &f, &err), -1);
+    assert_int_equal(err.code, AM_EINPUT);
+    assert_non_null(strstr(err.msg, "has 4 parameters but the table only 3 observed cells"));
+    am_err_clear(&err);
+    assert_int_equal(am_llm_model_parse("Mbb", 3, &m, &err), -1);
+    assert_non_null(strstr(err.msg, "must start with '['"));
+    am_err_clear(&err);
+
+    /* the report: Kosovo's Mb exists (Wald interval), spina bifida's Mbh is below n */
+    ref_table("kosovo", &t);
+    struct am_mse_options o;
+    am_mse_options_default(&o);
+    o.methods = AM_MSE_LOGLINEAR;
+    o.model = "Mb";
+    struct am_mse_report r;
+    assert_int_equal(am_mse_report_run(&t, &o, &r, &err), 0);
+    assert_int_equal(r.estimates.n, 1);
+    assert_string_equal(r.estimates.v[0].model, "Mb");
+    assert_string_equal(r.estimates.v[0].interval, "Wald");
+    assert_int_equal(r.estimates.v[0].exists, 1);
+    assert_true(fabs(r.estimates.v[0].N - 5189.665) < 0.01);
+    int order = 0, below = 0;
+    for (size_t i = 0; i < r.warnings.n; i++)
+        order += strstr(r.warnings.v[i], "Mb reads the lists as capture occasions in time") !=
+                 NULL;
+    assert_int_equal(order, 1);
+    am_mse_report_release(&r);
+    ref_table("spina_bifida_ny", &t);
+    o.model = "Mbh";
+    assert_int_equal(am_mse_report_run(&t, &o, &r, &err), 0);
+    assert_int_equal(r.estimates.v[0].exists, 0);
+    for (size_t i = 0; i < r.warnings.n; i++)
+        below += strstr(r.warnings.v[i], "the estimate of Mbh (111.7) is below the 626 people "
+                                         "seen") != NULL;
+    assert_int_equal(below, 1);
+    am_mse_report_release(&r);
+}
+
 int run_loglinear_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,7 +381,7 @@ int run_loglinear_tests(void)
         cmocka_unit_test(test_reference_closedp),
         cmocka_unit_test(test_model_names),      cmocka_unit_test(test_model_errors),
         cmocka_unit_test(test_enumeration),      cmocka_unit_test(test_nonexistent),
-        cmocka_unit_test(test_fit_errors),
+        cmocka_unit_test(test_fit_errors),       cmocka_unit_test(test_behaviour),
     };
     return cmocka_run_group_tests_name("estimate/loglinear", tests, NULL, NULL);
 }
