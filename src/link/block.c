@@ -477,6 +477,79 @@ static void *prepare(void *arg)
     return NULL;
 }
 
+/* One rule's blocks, made ready for comparing: entries (key, record, slot) sorted by key,
+ * the groups of two or more, capped groups put in neighbourhood order with their
+ * positions recorded, and the warnings about them kept in `log` to be printed in turn.
+ * Runs on its own thread while the rule before is compared: it writes only this rule's
+ * slots of out->pos and out->rules. */
+struct rule_prep {
+    const struct am__link_records *r;
+    struct am__link_block_out *out;
+    size_t k, cap;
+    int log; /* keep warnings */
+    struct entry *e;
+    AM_VEC(struct group) groups;
+    struct am_buf msg;
+};
+
+static void *rule_prepare(void *arg)
+{
+    struct rule_prep *p = arg;
+    const struct am__link_records *r = p->r;
+    struct am__link_block_out *out = p->out;
+    size_t n = r->n, k = p->k, cap = p->cap;
+    size_t ne = 0;
+    struct entry *e = am_malloc((n * KEYS + 1) * sizeof(*e));
+    for (size_t i = 0; i < n; i++)
+        for (int s = 0; s < KEYS; s++)
+            if (out->keys[KIX(out, i, k) + (size_t)s])
+                e[ne++] = (struct entry){out->keys[KIX(out, i, k) + (size_t)s], (uint32_t)i,
+                                         (uint32_t)s};
+    radix_sort(e, ne);
+    for (size_t i = 0; i < ne;) {
+        size_t j = i + 1;
+        while (j < ne && e[j].key == e[i].key)
+            j++;
+        if (j - i >= 2) {
+            AM_VEC_PUSH(&p->groups, ((struct group){i, j - i}));
+            out->rules[k].blocks++;
+            if (j - i > cap) {
+                /* Capped: sorted neighbourhood; positions let later checks know
+                 * which of its pairs were compared. */
+                sort_rec = r;
+                sort_given_first = rules[k].given_first;
+                qsort(e + i, j - i, sizeof(*e), cmp_neighbour);
+                for (size_t x = i; x < j; x++)
+                    out->pos[KIX(out, e[x].rec, k) + e[x].slot] = (int32_t)(x - i);
+                uint64_t len = j - i, all = len * (len - 1) / 2;
+                uint64_t done = 0;
+                for (uint64_t x = 0; x < len; x++)
+                    done += (len - 1 - x) < WINDOW ? (len - 1 - x) : WINDOW;
+                out->rules[k].capped_blocks++;
+                out->rules[k].skipped += all - done;
+                if (p->log && out->rules[k].capped_blocks <= 5) {
+                    char what[160];
+                    am_buf_addf(&p->msg,
+                                "amnistia: link: warning: block %s (%s) has %llu records; "
+                                "compared %llu pairs by sorted neighbourhood, skipped %llu\n",
+                                rules[k].name, describe_key(r, k, e[i].rec, what, sizeof(what)),
+                                (unsigned long long)len, (unsigned long long)done,
+                                (unsigned long long)(all - done));
+                }
+            }
+        }
+        i = j;
+    }
+    if (p->log && out->rules[k].capped_blocks > 5)
+        am_buf_addf(&p->msg,
+                    "amnistia: link: warning: rule %s capped %llu blocks in all, skipping %llu "
+                    "pairs (see `amnistia link` summary)\n",
+                    rules[k].name, (unsigned long long)out->rules[k].capped_blocks,
+                    (unsigned long long)out->rules[k].skipped);
+    p->e = e;
+    return NULL;
+}
+
 int am__link_block(const struct am__link_records *r, const struct am_link_options *opt,
                    struct am__link_block_out *out, struct am_err *err)
 {
@@ -522,59 +595,30 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         workers[t].dated_seen = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
     out->pattern_count_dated = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
 
+    /* Rule k + 1's blocks are sorted on a thread of their own while rule k's pairs are
+     * compared: the sort would otherwise leave the second core idle. */
+    struct rule_prep *rp = am_calloc(NRULES, sizeof(*rp));
+    pthread_t prep_tid;
+    int prep_started = 0;
     for (size_t k = 0; k < NRULES; k++) {
-        /* Entries (key, record, slot), sorted by key. */
-        size_t ne = 0;
-        struct entry *e = am_malloc((n * KEYS + 1) * sizeof(*e));
-        for (size_t i = 0; i < n; i++)
-            for (int s = 0; s < KEYS; s++)
-                if (out->keys[KIX(out, i, k) + (size_t)s])
-                    e[ne++] = (struct entry){out->keys[KIX(out, i, k) + (size_t)s], (uint32_t)i,
-                                             (uint32_t)s};
-        radix_sort(e, ne);
-        size_t cap = cap0 / rules[k].cap_div > 2 ? cap0 / rules[k].cap_div : 2;
-        AM_VEC(struct group) groups = {0};
-        for (size_t i = 0; i < ne;) {
-            size_t j = i + 1;
-            while (j < ne && e[j].key == e[i].key)
-                j++;
-            if (j - i >= 2) {
-                AM_VEC_PUSH(&groups, ((struct group){i, j - i}));
-                out->rules[k].blocks++;
-                if (j - i > cap) {
-                    /* Capped: sorted neighbourhood; positions let later checks know
-                     * which of its pairs were compared. */
-                    sort_rec = r;
-                    sort_given_first = rules[k].given_first;
-                    qsort(e + i, j - i, sizeof(*e), cmp_neighbour);
-                    for (size_t x = i; x < j; x++)
-                        out->pos[KIX(out, e[x].rec, k) + e[x].slot] = (int32_t)(x - i);
-                    uint64_t len = j - i, all = len * (len - 1) / 2;
-                    uint64_t done = 0;
-                    for (uint64_t x = 0; x < len; x++)
-                        done += (len - 1 - x) < WINDOW ? (len - 1 - x) : WINDOW;
-                    out->rules[k].capped_blocks++;
-                    out->rules[k].skipped += all - done;
-                    if (log && out->rules[k].capped_blocks <= 5) {
-                        char what[160];
-                        fprintf(log,
-                                "amnistia: link: warning: block %s (%s) has %llu records; "
-                                "compared %llu pairs by sorted neighbourhood, skipped %llu\n",
-                                rules[k].name, describe_key(r, k, e[i].rec, what, sizeof(what)),
-                                (unsigned long long)len, (unsigned long long)done,
-                                (unsigned long long)(all - done));
-                    }
-                }
-            }
-            i = j;
+        rp[k] = (struct rule_prep){.r = r, .out = out, .k = k,
+                                   .cap = cap0 / rules[k].cap_div > 2 ? cap0 / rules[k].cap_div
+                                                                      : 2,
+                                   .log = log != NULL};
+        am_buf_init(&rp[k].msg);
+    }
+    rule_prepare(&rp[0]);
+    for (size_t k = 0; k < NRULES; k++) {
+        if (prep_started) {
+            pthread_join(prep_tid, NULL);
+            prep_started = 0;
         }
-        if (log && out->rules[k].capped_blocks > 5)
-            fprintf(log,
-                    "amnistia: link: warning: rule %s capped %llu blocks in all, skipping %llu "
-                    "pairs (see `amnistia link` summary)\n",
-                    rules[k].name, (unsigned long long)out->rules[k].capped_blocks,
-                    (unsigned long long)out->rules[k].skipped);
-        struct job job = {r, out, crec, k, e, groups.v, groups.n, 0};
+        if (k + 1 < NRULES)
+            prep_started = pthread_create(&prep_tid, NULL, rule_prepare, &rp[k + 1]) == 0;
+        if (log && rp[k].msg.len)
+            fputs(rp[k].msg.ptr, log);
+        struct entry *e = rp[k].e;
+        struct job job = {r, out, crec, k, e, rp[k].groups.v, rp[k].groups.n, 0};
         pthread_t tid[16];
         int started = 0;
         for (int t = 0; t < nthreads && t < 16; t++) {
@@ -599,12 +643,17 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
                 workers[t].dated_seen[p] = workers[t].pattern_count[p];
             }
         }
-        AM_VEC_FREE(&groups);
+        if (k + 1 < NRULES && !prep_started)
+            rule_prepare(&rp[k + 1]); /* could not start the thread: sort it here */
+        AM_VEC_FREE(&rp[k].groups);
+        am_buf_release(&rp[k].msg);
         am_free(e);
         if (log && opt->progress)
             fprintf(log, "amnistia: link: blocking rule %zu/%zu (%s): %llu pairs\n", k + 1,
                     (size_t)NRULES, rules[k].name, (unsigned long long)out->rules[k].pairs);
     }
+
+    am_free(rp);
 
     /* The first thread's pairs grow in place to hold the others' (no second copy of
      * the first, the largest share). */

@@ -161,15 +161,15 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
      * collide with one the receiver already has for that law and day is dropped: it was
      * about half a person), and a sensitivity set by hand — the most restrictive of the
      * hand-set levels wins. */
-    static const char follow_person_sql[] =
+    static const char *const follow_sql[3] = {
         "UPDATE person_fact SET person_id = (SELECT m.target FROM temp.link_move m"
         " WHERE m.person_id = person_fact.person_id)"
-        " WHERE person_id IN (SELECT person_id FROM temp.link_move WHERE target != person_id);"
+        " WHERE person_id IN (SELECT person_id FROM temp.link_move WHERE target != person_id)",
         "UPDATE OR IGNORE verdict SET person_id = (SELECT m.target FROM temp.link_move m"
         " WHERE m.person_id = verdict.person_id)"
         " WHERE person_id IN (SELECT person_id FROM temp.link_move WHERE target != person_id);"
         "DELETE FROM verdict"
-        " WHERE person_id IN (SELECT person_id FROM temp.link_move WHERE target != person_id);"
+        " WHERE person_id IN (SELECT person_id FROM temp.link_move WHERE target != person_id)",
         "UPDATE person SET sensitivity_by_hand = 1, sensitivity ="
         " CASE WHEN person.sensitivity = 'sealed' OR x.r = 2 THEN 'sealed'"
         "  WHEN x.r = 1 OR (person.sensitivity_by_hand = 1 AND person.sensitivity = 'restricted')"
@@ -178,7 +178,15 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
         "   WHEN 'restricted' THEN 1 ELSE 0 END) AS r"
         "   FROM temp.link_move m JOIN person p ON p.id = m.person_id"
         "   WHERE p.sensitivity_by_hand = 1 AND m.target != m.person_id GROUP BY m.target) AS x"
-        " WHERE person.id = x.t;";
+        " WHERE person.id = x.t"};
+    /* Whether each of those statements has anything to move: the tables hold only rows
+     * entered by hand, usually none, and each statement would otherwise walk every moved
+     * person (a third of the records on a first link). */
+    static const char *const any_sql[7] = {
+        "SELECT EXISTS (SELECT 1 FROM event)",       "SELECT EXISTS (SELECT 1 FROM charge)",
+        "SELECT EXISTS (SELECT 1 FROM measure)",     "SELECT EXISTS (SELECT 1 FROM category)",
+        "SELECT EXISTS (SELECT 1 FROM person_fact)", "SELECT EXISTS (SELECT 1 FROM verdict)",
+        "SELECT EXISTS (SELECT 1 FROM person WHERE sensitivity_by_hand = 1)"};
     /* The rows written here are consistent by construction; checking every deleted
      * person against five tables would cost more than the rest of the write. */
     if (am_store_exec(store, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY", err) < 0)
@@ -309,13 +317,25 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
         sum->persons++;
     }
     {
-        /* A level set by hand stays; a sealed record seals. */
+        /* A level set by hand stays; a sealed record seals. Only rows whose facts
+         * differ are written, and the cedula index is touched only where the cedula
+         * changes (most merged persons keep every fact of the person that stays). */
+#define SENS                                                                             \
+    "CASE WHEN t.sensitivity = 'sealed' THEN 'sealed' WHEN person.sensitivity_by_hand = 1" \
+    " THEN person.sensitivity ELSE t.sensitivity END"
         static const char person_sql[] =
             "UPDATE person SET display_name = t.display_name, cedula_kind = t.cedula_kind,"
+            " birth_date = t.birth_date, sex = t.sex, nationality = t.nationality,"
+            " sensitivity = " SENS " FROM temp.link_person t WHERE person.id = t.id"
+            " AND person.cedula IS t.cedula AND (person.display_name IS NOT t.display_name"
+            " OR person.cedula_kind IS NOT t.cedula_kind OR person.birth_date IS NOT"
+            " t.birth_date OR person.sex IS NOT t.sex OR person.nationality IS NOT"
+            " t.nationality OR person.sensitivity IS NOT " SENS ");"
+            "UPDATE person SET display_name = t.display_name, cedula_kind = t.cedula_kind,"
             " cedula = t.cedula, birth_date = t.birth_date, sex = t.sex,"
-            " nationality = t.nationality, sensitivity = CASE WHEN t.sensitivity = 'sealed'"
-            " THEN 'sealed' WHEN person.sensitivity_by_hand = 1 THEN person.sensitivity"
-            " ELSE t.sensitivity END FROM temp.link_person t WHERE person.id = t.id";
+            " nationality = t.nationality, sensitivity = " SENS
+            " FROM temp.link_person t WHERE person.id = t.id AND person.cedula IS NOT t.cedula";
+#undef SENS
         if (am_store_exec(store, person_sql, err) < 0)
             goto rollback;
     }
@@ -376,7 +396,18 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
             qsort(gone, removed.n, sizeof(*gone), cmp_moved);
         /* The earlier persons that lost records, with where their hand-added rows go,
          * in a temporary table: then one statement per table moves every row. */
-        int failed = am_store_exec(store,
+        int any[7] = {0}, any_at_all = 0, failed = 0;
+        for (int q = 0; q < 7 && !failed; q++) {
+            struct am_stmt *st = am_stmt_prepare(store, any_sql[q], err);
+            int got = st ? am_stmt_step(st, err) : -1;
+            failed = got < 0;
+            any[q] = got == 1 && am_stmt_int64(st, 0) != 0;
+            any_at_all |= any[q];
+            am_stmt_finalize(st);
+        }
+        if (!any_at_all)
+            dirty.n = 0; /* nothing to move: no table of moved persons either */
+        failed = failed || am_store_exec(store,
                                    "CREATE TEMP TABLE IF NOT EXISTS link_move(person_id INTEGER"
                                    " PRIMARY KEY, target INTEGER NOT NULL); DELETE FROM"
                                    " temp.link_move;",
@@ -401,9 +432,11 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
         }
         am_stmt_finalize(ins_move);
         for (int t = 0; t < 4 && !failed; t++)
-            failed = am_store_exec(store, move_sql[t], err) < 0;
-        if (!failed)
-            failed = am_store_exec(store, follow_person_sql, err) < 0;
+            if (any[t])
+                failed = am_store_exec(store, move_sql[t], err) < 0;
+        for (int t = 0; t < 3 && !failed; t++)
+            if (any[4 + t])
+                failed = am_store_exec(store, follow_sql[t], err) < 0;
         AM_VEC_FREE(&dirty);
         am_free(gone);
         if (failed)

@@ -716,6 +716,79 @@ static void test_explain_review_decide(void **state)
     fx_remove(path);
 }
 
+/* Rows entered by hand on a person (reviewers' facts, verdicts, a sensitivity set by hand)
+ * follow a person that a link removes to the person that received its records; with
+ * none of them present, the write skips those steps (every other test). */
+static void test_hand_rows_follow_merge(void **state)
+{
+    (void)state;
+    char path[512];
+    struct am_store *s = fx_open(path, sizeof(path), "handrows");
+    assert_non_null(s);
+    struct fx_population pop;
+    fx_population(&pop, 300, 21);
+    assert_int_equal(fx_list(&pop, s, "Lista A", 0.9, 0.0, 41), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista B", 0.9, 0.0, 42), 0);
+    struct am_err err = AM_ERR_INIT;
+    /* One fact and one verdict on every person, naming its record. */
+    assert_int_equal(am_store_exec(s,
+                                   "INSERT INTO person_fact(person_id, fact, value, by, at, note)"
+                                   " SELECT person_id, 'custody', 'r' || record_id, 'tester',"
+                                   " '2026-11-29T00:00:00Z', 'by hand' FROM record_person;"
+                                   "INSERT INTO law(id, name, version, status, sha256, text)"
+                                   " VALUES (1, 'Ley de prueba', 1, 'draft', 'abc', 'texto');"
+                                   "INSERT INTO verdict(law_id, person_id, as_of, outcome, rule,"
+                                   " article, reasons, at) SELECT 1, id, '2026-11-29',"
+                                   " 'needs_review', 'r', 'a', '[]', '2026-11-29T00:00:00Z'"
+                                   " FROM person",
+                                   &err),
+                     0);
+    /* Two records of one person, in two lists: the later person (higher id) will go. */
+    int64_t a = 0, b = 0;
+    for (size_t i = 0; i < pop.n_listed && !b; i++)
+        for (size_t j = i + 1; j < pop.n_listed && !b; j++)
+            if (pop.listed[i].truth == pop.listed[j].truth) {
+                a = pop.listed[i].record;
+                b = pop.listed[j].record;
+            }
+    assert_true(a && b);
+    int64_t pa = fx_person_of(s, a), pb = fx_person_of(s, b);
+    int64_t gone = pa > pb ? pa : pb;
+    assert_int_equal(fx_scalar(s, "UPDATE person SET sensitivity = 'sealed',"
+                                  " sensitivity_by_hand = 1 WHERE id = ?1 RETURNING id",
+                               gone),
+                     gone);
+    int64_t facts = fx_scalar(s, "SELECT count(*) FROM person_fact WHERE ?1", 1);
+
+    struct am_link_summary sum;
+    assert_int_equal(am_link_run(s, NULL, &sum, &err), 0);
+    assert_true(sum.persons_removed > 0);
+    /* The pair was linked, the sealed person removed, and its level went to the other. */
+    assert_int_equal(fx_person_of(s, a), fx_person_of(s, b));
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM person WHERE id = ?1", gone), 0);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM person WHERE id = ?1 AND sensitivity ="
+                                  " 'sealed' AND sensitivity_by_hand = 1",
+                               fx_person_of(s, a)),
+                     1);
+    /* Every fact kept, each on the person now holding the record it names. */
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM person_fact WHERE ?1", 1), facts);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM person_fact f JOIN record_person rp ON"
+                                  " 'r' || rp.record_id = f.value WHERE f.person_id !="
+                                  " rp.person_id OR ?1 = 0",
+                               1),
+                     0);
+    /* One verdict per remaining person (those of removed persons collided and went). */
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM verdict WHERE ?1", 1),
+                     fx_scalar(s, "SELECT count(*) FROM person WHERE ?1", 1));
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM verdict v WHERE ?1 AND NOT EXISTS"
+                                  " (SELECT 1 FROM person p WHERE p.id = v.person_id)",
+                               1),
+                     0);
+    fx_population_release(&pop);
+    am_store_close(s);
+    fx_remove(path);
+}
+
 /* ---- incremental re-linking ------------------------------------------------------------ */
 
 static void test_incremental(void **state)
@@ -924,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_tricky_pairs),
         cmocka_unit_test(test_explain_review_decide),
         cmocka_unit_test(test_incremental),
+        cmocka_unit_test(test_hand_rows_follow_merge),
     };
     /* LINK_TEST=pattern runs only the matching tests while debugging. */
     const char *only = getenv("LINK_TEST");
