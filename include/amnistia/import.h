@@ -195,6 +195,9 @@ size_t am_record_events(const struct am_record *rec, const char *as_of,
  * and the event it stands for through *event (-1: see am_event_for_status). -1 when the
  * word is unknown, -2 when it is empty. */
 int am_status_word(const char *word, int *event);
+/* The items of a ';'-separated column (charges, measures, categories), each trimmed of
+ * blanks, empty ones left out; *items and the strings live in arena. Returns how many. */
+size_t am_split_list(struct am_arena *arena, const char *s, const char ***items);
 /* A category word (Spanish or English) to its DESIGN §2 name; NULL when unknown. */
 const char *am_category_word(const char *word);
 

@@ -453,21 +453,23 @@ static int parse_date(const struct am_plan *plan, const struct am_list_row *row,
     return 0;
 }
 
-/* Splits a ';'-separated list into trimmed non-empty items. */
-static size_t split_list(struct am_arena *arena, const char *s, const char ***items)
+size_t am_split_list(struct am_arena *arena, const char *s, const char ***items)
 {
     size_t n = 1;
     for (const char *p = s; *p; p++)
         n += *p == ';';
     const char **v = am_arena_alloc(arena, n * sizeof(*v));
     size_t k = 0;
-    const char *p = s;
-    for (;;) {
+    for (const char *p = s;;) {
         const char *e = strchr(p, ';');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        const char *one = trim(arena, am_arena_strndup(arena, p, len));
-        if (one)
-            v[k++] = one;
+        const char *end = e ? e : p + strlen(p);
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+            p++;
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+                           end[-1] == '\n'))
+            end--;
+        if (end > p)
+            v[k++] = am_arena_strndup(arena, p, (size_t)(end - p));
         if (!e)
             break;
         p = e + 1;
@@ -618,7 +620,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
 
     if (rec->charges_text) {
         const char **items;
-        size_t n = split_list(arena, rec->charges_text, &items);
+        size_t n = am_split_list(arena, rec->charges_text, &items);
         rec->charges = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->charges));
         for (size_t i = 0; i < n; i++)
             am_catalog_charge(catalog, items[i], &rec->charges[i]);
@@ -626,7 +628,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     }
     if (rec->measures_text) {
         const char **items;
-        size_t n = split_list(arena, rec->measures_text, &items);
+        size_t n = am_split_list(arena, rec->measures_text, &items);
         rec->measures = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->measures));
         for (size_t i = 0; i < n; i++)
             am_catalog_measure(catalog, items[i], &rec->measures[i]);
@@ -634,7 +636,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     }
     if (rec->categories_text) {
         const char **items;
-        size_t n = split_list(arena, rec->categories_text, &items);
+        size_t n = am_split_list(arena, rec->categories_text, &items);
         rec->categories = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->categories));
         for (size_t i = 0; i < n; i++) {
             int64_t idx;

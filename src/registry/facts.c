@@ -141,32 +141,6 @@ static const char *source_name(struct acc *a, int64_t id, struct am_stmt *st, in
     return s;
 }
 
-/* Splits a ';'-separated list into trimmed non-empty items (as the row parser does). */
-static size_t split_list(struct am_arena *arena, const char *s, const char ***items)
-{
-    size_t n = 1;
-    for (const char *p = s; *p; p++)
-        n += *p == ';';
-    const char **v = am_arena_alloc(arena, n * sizeof(*v));
-    size_t k = 0;
-    for (const char *p = s;;) {
-        const char *e = strchr(p, ';');
-        const char *end = e ? e : p + strlen(p);
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-            p++;
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
-                           end[-1] == '\n'))
-            end--;
-        if (end > p)
-            v[k++] = am_arena_strndup(arena, p, (size_t)(end - p));
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    *items = v;
-    return k;
-}
-
 /* The catalog's certainty is a word such as "likely" followed by a note: the word. */
 static const char *first_word(struct am_arena *arena, const char *s)
 {
@@ -198,7 +172,7 @@ static void add_record(struct acc *a, struct am_stmt *st, int c0)
 
     if (charges) {
         const char **items;
-        size_t n = split_list(ar, charges, &items);
+        size_t n = am_split_list(ar, charges, &items);
         for (size_t i = 0; i < n; i++) {
             struct am_record_charge c;
             am_catalog_charge(a->catalog, items[i], &c);
@@ -210,7 +184,7 @@ static void add_record(struct acc *a, struct am_stmt *st, int c0)
     }
     if (measures) {
         const char **items;
-        size_t n = split_list(ar, measures, &items);
+        size_t n = am_split_list(ar, measures, &items);
         rec.n_measures = n;
         for (size_t i = 0; i < n; i++) {
             struct am_record_measure m;
@@ -222,7 +196,7 @@ static void add_record(struct acc *a, struct am_stmt *st, int c0)
     }
     if (categories) {
         const char **items;
-        size_t n = split_list(ar, categories, &items);
+        size_t n = am_split_list(ar, categories, &items);
         for (size_t i = 0; i < n; i++) {
             struct am_fact_category f = {items[i], record_id, source_id, source, as_of};
             AM_VEC_PUSH(&a->ca, f);
