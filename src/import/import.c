@@ -600,12 +600,20 @@ static int write_record(struct run *r, const struct am_record *rec, long line,
                         struct am_err *err)
 {
     struct batch *b = r->batch;
+    /* The categories joined with ';' (at most 511 bytes): copied, not formatted, since
+     * snprintf was 1 % of an import. */
     char cats[512];
     size_t off = 0;
-    cats[0] = 0;
-    for (size_t i = 0; i < rec->n_categories && off < sizeof(cats); i++)
-        off += (size_t)snprintf(cats + off, sizeof(cats) - off, "%s%s", i ? ";" : "",
-                                rec->categories[i]);
+    for (size_t i = 0; i < rec->n_categories && off < sizeof(cats) - 1; i++) {
+        if (i)
+            cats[off++] = ';';
+        size_t n = strlen(rec->categories[i]);
+        if (n > sizeof(cats) - 1 - off)
+            n = sizeof(cats) - 1 - off;
+        memcpy(cats + off, rec->categories[i], n);
+        off += n;
+    }
+    cats[off] = 0;
     int64_t record_id = ++r->next_record, person_id = ++r->next_person;
     struct batch *x = &b[B_RECORD];
     add_int(x, record_id);
