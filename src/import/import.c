@@ -267,7 +267,8 @@ static int chunk_write(struct chunk *k, struct am_stmt *st, struct am_err *err)
     }
     if (rc == 0)
         rc = am_stmt_step(st, err) < 0 ? -1 : 0;
-    am_stmt_reset(st);
+    /* Every parameter is bound again before the next step: nothing to clear. */
+    am_stmt_reset_keep(st);
     k->cells.n = 0;
     k->rows = 0;
     am_buf_reset(&k->text);
