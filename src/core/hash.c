@@ -51,7 +51,7 @@ static const uint32_t sha_k[64] = {
 
 static int sha_ni_available(void)
 {
-    static int known = -1; /* the same answer for every thread: a benign race */
+    static _Atomic int known = -1; /* the same answer for every thread */
     if (known < 0) {
         unsigned a, b, c, d;
         int ok = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSSE3) && (c & bit_SSE4_1);
