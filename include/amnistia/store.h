@@ -43,6 +43,9 @@ int am_store_changes(struct am_store *store);
 struct am_stmt *am_stmt_prepare(struct am_store *store, const char *sql, struct am_err *err);
 void am_stmt_finalize(struct am_stmt *stmt); /* NULL is fine */
 void am_stmt_reset(struct am_stmt *stmt);    /* also clears bindings */
+/* Resets for another step but keeps the bindings: for a statement whose every parameter
+ * is bound again before each step (clearing them is wasted work in a bulk insert). */
+void am_stmt_reset_keep(struct am_stmt *stmt);
 int am_stmt_bind_int64(struct am_stmt *stmt, int idx, int64_t value, struct am_err *err);
 int am_stmt_bind_double(struct am_stmt *stmt, int idx, double value, struct am_err *err);
 int am_stmt_bind_text(struct am_stmt *stmt, int idx, const char *value, struct am_err *err);

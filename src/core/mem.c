@@ -76,7 +76,8 @@ void am_arena_release(struct am_arena *arena)
     arena->head = NULL;
 }
 
-void *am_arena_alloc(struct am_arena *arena, size_t size)
+/* Memory from the arena, not zeroed: for copies that write every byte they use. */
+static void *arena_raw(struct am_arena *arena, size_t size)
 {
     size = (size + 15) & ~(size_t)15;
     struct am_arena_block *b = arena->head;
@@ -99,6 +100,12 @@ void *am_arena_alloc(struct am_arena *arena, size_t size)
     }
     void *p = b->data + b->used;
     b->used += size;
+    return p;
+}
+
+void *am_arena_alloc(struct am_arena *arena, size_t size)
+{
+    void *p = arena_raw(arena, size);
     memset(p, 0, size);
     return p;
 }
@@ -107,7 +114,7 @@ char *am_arena_strndup(struct am_arena *arena, const char *s, size_t n)
 {
     if (!s)
         return NULL;
-    char *p = am_arena_alloc(arena, n + 1);
+    char *p = arena_raw(arena, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -125,7 +132,7 @@ char *am_arena_printf(struct am_arena *arena, const char *fmt, ...)
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *p = am_arena_alloc(arena, (size_t)n + 1);
+    char *p = arena_raw(arena, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     return p;

@@ -40,6 +40,10 @@ struct am_csv {
     AM_VEC(struct am_csv_field) fields;
     AM_VEC(size_t) offs;
     char problem[256];
+    /* The bytes that end a run inside a field: [0] unquoted (the separator), [1] quoted
+     * ('"'); both also line ends and NUL. Built for stop_sep. */
+    unsigned char stop[2][256];
+    char stop_sep;
 };
 
 static long mem_read(void *ctx, char *buf, size_t cap)
@@ -202,6 +206,14 @@ int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *er
     long fline = csv->line, fcol = csv->col; /* where the current field starts */
     long qline = 0, qcol = 0;                /* where the open quote is */
     const char sep = csv->sep;
+    if (csv->stop_sep != sep || !csv->stop[1]['"']) {
+        memset(csv->stop, 0, sizeof(csv->stop));
+        for (int t = 0; t < 2; t++)
+            csv->stop[t]['\n'] = csv->stop[t]['\r'] = csv->stop[t][0] = 1;
+        csv->stop[0][(unsigned char)sep] = 1;
+        csv->stop[1]['"'] = 1;
+        csv->stop_sep = sep;
+    }
     while (!done) {
         if (csv->pos == csv->len) {
             int rc = fill(csv, 0, err);
@@ -214,13 +226,13 @@ int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *er
             /* The bytes inside a field that end nothing, copied as a run: the same as
              * the byte-by-byte path below, without its per-byte bookkeeping. */
             const unsigned char *b = (const unsigned char *)csv->buf;
-            const unsigned char stop = st == UNQUOTED ? (unsigned char)sep : '"';
+            const unsigned char *stop = csv->stop[st == QUOTED];
             size_t p = csv->pos, end = csv->len;
-            long cols = 0;
-            while (p < end && b[p] != stop && b[p] != '\n' && b[p] != '\r' && b[p] != 0) {
-                cols += (b[p] & 0xC0) != 0x80;
+            while (p < end && !stop[b[p]])
                 p++;
-            }
+            long cols = 0;
+            for (size_t q = csv->pos; q < p; q++)
+                cols += (b[q] & 0xC0) != 0x80;
             size_t n = p - csv->pos;
             if (n) {
                 /* Past MAX_RECORD the bytes are dropped (the row is reported too long). */

@@ -224,6 +224,8 @@ void am_stmt_reset(struct am_stmt *stmt)
     sqlite3_clear_bindings(stmt->st);
 }
 
+void am_stmt_reset_keep(struct am_stmt *stmt) { sqlite3_reset(stmt->st); }
+
 static int bind_result(struct am_stmt *stmt, int rc, struct am_err *err)
 {
     return rc == SQLITE_OK ? 0 : DB_FAIL(err, stmt->store->db, rc, "cannot bind a value");

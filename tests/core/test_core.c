@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "amnistia/core.h"
+#include "core/hash_int.h"
 
 static void test_first_error_wins(void **state)
 {
@@ -110,6 +111,68 @@ static void test_sha256(void **state)
     assert_memory_equal(out, out2, sizeof(out));
 }
 
+static void sha_hex(const void *data, size_t len, char hex[65])
+{
+    uint8_t out[AM_SHA256_LEN];
+    am_sha256(data, len, out);
+    am_hex(out, sizeof(out), hex);
+}
+
+/* Known digests (FIPS 180-2 examples), through whichever implementation this processor
+ * uses, and the same for the portable one. */
+static void test_sha256_vectors(void **state)
+{
+    (void)state;
+    char hex[65];
+    for (int portable = 0; portable < 2; portable++) {
+        am__sha256_portable(portable);
+        sha_hex("", 0, hex);
+        assert_string_equal(hex,
+                            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        sha_hex(two, strlen(two), hex);
+        assert_string_equal(hex,
+                            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+        char *million = am_malloc(1000000);
+        memset(million, 'a', 1000000);
+        sha_hex(million, 1000000, hex);
+        assert_string_equal(hex,
+                            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+        am_free(million);
+    }
+    am__sha256_portable(0);
+}
+
+/* Both implementations agree on every length around the block size, fed whole or in
+ * pieces of varying sizes. */
+static void test_sha256_paths_agree(void **state)
+{
+    (void)state;
+    uint8_t data[1100];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof(data); i++) {
+        x = x * 1103515245u + 12345u;
+        data[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t len = 0; len <= sizeof(data); len += (len < 200 ? 1 : 37)) {
+        uint8_t a[AM_SHA256_LEN], b[AM_SHA256_LEN];
+        am__sha256_portable(1);
+        am_sha256(data, len, a);
+        am__sha256_portable(0);
+        struct am_sha256_ctx ctx;
+        am_sha256_init(&ctx);
+        size_t off = 0, step = 1;
+        while (off < len) {
+            size_t n = step < len - off ? step : len - off;
+            am_sha256_update(&ctx, data + off, n);
+            off += n;
+            step = step * 3 % 97 + 1;
+        }
+        am_sha256_final(&ctx, b);
+        assert_memory_equal(a, b, sizeof(a));
+    }
+}
+
 static void test_calendar(void **state)
 {
     (void)state;
@@ -158,7 +221,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_first_error_wins), cmocka_unit_test(test_arena),
         cmocka_unit_test(test_buf),              cmocka_unit_test(test_strmap),
-        cmocka_unit_test(test_sha256),           cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_sha256), cmocka_unit_test(test_sha256_vectors),
+        cmocka_unit_test(test_sha256_paths_agree),           cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_parse_int),        cmocka_unit_test(test_iso_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

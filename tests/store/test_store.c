@@ -43,6 +43,34 @@ static void test_open_migrates(void **state)
     unlink(path);
 }
 
+/* am_stmt_reset clears the bindings; am_stmt_reset_keep keeps them for the next step. */
+static void test_reset_keeps_or_clears_bindings(void **state)
+{
+    (void)state;
+    char path[512];
+    temp_db(path, sizeof(path), "reset");
+    struct am_err err = AM_ERR_INIT;
+    struct am_store *s = am_store_open(path, &err);
+    assert_non_null(s);
+    struct am_stmt *st = am_stmt_prepare(s, "SELECT ?1, ?2", &err);
+    assert_non_null(st);
+    assert_int_equal(am_stmt_bind_int64(st, 1, 42, &err), 0);
+    assert_int_equal(am_stmt_bind_text(st, 2, "x", &err), 0);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_int_equal(am_stmt_int64(st, 0), 42);
+    am_stmt_reset_keep(st);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_int_equal(am_stmt_int64(st, 0), 42);
+    assert_string_equal(am_stmt_text(st, 1), "x");
+    am_stmt_reset(st);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_true(am_stmt_is_null(st, 0));
+    assert_true(am_stmt_is_null(st, 1));
+    am_stmt_finalize(st);
+    am_store_close(s);
+    unlink(path);
+}
+
 static void test_newer_refused(void **state)
 {
     (void)state;
@@ -112,6 +140,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_migrates),
+        cmocka_unit_test(test_reset_keeps_or_clears_bindings),
         cmocka_unit_test(test_newer_refused),
         cmocka_unit_test(test_not_a_registry),
         cmocka_unit_test(test_transactions_and_strict),
