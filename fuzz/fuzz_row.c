@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!r.full_name || !r.sensitivity)
                 abort();
             struct am_record_event ev[3];
-            size_t n = am_record_events(&r, "2026-11-01", ev);
+            size_t n = am_record_events(am_record_dates(&r), "2026-11-01", ev);
             if (n > 3)
                 abort();
         } else {

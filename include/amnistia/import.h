@@ -22,52 +22,6 @@ const char *am_column_name(enum am_column col);
  * ignored: "Full Name" and "FULL_NAME" are full_name); -1 when none. */
 int am_column_from_header(const char *header);
 
-/* ---- CSV reader (RFC 4180) ------------------------------------------------------------- */
-
-/* One field of a record. value is NUL-terminated (a NUL byte in the input makes the
- * record malformed). line and col are where the field starts: 1-based, col in
- * characters (UTF-8 lead bytes). */
-struct am_csv_field {
-    const char *value;
-    size_t len;
-    long line;
-    long col;
-    int quoted;
-};
-
-/* One record. Valid until the next am_csv_next call. problem is NULL for a well-formed
- * record, else a "what is wrong; what would fix it" message at problem_line/col (text
- * after a closing quote, a quote never closed, a NUL byte). */
-struct am_csv_record {
-    const struct am_csv_field *fields;
-    size_t n;
-    long line;     /* physical line where the record starts */
-    long end_line; /* physical line where it ends */
-    const char *problem;
-    long problem_line, problem_col;
-};
-
-/* Where the bytes come from: returns bytes read into buf (at most cap), 0 at the end,
- * -1 on an I/O error. */
-typedef long (*am_read_fn)(void *ctx, char *buf, size_t cap);
-
-struct am_csv;
-/*
- * A streaming reader: memory grows with the longest record, never with the file. name
- * is used in messages. The separator (',' or ';') is detected from the first line,
- * outside quotes, ';' winning only when it is more frequent; a UTF-8 BOM is skipped.
- * CRLF, LF and lone CR end records. Free with am_csv_free.
- */
-struct am_csv *am_csv_new(const char *name, am_read_fn read, void *ctx);
-/* Reads from memory (borrowed; must outlive the reader). */
-struct am_csv *am_csv_new_mem(const char *name, const char *data, size_t len);
-void am_csv_free(struct am_csv *csv); /* NULL is fine */
-/* Forces the separator instead of detecting it (call before the first am_csv_next). */
-void am_csv_set_separator(struct am_csv *csv, char sep);
-char am_csv_separator(const struct am_csv *csv); /* 0 until detected */
-/* Returns 1 with the next record, 0 at the end, -1 when reading fails (AM_EIO). */
-int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *err);
-
 /* ---- mapping files ----------------------------------------------------------------------- */
 
 enum am_date_order { AM_DATES_DMY, AM_DATES_MDY };
@@ -126,20 +80,6 @@ struct am_list_row {
     const long *cols;
 };
 
-struct am_catalog;
-
-/* One charge, measure or category of a record. */
-struct am_record_charge {
-    const char *raw;
-    const char *class_name; /* political homicide drugs common military unknown */
-    const char *law_ref;    /* NULL when unknown */
-    const char *certainty;  /* NULL when unknown */
-};
-struct am_record_measure {
-    const char *raw;
-    const char *type; /* catalog code (COPP-242-4) or "other" */
-};
-
 /* A parsed record. Strings live in the arena given to am_record_parse; NULL when the
  * list left the field empty. Dates are YYYY-MM-DD. */
 struct am_record {
@@ -173,46 +113,16 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
                     const struct am_list_row *row, struct am_arena *arena,
                     struct am_record *rec, struct am_err *err);
 
-/* One event a record gives (type is an enum am_event_type). */
-struct am_record_event {
-    int type;
-    const char *date; /* YYYY-MM-DD or NULL */
-    const char *facility;
-    const char *detail;
-};
-
-/*
- * The events a record stands for (docs/columns.md): an arrest at arrest_date; the status
- * word's event (am_event_for_status, or the word's own, e.g. incommunicado) dated
- * status_date, else release_date for releases, else arrest_date for detentions, else
- * as_of; and a release (with measures when the status says so or measures are listed) at
- * release_date when that is a different event. Writes at most 3 to out; returns how many.
- */
-size_t am_record_events(const struct am_record *rec, const char *as_of,
-                        struct am_record_event out[3]);
+/* The columns of rec that its events are derived from (registry.h, am_record_events). */
+struct am_record_dates am_record_dates(const struct am_record *rec);
 
 /* A status word as lists write it (Spanish or English, any case or accents): the status,
  * and the event it stands for through *event (-1: see am_event_for_status). -1 when the
  * word is unknown, -2 when it is empty. */
 int am_status_word(const char *word, int *event);
-/* The items of a ';'-separated column (charges, measures, categories), each trimmed of
- * blanks, empty ones left out; *items and the strings live in arena. Returns how many. */
-size_t am_split_list(struct am_arena *arena, const char *s, const char ***items);
 /* A category word (Spanish or English) to its DESIGN §2 name; NULL when unknown. */
 const char *am_category_word(const char *word);
 
-/* ---- catalogs ---------------------------------------------------------------------------- */
-
-/* The charge and measure catalogs of data/charges.csv and data/measures.csv. */
-struct am_catalog *am_catalog_load(struct am_err *err);
-void am_catalog_free(struct am_catalog *catalog);
-/* Matches one charge text: the catalog row whose longest alias (whole words, after
- * am_name_normalize) occurs in it. Unknown charges get class "unknown". */
-void am_catalog_charge(const struct am_catalog *catalog, const char *text,
-                       struct am_record_charge *out);
-/* Matches one measure text; type "other" when no alias occurs. */
-void am_catalog_measure(const struct am_catalog *catalog, const char *text,
-                        struct am_record_measure *out);
 
 /* ---- the import -------------------------------------------------------------------------- */
 

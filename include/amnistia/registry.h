@@ -370,4 +370,64 @@ struct am_facts_scan *am_facts_scan_new(struct am_store *store, struct am_err *e
 int am_facts_scan_next(struct am_facts_scan *s, struct am_facts *out, struct am_err *err);
 void am_facts_scan_free(struct am_facts_scan *s); /* NULL is fine */
 
+/*
+ * ---- deriving a record's facts ------------------------------------------------------------
+ *
+ * The pure functions that turn a record's columns into events, charges and measures: used
+ * by import/ to check a row and by the facts reader above, so both derive them one way.
+ */
+
+/* One charge, measure or category of a record. */
+struct am_record_charge {
+    const char *raw;
+    const char *class_name; /* political homicide drugs common military unknown */
+    const char *law_ref;    /* NULL when unknown */
+    const char *certainty;  /* NULL when unknown */
+};
+struct am_record_measure {
+    const char *raw;
+    const char *type; /* catalog code (COPP-242-4) or "other" */
+};
+
+/* What a record's events are derived from: its columns (strings YYYY-MM-DD or NULL). */
+struct am_record_dates {
+    const char *arrest_date, *arrest_place, *facility, *status_date, *release_date;
+    int status;       /* enum am_status, or -1 when the list gives none */
+    int status_event; /* enum am_event_type the status word stands for, or -1 */
+    size_t n_measures;
+};
+
+/* One event a record gives (type is an enum am_event_type). */
+struct am_record_event {
+    int type;
+    const char *date; /* YYYY-MM-DD or NULL */
+    const char *facility;
+    const char *detail;
+};
+
+/*
+ * The events a record stands for (docs/columns.md): an arrest at arrest_date; the status
+ * word's event (am_event_for_status, or the word's own, e.g. incommunicado) dated
+ * status_date, else release_date for releases, else arrest_date for detentions, else
+ * as_of; and a release (with measures when the status says so or measures are listed) at
+ * release_date when that is a different event. Writes at most 3 to out; returns how many.
+ */
+size_t am_record_events(struct am_record_dates rec, const char *as_of,
+                        struct am_record_event out[3]);
+
+/* The items of a ';'-separated column (charges, measures, categories), each trimmed of
+ * blanks, empty ones left out; *items and the strings live in arena. Returns how many. */
+size_t am_split_list(struct am_arena *arena, const char *s, const char ***items);
+struct am_catalog;
+/* The charge and measure catalogs of data/charges.csv and data/measures.csv. */
+struct am_catalog *am_catalog_load(struct am_err *err);
+void am_catalog_free(struct am_catalog *catalog);
+/* Matches one charge text: the catalog row whose longest alias (whole words, after
+ * am_name_normalize) occurs in it. Unknown charges get class "unknown". */
+void am_catalog_charge(const struct am_catalog *catalog, const char *text,
+                       struct am_record_charge *out);
+/* Matches one measure text; type "other" when no alias occurs. */
+void am_catalog_measure(const struct am_catalog *catalog, const char *text,
+                        struct am_record_measure *out);
+
 #endif

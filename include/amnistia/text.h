@@ -129,4 +129,50 @@ int am_damerau_levenshtein(const char *a, const char *b);        /* optimal stri
  * At most 16 tokens per side are considered. */
 double am_token_set_similarity(const char *a, const char *b);
 
+/* ---- CSV reader (RFC 4180) ------------------------------------------------------------- */
+
+/* One field of a record. value is NUL-terminated (a NUL byte in the input makes the
+ * record malformed). line and col are where the field starts: 1-based, col in
+ * characters (UTF-8 lead bytes). */
+struct am_csv_field {
+    const char *value;
+    size_t len;
+    long line;
+    long col;
+    int quoted;
+};
+
+/* One record. Valid until the next am_csv_next call. problem is NULL for a well-formed
+ * record, else a "what is wrong; what would fix it" message at problem_line/col (text
+ * after a closing quote, a quote never closed, a NUL byte). */
+struct am_csv_record {
+    const struct am_csv_field *fields;
+    size_t n;
+    long line;     /* physical line where the record starts */
+    long end_line; /* physical line where it ends */
+    const char *problem;
+    long problem_line, problem_col;
+};
+
+/* Where the bytes come from: returns bytes read into buf (at most cap), 0 at the end,
+ * -1 on an I/O error. */
+typedef long (*am_read_fn)(void *ctx, char *buf, size_t cap);
+
+struct am_csv;
+/*
+ * A streaming reader: memory grows with the longest record, never with the file. name
+ * is used in messages. The separator (',' or ';') is detected from the first line,
+ * outside quotes, ';' winning only when it is more frequent; a UTF-8 BOM is skipped.
+ * CRLF, LF and lone CR end records. Free with am_csv_free.
+ */
+struct am_csv *am_csv_new(const char *name, am_read_fn read, void *ctx);
+/* Reads from memory (borrowed; must outlive the reader). */
+struct am_csv *am_csv_new_mem(const char *name, const char *data, size_t len);
+void am_csv_free(struct am_csv *csv); /* NULL is fine */
+/* Forces the separator instead of detecting it (call before the first am_csv_next). */
+void am_csv_set_separator(struct am_csv *csv, char sep);
+char am_csv_separator(const struct am_csv *csv); /* 0 until detected */
+/* Returns 1 with the next record, 0 at the end, -1 when reading fails (AM_EIO). */
+int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *err);
+
 #endif

@@ -6,7 +6,6 @@
  * no record gives them (events added by hand or from a court's file). One person, one
  * record, or every person in person order as a stream. Every reader of facts uses this.
  */
-#include "amnistia/import.h"
 #include "amnistia/registry.h"
 
 #include <stdlib.h>
@@ -156,7 +155,7 @@ static void add_record(struct acc *a, struct am_stmt *st, int c0)
     int64_t record_id = am_stmt_int64(st, c0), source_id = am_stmt_int64(st, c0 + 1);
     const char *source = source_name(a, source_id, st, c0 + 2);
     const char *as_of = dup(a, st, c0 + 3);
-    struct am_record rec;
+    struct am_record_dates rec;
     memset(&rec, 0, sizeof(rec));
     rec.arrest_date = dup(a, st, c0 + 4);
     rec.arrest_place = dup(a, st, c0 + 5);
@@ -203,7 +202,7 @@ static void add_record(struct acc *a, struct am_stmt *st, int c0)
         }
     }
     struct am_record_event ev[3];
-    size_t n = am_record_events(&rec, as_of, ev);
+    size_t n = am_record_events(rec, as_of, ev);
     for (size_t i = 0; i < n; i++) {
         const char *d = ev[i].date;
         int by_list = as_of && same(d, as_of) && !same(rec.release_date, d) &&

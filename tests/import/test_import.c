@@ -982,7 +982,7 @@ static void test_events(void **state)
     r.arrest_date = "2024-08-15";
     r.facility = "El Helicoide";
     r.arrest_place = "Caracas";
-    size_t n = am_record_events(&r, "2026-11-01", ev);
+    size_t n = am_record_events(am_record_dates(&r), "2026-11-01", ev);
     assert_int_equal(n, 2);
     assert_int_equal(ev[0].type, AM_EV_ARREST);
     assert_string_equal(ev[0].date, "2024-08-15");
@@ -994,7 +994,7 @@ static void test_events(void **state)
     /* Released with measures on a date: one release event, not two. */
     r.status = AM_STATUS_RELEASED_WITH_MEASURES;
     r.release_date = "2025-01-10";
-    n = am_record_events(&r, "2026-11-01", ev);
+    n = am_record_events(am_record_dates(&r), "2026-11-01", ev);
     assert_int_equal(n, 2);
     assert_int_equal(ev[1].type, AM_EV_RELEASE_WITH_MEASURES);
     assert_string_equal(ev[1].date, "2025-01-10");
@@ -1003,7 +1003,7 @@ static void test_events(void **state)
     /* A status date different from the release date: both events. */
     r.status = AM_STATUS_RELEASED;
     r.status_date = "2026-03-01";
-    n = am_record_events(&r, "2026-11-01", ev);
+    n = am_record_events(am_record_dates(&r), "2026-11-01", ev);
     assert_int_equal(n, 3);
     assert_int_equal(ev[1].type, AM_EV_RELEASE);
     assert_string_equal(ev[1].date, "2026-03-01");
@@ -1016,7 +1016,7 @@ static void test_events(void **state)
     r.status_event = -1;
     r.release_date = "2025-01-10";
     r.n_measures = 1;
-    n = am_record_events(&r, "2026-11-01", ev);
+    n = am_record_events(am_record_dates(&r), "2026-11-01", ev);
     assert_int_equal(n, 1);
     assert_int_equal(ev[0].type, AM_EV_RELEASE_WITH_MEASURES);
 
@@ -1024,19 +1024,19 @@ static void test_events(void **state)
     memset(&r, 0, sizeof(r));
     r.status = AM_STATUS_EXILED;
     r.status_event = -1;
-    n = am_record_events(&r, "2026-11-01", ev);
+    n = am_record_events(am_record_dates(&r), "2026-11-01", ev);
     assert_int_equal(n, 1);
     assert_int_equal(ev[0].type, AM_EV_EXILE);
     assert_string_equal(ev[0].date, "2026-11-01");
     r.status = AM_STATUS_DETAINED;
     r.status_event = AM_EV_INCOMMUNICADO;
-    n = am_record_events(&r, "2026-11-01", ev);
+    n = am_record_events(am_record_dates(&r), "2026-11-01", ev);
     assert_int_equal(ev[0].type, AM_EV_INCOMMUNICADO);
     /* Detained again after a release: the detention holds as of the list. */
     r.status_event = -1;
     r.arrest_date = "2024-01-01";
     r.release_date = "2025-01-01";
-    n = am_record_events(&r, "2026-11-01", ev);
+    n = am_record_events(am_record_dates(&r), "2026-11-01", ev);
     assert_int_equal(n, 2);
     assert_int_equal(ev[1].type, AM_EV_DETENTION_CONFIRMED);
     assert_string_equal(ev[1].date, "2026-11-01");
@@ -1044,7 +1044,7 @@ static void test_events(void **state)
     memset(&r, 0, sizeof(r));
     r.status = AM_STATUS_UNKNOWN;
     r.status_event = -1;
-    assert_int_equal(am_record_events(&r, "2026-11-01", ev), 0);
+    assert_int_equal(am_record_events(am_record_dates(&r), "2026-11-01", ev), 0);
 }
 
 /* ---- whole imports -------------------------------------------------------------------------- */

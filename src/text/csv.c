@@ -6,7 +6,7 @@
  * flat in the file's size. Every field knows its line and column for error messages.
  * It does not decode or validate text: that is the importer's job.
  */
-#include "amnistia/import.h"
+#include "amnistia/text.h"
 
 #include <string.h>
 

@@ -6,7 +6,8 @@
  * alias occurring as whole words in the normalised text; results are cached per distinct
  * text, since lists repeat the same few charges many thousands of times.
  */
-#include "import_int.h"
+#include "amnistia/registry.h"
+#include "amnistia/text.h"
 
 #include <stdlib.h>
 #include <string.h>
