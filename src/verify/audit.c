@@ -17,7 +17,7 @@
 struct row_in {
     int64_t record_id, row_no, person_id;
     char *list_id, *name, *cedula, *status, *status_date, *release_date;
-    char *name_order, *given_names, *surnames, *sex, *birth, *state, *facility;
+    char *name_order, *given_names, *surnames, *sex, *birth, *state, *facility, *charges;
 };
 
 /* A small set of source names, and the rows of the list, as named vector types. */
@@ -58,7 +58,7 @@ struct builder {
 static const char sql_rows[] =
     "SELECT r.id, r.row_no, r.list_id, r.full_name, r.cedula, r.status, r.status_date,"
     " r.release_date, rp.person_id, r.name_order, r.given_names, r.surnames, r.sex,"
-    " r.birth_date, lower(r.state), lower(r.facility)"
+    " r.birth_date, lower(r.state), lower(r.facility), r.charges"
     " FROM record r LEFT JOIN record_person rp ON rp.record_id = r.id"
     " WHERE r.snapshot_id = ? ORDER BY r.row_no";
 
@@ -77,6 +77,7 @@ static const char sql_cedula[] =
     " FROM record r LEFT JOIN record_person rp ON rp.record_id = r.id"
     " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"
     " WHERE r.cedula = ?1 AND r.id <> ?2 AND rp.person_id IS NOT NULL AND rp.person_id <> ?3"
+    "   AND rp.person_id <> ?5"
     "   AND (?4 IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?4)"
     " ORDER BY r.id LIMIT 5";
 
@@ -541,6 +542,7 @@ static int find_match(struct stmts *s, const struct row_in *r, struct am_audit *
         .birth = r->birth,
         .state = r->state,
         .facility = r->facility,
+        .charges = r->charges,
     };
     struct am__verify_match_result m;
     if (!am__verify_match(s->matcher, &q, &audit->arena, &m))
@@ -613,7 +615,8 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
         if (am_stmt_bind_text(s->cedula, 1, r->cedula, err) < 0 ||
             am_stmt_bind_int64(s->cedula, 2, r->record_id, err) < 0 ||
             am_stmt_bind_int64(s->cedula, 3, judged_as, err) < 0 ||
-            am_stmt_bind_text(s->cedula, 4, s->known_by, err) < 0)
+            am_stmt_bind_text(s->cedula, 4, s->known_by, err) < 0 ||
+            am_stmt_bind_int64(s->cedula, 5, r->person_id, err) < 0)
             goto done;
         int64_t other = 0;
         int step;
@@ -732,6 +735,7 @@ static int read_rows(struct am_store *store, struct stmts *s, struct am_audit *a
             .birth = dup_col(a, st, 13),
             .state = dup_col(a, st, 14),
             .facility = dup_col(a, st, 15),
+            .charges = dup_col(a, st, 16),
         };
         AM_VEC_PUSH(rows, r);
     }

@@ -334,6 +334,94 @@ static void test_person_on_the_list_not_taken(void **state)
     fx_close(&w.fx);
 }
 
+/*
+ * Two words only, but the facility and the charges agree: "QUINTERO ARGENIS" at Tocorón
+ * for terrorism is the press's "QUINTERO BELLO, ARGENIS" held there on that charge (the
+ * charges written another way, read through the catalog). The same two words with nothing
+ * beside them match no one.
+ */
+static void test_two_words_with_place_and_charges(void **state)
+{
+    (void)state;
+    struct mworld w;
+    mworld_open(&w, "match_charges");
+    int64_t p = fx_person(&w.fx, "QUINTERO BELLO, ARGENIS", NULL);
+    int64_t rec = fx_record(&w.fx, w.press, NULL, "QUINTERO BELLO, ARGENIS", NULL, "released",
+                            "2019-05-02", p);
+    fx_record_set(&w.fx, rec, "facility", "Tocorón");
+    fx_record_set(&w.fx, rec, "state", "Aragua");
+    fx_record_set(&w.fx, rec, "charges", "TERRORISMO; ASOCIACION PARA DELINQUIR");
+    fx_event(&w.fx, p, "arrest", "2018-03-02", rec);
+    fx_event(&w.fx, p, "release", "2019-05-02", rec);
+    int64_t row = official_row(&w, "QUINTERO ARGENIS", NULL);
+    fx_record_set(&w.fx, row, "facility", "TOCORON");
+    fx_record_set(&w.fx, row, "state", "ARAGUA");
+    fx_record_set(&w.fx, row, "charges", "Asociación para delinquir; Terrorismo");
+    /* The same two words, no place, no charges: nothing beside the name. */
+    official_row(&w, "BELLO ARGENIS", NULL);
+    struct am_audit a;
+    run(&w, &a);
+    assert_int_equal(a.n_rows, 2);
+    const struct am_audit_row *r = &a.rows[0];
+    assert_int_equal(r->match_person, p);
+    assert_int_equal(r->match_record, rec);
+    assert_non_null(
+        strstr(r->match_how, "2 name words agree, the same facility (tocoron) and charges"));
+    assert_non_null(flag_of(r, AM_FLAG_RELEASED_EARLIER));
+    assert_null(flag_of(r, AM_FLAG_UNKNOWN_IDENTITY));
+    assert_int_equal(a.rows[1].match_person, 0);
+    assert_non_null(flag_of(&a.rows[1], AM_FLAG_UNKNOWN_IDENTITY));
+    am_audit_release(&a);
+    fx_close(&w.fx);
+}
+
+/*
+ * A state written with and without its accent is one state: "MÉRIDA" and "Merida" make no
+ * contradiction with another facility, so the rare three-word name still matches.
+ */
+static void test_state_accents_agree(void **state)
+{
+    (void)state;
+    struct mworld w;
+    mworld_open(&w, "match_accents");
+    int64_t rec;
+    int64_t p = ngo_person(&w, "Yorbelis Carvajal Urdaneta", NULL, "2020-06-15", &rec);
+    fx_record_set(&w.fx, rec, "facility", "Rodeo I");
+    fx_record_set(&w.fx, rec, "state", "Merida");
+    int64_t row = official_row(&w, "CARVAJAL URDANETA YORBELIS", NULL);
+    fx_record_set(&w.fx, row, "facility", "LA PICA");
+    fx_record_set(&w.fx, row, "state", "MÉRIDA");
+    struct am_audit a;
+    run(&w, &a);
+    assert_int_equal(a.rows[0].match_person, p);
+    assert_non_null(flag_of(&a.rows[0], AM_FLAG_RELEASED_EARLIER));
+    am_audit_release(&a);
+    fx_close(&w.fx);
+}
+
+/*
+ * The record that shares the name has no cédula, but another record of the same person
+ * gives one the row's contradicts: another person, no match.
+ */
+static void test_other_record_of_person_contradicts(void **state)
+{
+    (void)state;
+    struct mworld w;
+    mworld_open(&w, "match_person_contra");
+    int64_t rec;
+    int64_t p = ngo_person(&w, "Francisco Yánez Urdaneta", NULL, "2020-06-15", &rec);
+    int64_t other = fx_record(&w.fx, w.press, NULL, "YANEZ, FRANCISCO", "31394914", "released",
+                              "2020-06-15", p);
+    (void)other;
+    official_row(&w, "YANEZ URDANETA CESAR FRANCISCO", "10199244");
+    struct am_audit a;
+    run(&w, &a);
+    assert_int_equal(a.rows[0].match_person, 0);
+    assert_non_null(flag_of(&a.rows[0], AM_FLAG_UNKNOWN_IDENTITY));
+    am_audit_release(&a);
+    fx_close(&w.fx);
+}
+
 int am_test_match(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +433,9 @@ int am_test_match(void)
         cmocka_unit_test(test_contradiction_not_matched),
         cmocka_unit_test(test_transposed_cedula),
         cmocka_unit_test(test_person_on_the_list_not_taken),
+        cmocka_unit_test(test_two_words_with_place_and_charges),
+        cmocka_unit_test(test_state_accents_agree),
+        cmocka_unit_test(test_other_record_of_person_contradicts),
     };
     return cmocka_run_group_tests_name("audit match", tests, NULL, NULL);
 }
