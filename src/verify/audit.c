@@ -47,6 +47,7 @@ struct stmts {
     struct am__verify_matcher *matcher; /* the audit's own search for unlinked rows, */
     struct am_store *store;             /* read on the first row that needs it */
     int64_t list_source;
+    struct am_strmap row_of_person; /* "p<person>" -> the list's first row of that person */
 };
 
 struct builder {
@@ -87,6 +88,7 @@ static void stmts_finalize(struct stmts *s)
     am_stmt_finalize(s->cedula);
     am_facts_reader_free(s->facts);
     am__verify_matcher_free(s->matcher);
+    am_strmap_release(&s->row_of_person);
 }
 
 static char *dup_col(struct am_arena *a, struct am_stmt *st, int col)
@@ -603,6 +605,12 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
     if (out->match_person) {
         known = 1;
         judged_as = out->match_person;
+        /* The match found the person of another row: linking split one person in two. */
+        char pk[32];
+        int64_t at;
+        snprintf(pk, sizeof(pk), "p%lld", (long long)out->match_person);
+        if (!first_same && am_strmap_get(&s->row_of_person, pk, &at) && audit->rows + at != out)
+            first_same = &audit->rows[at];
     } else if (!r->person_id) {
         add_flag(&b, AM_FLAG_UNKNOWN_IDENTITY, "the row is linked to no person");
     } else if (!f.other_records.n) {
@@ -649,7 +657,8 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
     if (first_same) {
         add_evidence(&b, first_same->record_id, audit->list.source_name, NULL,
                      first_same->list_id ? first_same->list_id : "earlier row");
-        snprintf(why, sizeof(why), "the same person is already on the list at row %lld",
+        snprintf(why, sizeof(why), "the same person %s on the list at row %lld",
+                 first_same->row_no < out->row_no ? "is already" : "is again",
                  (long long)first_same->row_no);
         add_flag(&b, AM_FLAG_DUPLICATE, why);
     }
@@ -785,6 +794,7 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
         return -1;
 
     struct stmts s = {0};
+    am_strmap_init(&s.row_of_person);
     s.known_by = opt ? opt->known_by : NULL;
     struct rowvec rows = {0};
     int rc = -1;
@@ -828,9 +838,17 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
     if (opt && opt->process_start)
         snprintf(out->process_start, sizeof(out->process_start), "%s", opt->process_start);
 
-    /* The first row of each person (or, unlinked, of each cédula) marks later ones. */
+    /* The first row of each person (or, unlinked, of each cédula) marks later ones; a row
+     * the audit's match finds to be another row's person is marked too. */
     struct am_strmap seen;
     am_strmap_init(&seen);
+    for (size_t i = rows.n; i-- > 0;) {
+        char key[32];
+        if (!rows.v[i].person_id)
+            continue;
+        snprintf(key, sizeof(key), "p%lld", (long long)rows.v[i].person_id);
+        am_strmap_put(&s.row_of_person, key, (int64_t)i);
+    }
     for (size_t i = 0; i < rows.n; i++) {
         const struct row_in *r = &rows.v[i];
         char key[96];

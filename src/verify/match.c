@@ -50,7 +50,6 @@ struct am__verify_matcher {
     AM_VEC(struct mrec) rec;
     struct am_strmap keyid; /* phonetic key -> id */
     AM_VEC(struct posting) post;
-    struct am_strmap on_list; /* "p<person>" of persons the audited list's source has */
     struct values state, facility, charges;
     struct am_catalog *catalog;
     int64_t list_source;
@@ -228,7 +227,6 @@ struct am__verify_matcher *am__verify_matcher_new(struct am_store *store, int64_
     memset(m, 0, sizeof(*m));
     am_arena_init(&m->arena);
     am_strmap_init(&m->keyid);
-    am_strmap_init(&m->on_list);
     am_strmap_init(&m->first_of_person);
     am_strmap_init(&m->state.id);
     am_strmap_init(&m->facility.id);
@@ -260,11 +258,6 @@ struct am__verify_matcher *am__verify_matcher_new(struct am_store *store, int64_
                 seen |= r.key[j] == r.key[k];
             if (!seen)
                 AM_VEC_PUSH(&m->post.v[r.key[k]].v, idx);
-        }
-        if (r.source_id == list_source && r.person_id) {
-            char pk[32];
-            snprintf(pk, sizeof(pk), "p%lld", (long long)r.person_id);
-            am_strmap_put(&m->on_list, pk, 1);
         }
         AM_VEC_PUSH(&m->rec, r);
     }
@@ -300,7 +293,6 @@ void am__verify_matcher_free(struct am__verify_matcher *m)
     AM_VEC_FREE(&m->post);
     AM_VEC_FREE(&m->rec);
     am_strmap_release(&m->keyid);
-    am_strmap_release(&m->on_list);
     am_strmap_release(&m->first_of_person);
     am_free(m->next_of_person);
     values_release(&m->state);
@@ -463,10 +455,6 @@ int am__verify_match(struct am__verify_matcher *m, const struct am__verify_match
                 continue;
             if (m->known_by && c->as_of && strcmp(c->as_of, m->known_by) > 0)
                 continue;
-            char pk[32];
-            snprintf(pk, sizeof(pk), "p%lld", (long long)c->person_id);
-            if (am_strmap_get(&m->on_list, pk, NULL))
-                continue; /* that person is another row of the list */
             int sh[MAXTOK];
             if (shared_words(&row, c, sh) < 2)
                 continue;

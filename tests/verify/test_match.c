@@ -312,8 +312,11 @@ static void test_transposed_cedula(void **state)
     fx_close(&w.fx);
 }
 
-/* A person another row of the list already is stays that row's: no second claim. */
-static void test_person_on_the_list_not_taken(void **state)
+/*
+ * A row the match finds to be the person of another row is that row again (linking split
+ * one person in two): a duplicate, with the earlier row as evidence, not a second person.
+ */
+static void test_person_on_the_list_is_a_duplicate(void **state)
 {
     (void)state;
     struct mworld w;
@@ -328,8 +331,12 @@ static void test_person_on_the_list_not_taken(void **state)
     run(&w, &a);
     assert_int_equal(a.n_rows, 2);
     assert_true(a.rows[0].verified);
-    assert_int_equal(a.rows[1].match_person, 0);
-    assert_non_null(flag_of(&a.rows[1], AM_FLAG_UNKNOWN_IDENTITY));
+    assert_int_equal(a.rows[1].match_person, p);
+    assert_null(flag_of(&a.rows[1], AM_FLAG_UNKNOWN_IDENTITY));
+    const struct am_audit_flag *f = flag_of(&a.rows[1], AM_FLAG_DUPLICATE);
+    assert_non_null(f);
+    assert_non_null(strstr(f->why, "already on the list at row 1"));
+    assert_int_equal(f->evidence[1].record_id, linked);
     am_audit_release(&a);
     fx_close(&w.fx);
 }
@@ -432,7 +439,7 @@ int am_test_match(void)
         cmocka_unit_test(test_namesakes_told_apart_by_facility),
         cmocka_unit_test(test_contradiction_not_matched),
         cmocka_unit_test(test_transposed_cedula),
-        cmocka_unit_test(test_person_on_the_list_not_taken),
+        cmocka_unit_test(test_person_on_the_list_is_a_duplicate),
         cmocka_unit_test(test_two_words_with_place_and_charges),
         cmocka_unit_test(test_state_accents_agree),
         cmocka_unit_test(test_other_record_of_person_contradicts),
