@@ -733,6 +733,16 @@ static void test_row_full_name_and_fields(void **state)
     assert_int_equal(p.rec.cedula_kind, 'E');
     assert_int_equal(p.rec.status, -1);
     am_arena_release(&p.arena);
+    /* The edges of the short path for ISO dates: 1900-01-01 and today are kept as they
+     * are; a YYYY/MM/DD date still goes through the parser. */
+    parse_row(NULL, "full_name,birth_date,arrest_date,release_date\nAna,1900-01-01,"
+              "2026-11-29,2025/03/04\n", cat, &p);
+    if (p.rc)
+        fail_msg("%s", p.err.msg);
+    assert_string_equal(p.rec.birth_date, "1900-01-01");
+    assert_string_equal(p.rec.arrest_date, "2026-11-29");
+    assert_string_equal(p.rec.release_date, "2025-03-04");
+    am_arena_release(&p.arena);
     am_catalog_free(cat);
 }
 
@@ -812,6 +822,12 @@ static void test_row_bad(void **state)
         {"list_id,given_names,surnames\n1,,Díaz\n", 2, 3, "only surnames given, no given names"},
         {"full_name,notes,release_date\n\"Ana\",\"a\nb\",1/1/2099\n", 3, 4,
          "release_date '1/1/2099'"},
+        /* Dates already ISO take a shorter path: the same refusals and messages. */
+        {"full_name,birth_date\nAna,1899-12-31\n", 2, 5, "year 1899 is before 1900"},
+        {"full_name,birth_date\nAna,0999-01-01\n", 2, 5, "birth_date '0999-01-01'"},
+        {"full_name,birth_date\nAna,2023-02-29\n", 2, 5, "day 29 does not exist"},
+        {"full_name,arrest_date\nAna,2026-11-30\n", 2, 5, "date is in the future"},
+        {"full_name,arrest_date\nAna,2026-13-01\n", 2, 5, "month 13 does not exist"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         struct parsed p;
