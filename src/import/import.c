@@ -778,19 +778,24 @@ static const unsigned char json_special[256] = {
     [28] = 1, [29] = 1, [30] = 1, [31] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
-/* A field of len bytes as a JSON string, the same text as am_buf_add_json_string gives:
- * copied at once when nothing in it needs an escape (nearly always). */
-static void add_json_field(struct am_buf *b, const char *v, size_t len)
+/* A field of len bytes as a JSON string, the same text as am_buf_add_json_string gives,
+ * after a ',' unless it is the first: copied at once when nothing in it needs an escape
+ * (nearly always). */
+static void add_json_field(struct am_buf *b, const char *v, size_t len, int first)
 {
     const unsigned char *p = (const unsigned char *)v;
     size_t i = 0;
     while (i < len && !json_special[p[i]])
         i++;
     if (i < len) {
+        if (!first)
+            am_buf_addc(b, ',');
         am_buf_add_json_string(b, v);
         return;
     }
-    am_buf_grow(b, len + 2);
+    am_buf_grow(b, len + 3);
+    if (!first)
+        b->ptr[b->len++] = ',';
     b->ptr[b->len++] = '"';
     memcpy(b->ptr + b->len, v, len);
     b->len += len;
@@ -927,11 +932,8 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
          * are the snapshot's header). */
         am_buf_reset(&r->raw);
         am_buf_addc(&r->raw, '[');
-        for (size_t i = 0; i < width; i++) {
-            if (i)
-                am_buf_addc(&r->raw, ',');
-            add_json_field(&r->raw, rec.fields[i].value, rec.fields[i].len);
-        }
+        for (size_t i = 0; i < width; i++)
+            add_json_field(&r->raw, rec.fields[i].value, rec.fields[i].len, i == 0);
         am_buf_addc(&r->raw, ']');
         struct am_list_row row = {r->path, rec.line, rec.n, values.v, lines.v, cols.v};
         if (take_row(r, plan, &row, values.v, values.n, err)) {

@@ -287,17 +287,24 @@ static char *join2(struct am_arena *arena, const char *a, const char *b)
     return out;
 }
 
-static const char *trim(struct am_arena *arena, const char *s)
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* s without the spaces around it; NULL when nothing is left. Unless copy is set, a value
+ * with nothing to cut at its end (nearly all) is not copied: s itself, from its first
+ * non-space byte. */
+static const char *trim(struct am_arena *arena, const char *s, int copy)
 {
     if (!s)
         return NULL;
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+    while (is_space(*s))
         s++;
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
     if (!n)
         return NULL;
+    if (!copy && !is_space(s[n - 1]))
+        return s;
+    while (n && is_space(s[n - 1]))
+        n--;
     return am_arena_strndup(arena, s, n);
 }
 
@@ -311,12 +318,13 @@ static void cells_of(const struct am_plan *plan, const struct am_list_row *row,
         cl->line = row->line;
         cl->col = 1;
         if (map->set_value[c]) {
-            cl->v = trim(arena, map->set_value[c]);
+            /* Copied: the record must not outlive the mapping's strings. */
+            cl->v = trim(arena, map->set_value[c], 1);
             continue;
         }
         int k = plan->feed[c];
         if (k >= 0 && (size_t)k < row->n) {
-            cl->v = trim(arena, row->values[k]);
+            cl->v = trim(arena, row->values[k], 0);
             cl->line = row->lines[k];
             cl->col = row->cols[k];
         }
@@ -331,7 +339,7 @@ static void cells_of(const struct am_plan *plan, const struct am_list_row *row,
             int k = plan->join_cols[j][p];
             if (k < 0 || (size_t)k >= row->n)
                 continue;
-            const char *v = trim(arena, row->values[k]);
+            const char *v = trim(arena, row->values[k], 0);
             if (!v)
                 continue;
             if (first) {

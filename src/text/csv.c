@@ -227,13 +227,18 @@ int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *er
              * the byte-by-byte path below, without its per-byte bookkeeping. */
             const unsigned char *b = (const unsigned char *)csv->buf;
             const unsigned char *stop = csv->stop[st == QUOTED];
-            size_t p = csv->pos, end = csv->len;
-            while (p < end && !stop[b[p]])
+            size_t p = csv->pos, end = csv->len, cont = 0;
+            /* One pass: the run's end, and its UTF-8 continuation bytes (a column is a
+             * character, not a byte). */
+            while (p < end) {
+                unsigned char c = b[p];
+                if (stop[c])
+                    break;
+                cont += (c & 0xC0) == 0x80;
                 p++;
-            long cols = 0;
-            for (size_t q = csv->pos; q < p; q++)
-                cols += (b[q] & 0xC0) != 0x80;
+            }
             size_t n = p - csv->pos;
+            long cols = (long)(n - cont);
             if (n) {
                 /* Past MAX_RECORD the bytes are dropped (the row is reported too long). */
                 size_t room = csv->rec.len < MAX_RECORD ? MAX_RECORD - csv->rec.len : 0;

@@ -650,13 +650,14 @@ static void parse_row(const char *map_text, const char *csv_text, struct am_cata
     assert_int_equal(am_csv_next(csv, &rec, &err), 1);
     const char *values[32];
     long lines[32], cols[32];
+    am_arena_init(&out->arena);
     for (size_t i = 0; i < rec.n && i < 32; i++) {
-        values[i] = rec.fields[i].value;
+        /* The record may point into the row's values: kept with it, past am_csv_free. */
+        values[i] = am_arena_strdup(&out->arena, rec.fields[i].value);
         lines[i] = rec.fields[i].line;
         cols[i] = rec.fields[i].col;
     }
     struct am_list_row row = {"r.csv", rec.line, rec.n, values, lines, cols};
-    am_arena_init(&out->arena);
     am_err_clear(&out->err);
     out->rc = am_record_parse(p, cat, &row, &out->arena, &out->rec, &out->err);
     am_plan_free(p);
