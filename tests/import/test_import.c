@@ -1146,6 +1146,55 @@ static void test_import_good(void **state)
     am_store_close(s);
 }
 
+/* Until linking each record is its own person: made from each batch of records, with
+ * person ids after the registry's last one (here not the record ids: a person already
+ * there), across batches, files, and rows skipped as bad. */
+static void test_import_persons_of_records(void **state)
+{
+    (void)state;
+    struct am_store *s = fresh_store("persons.db");
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am_store_exec(s, "INSERT INTO person(id, display_name) VALUES (7, 'X')",
+                                   &err), 0);
+    struct am_buf big;
+    am_buf_init(&big);
+    am_buf_adds(&big, "list_id,given_names,surnames,cedula,sex,birth_date,sensitivity\n");
+    for (int i = 1; i <= 150; i++)
+        am_buf_addf(&big, "%d,Ana %d,Díaz Sintética,V-%d,%s,%s,%s\n", i, i, 1000000 + i,
+                    i % 2 ? "F" : "", i == 70 ? "31/02/1990" : "1990-01-02",
+                    i % 3 ? "public" : "");
+    const char *files[] = {write_str("a.csv", list_a), write_str("big.csv", big.ptr)};
+    am_buf_release(&big);
+    struct am_import_result res;
+    if (run_import(s, files, 2, tmp_path("persons_rejects.csv"), 0, &res, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(res.bad_rows, 1);
+    am_import_result_release(&res);
+    /* 2 + 149 records, each with one person of its own, ids 8.. in record order. */
+    assert_int_equal(scalar(s, "SELECT count(*) FROM record"), 151);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM person"), 152);
+    assert_int_equal(scalar(s, "SELECT count(*) FROM record r JOIN record_person rp ON"
+                               " rp.record_id = r.id AND rp.person_id = r.id + 7"
+                               " AND rp.weight = 1.0 AND rp.decided_by = 'import'"
+                               " JOIN person p ON p.id = rp.person_id"
+                               " AND p.display_name = r.full_name"
+                               " AND p.cedula_kind IS r.cedula_kind AND p.cedula IS r.cedula"
+                               " AND p.birth_date IS r.birth_date AND p.sex IS r.sex"
+                               " AND p.nationality IS r.nationality"
+                               " AND p.sensitivity = r.sensitivity"),
+                     151);
+    assert_int_equal(scalar(s, "SELECT min(id) || max(id) FROM person WHERE id > 7"), 8158);
+    assert_text(s, "SELECT display_name || '|' || cedula || '|' || coalesce(sex, '-') || '|'"
+                   " || sensitivity FROM person WHERE id = 10",
+                "Ana 1 Díaz Sintética|1000001|F|public");
+    /* The row after the bad one has the next ids, no gap. */
+    assert_text(s, "SELECT r.list_id || '>' || rp.person_id FROM record r JOIN record_person rp"
+                   " ON rp.record_id = r.id WHERE r.row_no = 71 AND r.snapshot_id = 2",
+                "71>79");
+    assert_int_equal(scalar(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    am_store_close(s);
+}
+
 static void test_import_refused_unchanged(void **state)
 {
     (void)state;
@@ -1573,6 +1622,7 @@ int main(void)
         cmocka_unit_test(test_catalog_missing),
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_import_good),
+        cmocka_unit_test(test_import_persons_of_records),
         cmocka_unit_test(test_import_refused_unchanged),
         cmocka_unit_test(test_import_skip_bad),
         cmocka_unit_test(test_import_duplicate),
