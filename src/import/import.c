@@ -150,7 +150,9 @@ static const char *const sql[ST__COUNT] = {
 /*
  * Batched inserts: rows are collected and written BATCH_ROWS at a time by one multi-row
  * INSERT, because executing a statement costs more than inserting a row. The SQL text is
- * built from the constant heads below only; values always go through binds.
+ * built from the constant heads below only; values always go through binds. OR FAIL:
+ * a failing statement need not undo its own earlier rows (the whole import is rolled
+ * back on any error), so SQLite keeps no statement journal for them.
  */
 #define BATCH_ROWS 64
 
@@ -160,7 +162,7 @@ static const struct {
     const char *head;
     int ncols;
 } batch_sql[B__COUNT] = {
-    [B_RECORD] = {"INSERT INTO record(id, snapshot_id, row_no, line_no, list_id, raw,"
+    [B_RECORD] = {"INSERT OR FAIL INTO record(id, snapshot_id, row_no, line_no, list_id, raw,"
                   " given_names, surnames, full_name, name_order, cedula_kind, cedula, sex,"
                   " birth_date, nationality, arrest_date, arrest_place, state, facility,"
                   " agency, charges, status, status_date, release_date, measures,"
@@ -179,11 +181,11 @@ static const struct {
 enum persons_stmt { P_PERSON, P_LINK, P__COUNT };
 
 static const char *const persons_sql[P__COUNT] = {
-    [P_PERSON] = "INSERT INTO person(id, display_name, cedula_kind, cedula, birth_date, sex,"
+    [P_PERSON] = "INSERT OR FAIL INTO person(id, display_name, cedula_kind, cedula, birth_date, sex,"
                  " nationality, sensitivity) SELECT id + ?1, full_name, cedula_kind, cedula,"
                  " birth_date, sex, nationality, sensitivity FROM record"
                  " WHERE id BETWEEN ?2 AND ?3",
-    [P_LINK] = "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
+    [P_LINK] = "INSERT OR FAIL INTO record_person(record_id, person_id, weight, decided_by,"
                " decided_at) SELECT id, id + ?1, 1.0, 'import', ?4 FROM record"
                " WHERE id BETWEEN ?2 AND ?3",
 };
