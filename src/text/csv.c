@@ -222,6 +222,21 @@ int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *er
             if (rc == 0)
                 break;
         }
+        if (st == FIELD_START && !csv->skip_lf) {
+            /* A field that starts with an ordinary byte (not a quote, a separator, a
+             * line end or NUL) is unquoted: straight into the run below, as the byte
+             * path would after its first byte. */
+            unsigned char c0 = (unsigned char)csv->buf[csv->pos];
+            if (c0 != '"' && !csv->stop[0][c0]) {
+                fline = csv->line;
+                fcol = csv->col;
+                if (!in_record) {
+                    in_record = 1;
+                    rec->line = csv->line;
+                }
+                st = UNQUOTED;
+            }
+        }
         if ((st == UNQUOTED || st == QUOTED) && !csv->skip_lf) {
             /* The bytes inside a field that end nothing, copied as a run: the same as
              * the byte-by-byte path below, without its per-byte bookkeeping. */
