@@ -673,6 +673,25 @@ static void writeback_hint(int fd)
 #endif
 }
 
+/*
+ * Whether every field of a CSV record is valid UTF-8, checked in one pass when the
+ * reader holds the fields one after the other, each ended by a NUL (as it does): a NUL
+ * is ASCII, and a sequence cut by a field's end is invalid across it too, so the span
+ * is valid exactly when each field is. 0 means "check field by field" (which finds the
+ * position of a bad byte), not that a field is bad.
+ */
+static int row_is_utf8(const struct am_csv_record *rec)
+{
+    if (rec->n == 0)
+        return 1;
+    for (size_t i = 0; i + 1 < rec->n; i++)
+        if (rec->fields[i + 1].value != rec->fields[i].value + rec->fields[i].len + 1)
+            return 0;
+    const char *start = rec->fields[0].value;
+    size_t len = (size_t)(rec->fields[rec->n - 1].value + rec->fields[rec->n - 1].len - start);
+    return all_ascii(start, len) || am_utf8_invalid_at(start, len) < 0;
+}
+
 /* ---- writing one record ------------------------------------------------------------------ */
 
 static int write_record(struct run *r, const struct am_record *rec, long line,
@@ -900,9 +919,11 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
                        rec.problem);
             is_bad = 1;
         }
-        for (size_t i = 0; i < rec.n && !is_bad; i++)
-            is_bad = check_utf8(r, rec.fields[i].value, rec.fields[i].len, rec.fields[i].line,
-                                rec.fields[i].col, rec.fields[i].quoted, &why) != 0;
+        if (!is_bad && !row_is_utf8(&rec))
+            for (size_t i = 0; i < rec.n && !is_bad; i++)
+                is_bad = check_utf8(r, rec.fields[i].value, rec.fields[i].len,
+                                    rec.fields[i].line, rec.fields[i].col, rec.fields[i].quoted,
+                                    &why) != 0;
         if (!is_bad && rec.n != width) {
             long line, col;
             if (rec.n > width) {

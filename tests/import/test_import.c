@@ -1239,6 +1239,12 @@ static void test_import_refused_unchanged(void **state)
         {"full_name,cedula\n\"Ana\"x,1\n", 2, 6, "text after the closing quote"},
         {"full_name,cedula\nAna,\"1\n", 2, 5, "never closed"},
         {"full_name,cedula\nAn\xC3\x28,1\n", 2, 3, "byte 0xC3 is not UTF-8 text"},
+        /* The row is checked whole first: a bad byte in a later field, a sequence cut by
+         * the separator, and one after a quoted field with a newline keep their places. */
+        {"full_name,cedula,notes\nJosé,1,ok \xE2\x82\n", 2, 11, "byte 0xE2 is not UTF-8"},
+        {"full_name,cedula\nAna\xC3,\xA9\n", 2, 4, "byte 0xC3 is not UTF-8"},
+        {"full_name,notes,cedula\nAna,\"a\nb\",1\xED\xA0\x80\n", 3, 5,
+         "byte 0xED is not UTF-8"},
         {"", 1, 1, "the file is empty"},
         {"nombre,cedula\nAna,1\n", 1, 1, "no name column"},
         {"full_name,\xFF\n", 1, 11, "byte 0xFF is not UTF-8"},
