@@ -214,6 +214,11 @@ int am_parse_int64(const char *s, int64_t *out);
 /* Today's date as days since 1970-01-01 (UTC); AMNISTIA_TODAY=YYYY-MM-DD overrides it,
  * so tests and demos are reproducible. */
 int32_t am_today(void);
+/* Holds am_today() at its present value in the calling thread until as many
+ * am_today_unpin(): for a long run that checks millions of dates against today (an
+ * import), so that each check does not look the environment up again. */
+void am_today_pin(void);
+void am_today_unpin(void);
 /* Proleptic Gregorian calendar: days since 1970-01-01 and back (H. Hinnant's algorithm). */
 int32_t am_days_from_civil(int y, int m, int d);
 void am_civil_from_days(int32_t days, int *y, int *m, int *d);

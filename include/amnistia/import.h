@@ -80,7 +80,8 @@ struct am_list_row {
     const long *cols;
 };
 
-/* A parsed record. Strings live in the arena given to am_record_parse; NULL when the
+/* A parsed record. Strings live in the arena given to am_record_parse or are the row's
+ * own values (trimmed, not copied), so they are valid while both are; NULL when the
  * list left the field empty. Dates are YYYY-MM-DD. */
 struct am_record {
     long line;

@@ -87,8 +87,26 @@ int am_iso_date_parse(const char *s, size_t len, int32_t *days)
     return 0;
 }
 
+static _Thread_local int today_pins;
+static _Thread_local int32_t today_pinned;
+
+void am_today_pin(void)
+{
+    if (today_pins == 0)
+        today_pinned = am_today();
+    today_pins++;
+}
+
+void am_today_unpin(void)
+{
+    if (today_pins > 0)
+        today_pins--;
+}
+
 int32_t am_today(void)
 {
+    if (today_pins)
+        return today_pinned;
     /* Called for every date a list gives (no date may be in the future): the parse of
      * AMNISTIA_TODAY is remembered while the variable keeps its value. */
     static _Thread_local char seen[16];

@@ -276,17 +276,35 @@ struct cell {
     long line, col;
 };
 
-static const char *trim(struct am_arena *arena, const char *s)
+/* given + ' ' + surnames in the arena (a printf costs more than the whole copy). */
+static char *join2(struct am_arena *arena, const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *out = am_arena_alloc(arena, na + nb + 2);
+    memcpy(out, a, na);
+    out[na] = ' ';
+    memcpy(out + na + 1, b, nb + 1);
+    return out;
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* s without the spaces around it; NULL when nothing is left. Unless copy is set, a value
+ * with nothing to cut at its end (nearly all) is not copied: s itself, from its first
+ * non-space byte. */
+static const char *trim(struct am_arena *arena, const char *s, int copy)
 {
     if (!s)
         return NULL;
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+    while (is_space(*s))
         s++;
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
     if (!n)
         return NULL;
+    if (!copy && !is_space(s[n - 1]))
+        return s;
+    while (n && is_space(s[n - 1]))
+        n--;
     return am_arena_strndup(arena, s, n);
 }
 
@@ -300,12 +318,13 @@ static void cells_of(const struct am_plan *plan, const struct am_list_row *row,
         cl->line = row->line;
         cl->col = 1;
         if (map->set_value[c]) {
-            cl->v = trim(arena, map->set_value[c]);
+            /* Copied: the record must not outlive the mapping's strings. */
+            cl->v = trim(arena, map->set_value[c], 1);
             continue;
         }
         int k = plan->feed[c];
         if (k >= 0 && (size_t)k < row->n) {
-            cl->v = trim(arena, row->values[k]);
+            cl->v = trim(arena, row->values[k], 0);
             cl->line = row->lines[k];
             cl->col = row->cols[k];
         }
@@ -320,7 +339,7 @@ static void cells_of(const struct am_plan *plan, const struct am_list_row *row,
             int k = plan->join_cols[j][p];
             if (k < 0 || (size_t)k >= row->n)
                 continue;
-            const char *v = trim(arena, row->values[k]);
+            const char *v = trim(arena, row->values[k], 0);
             if (!v)
                 continue;
             if (first) {
@@ -441,9 +460,22 @@ static int parse_date(const struct am_plan *plan, const struct am_list_row *row,
     *out = NULL;
     if (!cl->v)
         return 0;
-    char why[128] = "not a date";
+    /* A date already written YYYY-MM-DD (most lists) is its own canonical form: checked
+     * (a real day, 1900 or later, not after today) without the general parser, and kept
+     * as it is: the same value and the same refusals as the parser's. */
+    const char *v = cl->v;
+    int32_t days;
+    if (strlen(v) == 10 && v[4] == '-' && v[7] == '-' && (v[0] >= '2' || (v[0] == '1' && v[1] == '9')) &&
+        am_iso_date_parse(v, 10, &days) == 0 && days <= am_today()) {
+        *out = v;
+        return 0;
+    }
+    char why[128];
+    why[0] = '\0';
     char iso[11];
     if (am__date_parse(cl->v, plan->map->dates, iso, why, sizeof(why))) {
+        if (!why[0])
+            snprintf(why, sizeof(why), "not a date");
         AM_FAIL_AT(err, AM_EINPUT, row->file, cl->line, cl->col,
                    "%s '%s': %s; write YYYY-MM-DD or DD/MM/YYYY, or leave it empty",
                    am_column_name(col), cl->v, why);
@@ -484,7 +516,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     if (given->v && sur->v) {
         rec->name_order = "split";
         if (!full->v)
-            rec->full_name = am_arena_printf(arena, "%s %s", given->v, sur->v);
+            rec->full_name = join2(arena, given->v, sur->v);
     } else if (full->v) {
         struct am_name nm;
         am_name_parse(full->v, map->order, arena, &nm);
@@ -520,8 +552,11 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     /* "S/C", "N/A", "sin cédula": the list says it has none, which is not an error. */
     if (c[AM_COL_CEDULA].v && !am_cedula_is_missing(c[AM_COL_CEDULA].v)) {
         struct am_cedula ced;
-        char why[128] = "not a cédula";
+        char why[128];
+        why[0] = '\0';
         if (am_cedula_parse(c[AM_COL_CEDULA].v, &ced, why, sizeof(why))) {
+            if (!why[0])
+                snprintf(why, sizeof(why), "not a cédula");
             AM_FAIL_AT(err, AM_EINPUT, row->file, c[AM_COL_CEDULA].line, c[AM_COL_CEDULA].col,
                        "cedula '%s': %s; write V-12345678 (or E-, or the digits alone), or "
                        "leave it empty",

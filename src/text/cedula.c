@@ -143,6 +143,10 @@ int am_cedula_is_missing(const char *s)
 {
     if (!s)
         return 1;
+    /* Normalising keeps digits and no word above has one: a value with a digit (every
+     * real cédula) is never a "missing" word, without normalising it. */
+    if (strpbrk(s, "0123456789"))
+        return 0;
     if (strlen(s) > 64)
         return 0;
     struct am_buf b;
@@ -181,6 +185,11 @@ int am_sex_parse(const char *s, char *out)
     *out = 0;
     if (!s)
         return 0;
+    /* The usual one letter, without normalising it: the same answer as the table. */
+    if ((s[0] == 'F' || s[0] == 'f' || s[0] == 'M' || s[0] == 'm') && s[1] == '\0') {
+        *out = (char)(s[0] & ~0x20);
+        return 0;
+    }
     if (strlen(s) > 64)
         return -1;
     struct am_buf b;

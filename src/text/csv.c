@@ -222,18 +222,38 @@ int am_csv_next(struct am_csv *csv, struct am_csv_record *rec, struct am_err *er
             if (rc == 0)
                 break;
         }
+        if (st == FIELD_START && !csv->skip_lf) {
+            /* A field that starts with an ordinary byte (not a quote, a separator, a
+             * line end or NUL) is unquoted: straight into the run below, as the byte
+             * path would after its first byte. */
+            unsigned char c0 = (unsigned char)csv->buf[csv->pos];
+            if (c0 != '"' && !csv->stop[0][c0]) {
+                fline = csv->line;
+                fcol = csv->col;
+                if (!in_record) {
+                    in_record = 1;
+                    rec->line = csv->line;
+                }
+                st = UNQUOTED;
+            }
+        }
         if ((st == UNQUOTED || st == QUOTED) && !csv->skip_lf) {
             /* The bytes inside a field that end nothing, copied as a run: the same as
              * the byte-by-byte path below, without its per-byte bookkeeping. */
             const unsigned char *b = (const unsigned char *)csv->buf;
             const unsigned char *stop = csv->stop[st == QUOTED];
-            size_t p = csv->pos, end = csv->len;
-            while (p < end && !stop[b[p]])
+            size_t p = csv->pos, end = csv->len, cont = 0;
+            /* One pass: the run's end, and its UTF-8 continuation bytes (a column is a
+             * character, not a byte). */
+            while (p < end) {
+                unsigned char c = b[p];
+                if (stop[c])
+                    break;
+                cont += (c & 0xC0) == 0x80;
                 p++;
-            long cols = 0;
-            for (size_t q = csv->pos; q < p; q++)
-                cols += (b[q] & 0xC0) != 0x80;
+            }
             size_t n = p - csv->pos;
+            long cols = (long)(n - cont);
             if (n) {
                 /* Past MAX_RECORD the bytes are dropped (the row is reported too long). */
                 size_t room = csv->rec.len < MAX_RECORD ? MAX_RECORD - csv->rec.len : 0;

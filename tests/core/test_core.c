@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "amnistia/core.h"
@@ -187,6 +189,25 @@ static void test_calendar(void **state)
     am_format_date(am_days_from_civil(2026, 2, 19), s);
     assert_string_equal(s, "2026-02-19");
     assert_int_equal(am_today(), am_days_from_civil(2026, 11, 29)); /* AMNISTIA_TODAY */
+    /* Pinned, today stays what it was until the last unpin, whatever the variable says. */
+    const char *was = getenv("AMNISTIA_TODAY");
+    char saved[32];
+    snprintf(saved, sizeof(saved), "%s", was ? was : "");
+    am_today_pin();
+    am_today_pin();
+    setenv("AMNISTIA_TODAY", "2030-01-02", 1);
+    assert_int_equal(am_today(), am_days_from_civil(2026, 11, 29));
+    am_today_unpin();
+    assert_int_equal(am_today(), am_days_from_civil(2026, 11, 29));
+    am_today_unpin();
+    assert_int_equal(am_today(), am_days_from_civil(2030, 1, 2));
+    am_today_unpin(); /* one too many: harmless */
+    assert_int_equal(am_today(), am_days_from_civil(2030, 1, 2));
+    if (was)
+        setenv("AMNISTIA_TODAY", saved, 1);
+    else
+        unsetenv("AMNISTIA_TODAY");
+    assert_int_equal(am_today(), am_days_from_civil(2026, 11, 29));
 }
 
 static void test_iso_date(void **state)

@@ -35,6 +35,20 @@ static void test_open_migrates(void **state)
     assert_int_equal(am_stmt_step(st, &err), 1);
     assert_int_equal(am_stmt_int64(st, 0), 1);
     am_stmt_finalize(st);
+    /* Schema 6: no index on person(cedula); the record cédula index leaves NULLs out,
+     * and the lookup by cédula still uses it. */
+    st = am_stmt_prepare(s, "SELECT group_concat(name || ':' || sql, ' | ') FROM sqlite_master"
+                            " WHERE type = 'index' AND name IN ('person_cedula',"
+                            " 'record_cedula')", &err);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_string_equal(am_stmt_text(st, 0), "record_cedula:CREATE INDEX record_cedula ON "
+                                             "record(cedula) WHERE cedula IS NOT NULL");
+    am_stmt_finalize(st);
+    st = am_stmt_prepare(s, "EXPLAIN QUERY PLAN SELECT id FROM record WHERE cedula = ?1",
+                         &err);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    assert_non_null(strstr(am_stmt_text(st, 3), "INDEX record_cedula (cedula=?)"));
+    am_stmt_finalize(st);
     am_store_close(s);
     /* Opening again is a no-op migration. */
     s = am_store_open(path, &err);

@@ -292,7 +292,7 @@ static void test_cedula_missing(void **state)
             fail_msg("\"%s\" not read as missing", missing[i]);
     assert_true(am_cedula_is_missing(NULL));
     static const char *const present[] = {"V-12345678", "12345678", "0", "V", "J-123",
-                                          "sin", "Caracas"};
+                                          "sin", "Caracas", "S/C 1", "n/a9"};
     for (size_t i = 0; i < N_ELEMS(present); i++)
         if (am_cedula_is_missing(present[i]))
             fail_msg("\"%s\" read as missing", present[i]);
@@ -315,7 +315,7 @@ static void test_sex(void **state)
         {"N/D", 0, 0},        {"desconocido", 0, 0}, {"Sin información", 0, 0},
         {"unknown", 0, 0},    {"?", 0, 0},           {"X", 0, 0},
         {"Caracas", -1, 0},   {"12345678", -1, 0},   {"mujeres", -1, 0},   {"FM", -1, 0},
-        {"si", -1, 0},
+        {"si", -1, 0},        {"m ", 0, 'M'},        {"Fx", -1, 0},        {"É", -1, 0},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         char sex = 'Z';
