@@ -128,6 +128,13 @@ struct am__link_crec {
     /* The name's words: in written order when nobody stated the order (nw > 0, then
      * nt == nw), else the given names, surnames and married name of v. */
     uint32_t t[6];
+    /* Of each word t[k]: its phonetic key, its letters as a set of bits (byte & 31) and
+     * its length in bytes (capped at 255) and first byte, so that comparing two words
+     * reads neither the token tables nor the strings unless one edit is possible. */
+    uint32_t ph[6];
+    uint32_t lm[6];
+    uint8_t tl[6];
+    char c0[6];
     uint8_t nt, nw;
     char sex;
     uint32_t cedula;
