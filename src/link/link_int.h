@@ -250,6 +250,9 @@ double am__link_pair_weight(const struct am__link_model *model, const struct am_
  * date, worked out once so that weighing millions of pairs takes no logarithm. */
 struct am__link_tfcache {
     double *given, *sur, *arrest;
+    /* A close name where the record's single given name (surname) is among the other's:
+     * that name's adjustment (0 for records with more names). */
+    double *close_given, *close_sur;
 };
 void am__link_tfcache_init(struct am__link_tfcache *c, const struct am__link_model *model,
                            const struct am__link_records *r);

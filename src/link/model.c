@@ -385,47 +385,67 @@ void am__link_model_em_fit(struct am__link_model *model, const uint64_t *fit_cou
  * "Martínez Arias"): the agreement is worth what that one name is worth. The share of
  * records using the token stands for its frequency; the adjustment is bounded because
  * the close level also holds typos, whose frequency this does not describe. */
-static double tf_close(const struct am__link_model *model, const struct am__link_records *r,
-                       int field, uint32_t a, uint32_t b)
+/* The record (a or b) whose single name the other holds among its names, for the
+ * close level of the field; -1 when neither is such a pair. */
+static long tf_close_side(const struct am__link_records *r, int field, uint32_t a, uint32_t b)
 {
-    uint32_t one = 0;
+    uint32_t one = 0, single;
     const uint32_t *other;
     int n_other;
     if (field == AM_LF_GIVEN) {
         if (r->n_given[a] == 1 && r->n_given[b] > 1) {
+            single = a;
             one = r->given[a][0];
             other = r->given[b];
             n_other = r->n_given[b];
         } else if (r->n_given[b] == 1 && r->n_given[a] > 1) {
+            single = b;
             one = r->given[b][0];
             other = r->given[a];
             n_other = r->n_given[a];
         } else
-            return 0;
+            return -1;
     } else if (field == AM_LF_SURNAMES) {
         if (r->n_sur[a] == 1 && !r->sur[a][2] && r->n_sur[b] > 1) {
+            single = a;
             one = r->sur[a][0];
             other = r->sur[b];
             n_other = r->n_sur[b];
         } else if (r->n_sur[b] == 1 && !r->sur[b][2] && r->n_sur[a] > 1) {
+            single = b;
             one = r->sur[b][0];
             other = r->sur[a];
             n_other = r->n_sur[a];
         } else
-            return 0;
+            return -1;
     } else
-        return 0;
+        return -1;
     int found = 0;
     for (int k = 0; k < n_other; k++)
         found |= other[k] == one;
+    return found ? (long)single : -1;
+}
+
+/* The adjustment when record i's single name of the field is found in the other's. */
+static double tf_close_of(const struct am__link_model *model, const struct am__link_records *r,
+                          int field, uint32_t i)
+{
+    uint32_t one = field == AM_LF_GIVEN ? r->given[i][0] : r->sur[i][0];
     double u = model->u[field][AM_LL_CLOSE];
-    if (!found || !r->n || u <= 0)
+    if (!r->n || u <= 0)
         return 0;
     double tf = (double)r->tok.count.v[one] / (double)r->n;
     if (tf < 1.0 / (double)r->n)
         tf = 1.0 / (double)r->n;
     double adj = log2(u / tf);
     return adj > 4 ? 4 : adj < -4 ? -4 : adj;
+}
+
+static double tf_close(const struct am__link_model *model, const struct am__link_records *r,
+                       int field, uint32_t a, uint32_t b)
+{
+    long i = tf_close_side(r, field, a, b);
+    return i < 0 ? 0 : tf_close_of(model, r, field, (uint32_t)i);
 }
 
 static double tf_exact(const struct am__link_model *model, const struct am__link_records *r,
@@ -452,10 +472,18 @@ void am__link_tfcache_init(struct am__link_tfcache *c, const struct am__link_mod
     c->given = am_malloc(n * sizeof(double));
     c->sur = am_malloc(n * sizeof(double));
     c->arrest = am_malloc(n * sizeof(double));
+    c->close_given = am_malloc(n * sizeof(double));
+    c->close_sur = am_malloc(n * sizeof(double));
     for (size_t i = 0; i < r->n; i++) {
         c->given[i] = tf_exact(model, r, AM_LF_GIVEN, (uint32_t)i);
         c->sur[i] = tf_exact(model, r, AM_LF_SURNAMES, (uint32_t)i);
         c->arrest[i] = tf_exact(model, r, AM_LF_ARREST, (uint32_t)i);
+        /* Only read for a record with one given name, or one surname and no married. */
+        c->close_given[i] =
+            r->n_given[i] == 1 ? tf_close_of(model, r, AM_LF_GIVEN, (uint32_t)i) : 0;
+        c->close_sur[i] = r->n_sur[i] == 1 && !r->sur[i][2]
+                              ? tf_close_of(model, r, AM_LF_SURNAMES, (uint32_t)i)
+                              : 0;
     }
 }
 
@@ -464,6 +492,8 @@ void am__link_tfcache_release(struct am__link_tfcache *c)
     am_free(c->given);
     am_free(c->sur);
     am_free(c->arrest);
+    am_free(c->close_given);
+    am_free(c->close_sur);
     memset(c, 0, sizeof(*c));
 }
 
@@ -482,12 +512,16 @@ double am__link_pair_weight_cached(const struct am__link_model *model,
     uint32_t named = r->n_words[a] && !r->n_words[b] ? b : a;
     if (lg == AM_LL_EXACT)
         w += c->given[named];
-    else if (lg == AM_LL_CLOSE)
-        w += tf_close(model, r, AM_LF_GIVEN, a, b);
+    else if (lg == AM_LL_CLOSE) {
+        long i = tf_close_side(r, AM_LF_GIVEN, a, b);
+        w += i < 0 ? 0 : c->close_given[i];
+    }
     if (ls == AM_LL_EXACT)
         w += c->sur[named];
-    else if (ls == AM_LL_CLOSE)
-        w += tf_close(model, r, AM_LF_SURNAMES, a, b);
+    else if (ls == AM_LL_CLOSE) {
+        long i = tf_close_side(r, AM_LF_SURNAMES, a, b);
+        w += i < 0 ? 0 : c->close_sur[i];
+    }
     if (am__link_level_of(p, AM_LF_ARREST) == AM_LL_EXACT)
         w += c->arrest[a];
     return w;

@@ -228,29 +228,69 @@ static const char rp_upsert[] =
     " weight = excluded.weight, decided_by = excluded.decided_by, decided_at ="
     " excluded.decided_at";
 
-/* The secondary indexes of record_person (names and definitions, from the registry's own
- * schema), so that a rewrite of the whole table can drop them and build them again. */
-static int rp_indexes(struct am_store *store, struct am_buf *names, struct am_buf *defs,
-                      size_t *count, struct am_err *err)
+/* A table's secondary indexes, dropped so that a rewrite of most of the table can build
+ * them again (one sort each) instead of updating entries at random places. Definitions
+ * come from the registry's own schema (sqlite_master), so this follows schema.c. */
+struct saved_indexes {
+    struct am_buf defs; /* CREATE INDEX statements, NUL-separated */
+    size_t n;
+};
+
+static int drop_indexes(struct am_store *store, const char *table, struct saved_indexes *saved,
+                        struct am_err *err)
 {
+    am_buf_init(&saved->defs);
+    saved->n = 0;
     struct am_stmt *st = am_stmt_prepare(store,
                                          "SELECT name, sql FROM sqlite_master WHERE type ="
-                                         " 'index' AND tbl_name = 'record_person' AND sql IS"
-                                         " NOT NULL ORDER BY name",
+                                         " 'index' AND tbl_name = ?1 AND sql IS NOT NULL"
+                                         " ORDER BY name",
                                          err);
-    if (!st)
+    if (!st || am_stmt_bind_text(st, 1, table, err) < 0) {
+        am_stmt_finalize(st);
         return -1;
+    }
+    struct am_buf names;
+    am_buf_init(&names);
     int rc;
-    *count = 0;
     while ((rc = am_stmt_step(st, err)) == 1) {
-        am_buf_adds(names, am_stmt_text(st, 0));
-        am_buf_addc(names, 0);
-        am_buf_adds(defs, am_stmt_text(st, 1));
-        am_buf_addc(defs, 0);
-        (*count)++;
+        am_buf_adds(&names, am_stmt_text(st, 0));
+        am_buf_addc(&names, 0);
+        am_buf_adds(&saved->defs, am_stmt_text(st, 1));
+        am_buf_addc(&saved->defs, 0);
+        saved->n++;
     }
     am_stmt_finalize(st);
+    struct am_buf q;
+    am_buf_init(&q);
+    const char *name = names.ptr;
+    for (size_t k = 0; k < saved->n && rc == 0; k++, name += strlen(name) + 1) {
+        am_buf_reset(&q);
+        am_buf_adds(&q, "DROP INDEX \"");
+        for (const char *ch = name; *ch; ch++) {
+            if (*ch == '"')
+                am_buf_addc(&q, '"');
+            am_buf_addc(&q, *ch);
+        }
+        am_buf_addc(&q, '"');
+        rc = am_store_exec(store, q.ptr, err) < 0 ? -1 : 0;
+    }
+    am_buf_release(&q);
+    am_buf_release(&names);
     return rc < 0 ? -1 : 0;
+}
+
+/* Builds the dropped indexes again and forgets them (also on failure). */
+static int restore_indexes(struct am_store *store, struct saved_indexes *saved,
+                           struct am_err *err)
+{
+    int rc = 0;
+    const char *def = saved->defs.ptr;
+    for (size_t k = 0; k < saved->n && rc == 0; k++, def += strlen(def) + 1)
+        rc = am_store_exec(store, def, err) < 0 ? -1 : 0;
+    am_buf_release(&saved->defs);
+    saved->n = 0;
+    return rc;
 }
 
 /*
@@ -275,9 +315,7 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
     AM_VEC(const char *) at_str = {0};
     struct am_arena arena;
     am_arena_init(&arena);
-    struct am_buf idx_names, idx_defs;
-    am_buf_init(&idx_names);
-    am_buf_init(&idx_defs);
+    struct saved_indexes idx = {0};
     struct am_stmt *st = NULL;
     struct wbatch wb = {0};
     int rc = -1;
@@ -339,29 +377,9 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
         changed += change[i];
     }
     int whole = n && !stray && changed * 5 >= n;
-    size_t n_idx = 0;
-    if (whole) {
-        if (rp_indexes(store, &idx_names, &idx_defs, &n_idx, err) < 0)
-            goto out_change;
-        struct am_buf q;
-        am_buf_init(&q);
-        const char *name = idx_names.ptr;
-        int failed = 0;
-        for (size_t k = 0; k < n_idx && !failed; k++, name += strlen(name) + 1) {
-            am_buf_reset(&q);
-            am_buf_adds(&q, "DROP INDEX \"");
-            for (const char *ch = name; *ch; ch++) {
-                if (*ch == '"')
-                    am_buf_addc(&q, '"');
-                am_buf_addc(&q, *ch);
-            }
-            am_buf_addc(&q, '"');
-            failed = am_store_exec(store, q.ptr, err) < 0;
-        }
-        am_buf_release(&q);
-        if (failed || am_store_exec(store, "DELETE FROM record_person", err) < 0)
-            goto out_change;
-    }
+    if (whole && (drop_indexes(store, "record_person", &idx, err) < 0 ||
+                  am_store_exec(store, "DELETE FROM record_person", err) < 0))
+        goto out_change;
     if (whole) {
         if (wb_open(&wb, store,
                     "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
@@ -406,20 +424,15 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
     }
     if (whole && wb_flush(&wb, err) < 0)
         goto out_change;
-    if (whole) {
-        const char *def = idx_defs.ptr;
-        for (size_t k = 0; k < n_idx; k++, def += strlen(def) + 1)
-            if (am_store_exec(store, def, err) < 0)
-                goto out_change;
-    }
+    if (whole && restore_indexes(store, &idx, err) < 0)
+        goto out_change;
     rc = 0;
 out_change:
     am_free(change);
 out:
     am_stmt_finalize(st);
     wb_close(&wb);
-    am_buf_release(&idx_names);
-    am_buf_release(&idx_defs);
+    am_buf_release(&idx.defs);
     AM_VEC_FREE(&at_str);
     am_strmap_release(&at_map);
     am_arena_release(&arena);
