@@ -281,6 +281,7 @@ const char *am__link_block_rule_of(const struct am__link_block_out *out, uint32_
 
 struct group {
     size_t start, len;
+    int capped; /* compared by sorted neighbourhood (see rule_prepare) */
 };
 
 struct job {
@@ -397,7 +398,7 @@ static void *work(void *arg)
         const struct entry *e = j->e + j->groups[g].start;
         size_t len = j->groups[g].len;
         uint64_t key = e[0].key;
-        int capped = j->out->pos[KIX(j->out, e[0].rec, j->rule) + e[0].slot] >= 0;
+        int capped = j->groups[g].capped;
         if (len > w->lcap) {
             w->lcap = len * 2;
             am_free(w->lc);
@@ -410,6 +411,13 @@ static void *work(void *arg)
             w->lp = am_malloc(w->lcap * KEYS * AM_LINK_MAX_RULES * sizeof(*w->lp));
         }
         for (size_t x = 0; x < len; x++) {
+            if (x + 4 < len) { /* the members are scattered over the million records */
+                const char *ahead = (const char *)&j->crec[e[x + 4].rec];
+                for (size_t o = 0; o < sizeof(struct am__link_crec); o += 64)
+                    __builtin_prefetch(ahead + o);
+                __builtin_prefetch(j->out->keys + KIX(j->out, e[x + 4].rec, 0));
+                __builtin_prefetch(j->out->pos + KIX(j->out, e[x + 4].rec, 0));
+            }
             w->lc[x] = j->crec[e[x].rec];
             w->lv[x].n = 0;
             memcpy(w->lk + x * stride, j->out->keys + KIX(j->out, e[x].rec, 0),
@@ -550,7 +558,7 @@ static void *rule_prepare(void *arg)
         while (j < ne && e[j].key == e[i].key)
             j++;
         if (j - i >= 2) {
-            AM_VEC_PUSH(&p->groups, ((struct group){i, j - i}));
+            AM_VEC_PUSH(&p->groups, ((struct group){i, j - i, j - i > cap}));
             out->rules[k].blocks++;
             if (j - i > cap) {
                 /* Capped: sorted neighbourhood; positions let later checks know

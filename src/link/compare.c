@@ -206,6 +206,9 @@ static int same_set(const uint32_t *a, int na, const uint32_t *b, int nb)
     return 1;
 }
 
+#ifndef NDEBUG
+/* The word-by-word comparisons: the reference that the bit-set comparisons below are
+ * checked against in debug builds. */
 /* One pair's token comparisons, each made at most once whatever the readings tried:
  * memo[i][j] is word_match of word i of record a and word j of record b. */
 struct pairctx {
@@ -316,6 +319,7 @@ static int cmp_surnames(struct pairctx *c, const struct view *va, const struct v
         return AM_LL_FAR;
     return AM_LL_DIFFERENT;
 }
+#endif
 
 /* The same levels as cmp_given and cmp_surnames, from the pair's whole table of word
  * matches as bit sets: like[i] holds the words j of b alike (or equal) to word i of a,
@@ -330,8 +334,9 @@ static uint8_t word_bits(const uint8_t *pos, int n)
     return m;
 }
 
-static int cmp_given_bits(const struct pairctx *c, const uint8_t *like, const uint8_t *like_t,
-                          const struct view *va, const struct view *vb)
+static int cmp_given_bits(const struct am__link_crec *ra, const struct am__link_crec *rb,
+                          const uint8_t *like, const uint8_t *like_t, const struct view *va,
+                          const struct view *vb)
 {
     int na = va->ng, nb = vb->ng;
     if (!na || !nb)
@@ -358,7 +363,6 @@ static int cmp_given_bits(const struct pairctx *c, const uint8_t *like, const ui
         return AM_LL_CLOSE;
     if (any)
         return AM_LL_FAR;
-    const struct am__link_crec *ra = c->a, *rb = c->b;
     int xa = va->gi[0], xb = vb->gi[0];
     if ((ra->tl[xa] == 1 || rb->tl[xb] == 1) && ra->c0[xa] == rb->c0[xb])
         return AM_LL_FAR;
@@ -409,43 +413,66 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
                          const struct am__link_crec *b, int *lg, int *ls, struct view *ua,
                          struct view *ub, struct am__link_views *xa, struct am__link_views *xb)
 {
+    const struct view *pa = &a->v, *pb = &b->v;
+    if (ua) {
+        *ua = *pa;
+        *ub = *pb;
+    }
+    /* The same given names and surnames under the parser's readings: nothing to look at
+     * word by word. */
+    if (pa->ng && same_set(pa->gs, pa->ng, pb->gs, pb->ng) && pa->ns &&
+        same_set(pa->ss, pa->ns, pb->ss, pb->ns) &&
+        (!pa->married || !pb->married || pa->married == pb->married)) {
+        *lg = *ls = AM_LL_EXACT;
+        return;
+    }
+    /* Every word of a against every word of b, once, as bit sets. */
+    uint8_t like[6] = {0}, like_t[6] = {0};
+    for (int i = 0; i < a->nt; i++)
+        for (int j = 0; j < b->nt; j++)
+            if (word_match(r, a, i, b, j)) {
+                like[i] |= (uint8_t)(1u << j);
+                like_t[j] |= (uint8_t)(1u << i);
+            }
+#ifndef NDEBUG
+    /* The bit sets give what the word-by-word comparisons give (checked in the tests'
+     * debug builds on every reading of every pair they compare). */
     struct pairctx c;
     c.r = r;
     c.a = a;
     c.b = b;
     memset(c.memo, 0xff, sizeof(c.memo));
-    const struct view *pa = &a->v, *pb = &b->v;
+#define CHECK_READING(x, y)                                                                \
+    do {                                                                                   \
+        if (cmp_given_bits(a, b, like, like_t, (x), (y)) != cmp_given(&c, (x), (y)) ||     \
+            cmp_surnames_bits(like, like_t, (x), (y)) != cmp_surnames(&c, (x), (y)))       \
+            abort();                                                                       \
+    } while (0)
+#else
+#define CHECK_READING(x, y) ((void)0)
+#endif
     int best;
     /* The parser's readings first; the others only when they are not already exact. */
     {
-        int g = cmp_given(&c, pa, pb), s = cmp_surnames(&c, pa, pb);
+        CHECK_READING(pa, pb);
+        int g = cmp_given_bits(a, b, like, like_t, pa, pb);
+        int s = cmp_surnames_bits(like, like_t, pa, pb);
         best = level_rank[g] + level_rank[s];
         *lg = g;
         *ls = s;
-        if (ua) {
-            *ua = *pa;
-            *ub = *pb;
-        }
         if (best == 0 || (!a->nw && !b->nw))
             return;
     }
     /* Another reading can only help when some word of one record is like some word of
      * the other. */
     {
-        uint8_t wa[6], wb[6];
-        int ka = 0, kb = 0, like = 0;
+        uint8_t wb = (uint8_t)(word_bits(pb->gi, pb->ng) | word_bits(pb->si, pb->ns));
+        int any = 0;
         for (int x = 0; x < pa->ng; x++)
-            wa[ka++] = pa->gi[x];
+            any |= (like[pa->gi[x]] & wb) != 0;
         for (int x = 0; x < pa->ns; x++)
-            wa[ka++] = pa->si[x];
-        for (int y = 0; y < pb->ng; y++)
-            wb[kb++] = pb->gi[y];
-        for (int y = 0; y < pb->ns; y++)
-            wb[kb++] = pb->si[y];
-        for (int x = 0; x < ka && !like; x++)
-            for (int y = 0; y < kb && !like; y++)
-                like = tm(&c, wa[x], wb[y]) != 0;
-        if (!like)
+            any |= (like[pa->si[x]] & wb) != 0;
+        if (!any)
             return;
     }
     if (!xa->n)
@@ -454,27 +481,12 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
         xb->n = views_of(b, xb->v);
     const struct view *va = xa->v, *vb = xb->v;
     int na = xa->n, nb = xb->n;
-    /* Every word of a against every word of b, once, as bit sets. */
-    uint8_t like[6] = {0}, like_t[6] = {0};
-    for (int i = 0; i < a->nt; i++)
-        for (int j = 0; j < b->nt; j++)
-            if (tm(&c, i, j)) {
-                like[i] |= (uint8_t)(1u << j);
-                like_t[j] |= (uint8_t)(1u << i);
-            }
     for (int x = 0; x < na; x++)
         for (int y = 0; y < nb; y++) {
             if (!x && !y)
                 continue;
-            int g = cmp_given_bits(&c, like, like_t, &va[x], &vb[y]);
-#ifndef NDEBUG
-            /* The bit sets give what the word-by-word comparisons give (checked in the
-             * tests' debug builds on every pair they compare). */
-            if (g != cmp_given(&c, &va[x], &vb[y]) ||
-                cmp_surnames_bits(like, like_t, &va[x], &vb[y]) !=
-                    cmp_surnames(&c, &va[x], &vb[y]))
-                abort();
-#endif
+            CHECK_READING(&va[x], &vb[y]);
+            int g = cmp_given_bits(a, b, like, like_t, &va[x], &vb[y]);
             if (level_rank[g] >= best)
                 continue; /* the surnames cannot make up for it */
             int s = cmp_surnames_bits(like, like_t, &va[x], &vb[y]);
@@ -491,6 +503,7 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
             if (best == 0)
                 return;
         }
+#undef CHECK_READING
 }
 
 static void view_text(const struct am__link_records *r, const uint32_t *tok, int n,
