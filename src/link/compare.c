@@ -93,7 +93,9 @@ static int within_one_edit(const char *a, size_t la, const char *b, size_t lb)
     return memcmp(a + i, b + i + 1, la - i) == 0;
 }
 
-/* Word x of packed record a against word y of b: 2 the same, 1 alike (one edit on a word
+#ifndef NDEBUG
+/* Word x of packed record a against word y of b (the reference for debug builds; the
+ * pair loop in cmp_names_at computes the same without branches): 2 the same, 1 alike (one edit on a word
  * of four letters or more, or the same Spanish phonetic key), 0 different. Read from what
  * the packed records carry: the strings only when one edit is still possible (the
  * letters of two words one edit apart differ by at most two bits of their sets). */
@@ -115,6 +117,7 @@ static int word_match(const struct am__link_records *r, const struct am__link_cr
         return 0;
     return within_one_edit(r->tok.str.v[ta], la, r->tok.str.v[tb], lb);
 }
+#endif
 
 /* A word's letters as a set of bits (see word_match). */
 static uint32_t letter_mask(const char *s)
@@ -426,14 +429,32 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
         *lg = *ls = AM_LL_EXACT;
         return;
     }
-    /* Every word of a against every word of b, once, as bit sets. */
+    /* Every word of a against every word of b, once, as bit sets: word_match without
+     * branches except for the rare pair of words that may be one edit apart. */
     uint8_t like[6] = {0}, like_t[6] = {0};
-    for (int i = 0; i < a->nt; i++)
-        for (int j = 0; j < b->nt; j++)
-            if (word_match(r, a, i, b, j)) {
-                like[i] |= (uint8_t)(1u << j);
-                like_t[j] |= (uint8_t)(1u << i);
-            }
+    for (int i = 0; i < a->nt; i++) {
+        uint32_t ta = a->t[i], pha = a->ph[i], ma = a->lm[i];
+        unsigned la = a->tl[i];
+        int a_edit = (la >= 4) & (la != 255) & (ta != 0);
+        for (int j = 0; j < b->nt; j++) {
+            uint32_t tb = b->t[j];
+            unsigned lb = b->tl[j];
+            int same = (ta == tb) | (pha == b->ph[j]);
+            uint32_t d = ma ^ b->lm[j];
+            d &= d - 1;
+            d &= d - 1;
+            int edit = (same == 0) & a_edit & (lb >= 4) & (lb != 255) & (la - lb + 1u <= 2u) &
+                       (d == 0);
+            int m = (same | (edit && within_one_edit(r->tok.str.v[ta], la, r->tok.str.v[tb], lb))) &
+                    (ta != 0) & (tb != 0);
+#ifndef NDEBUG
+            if (m != (word_match(r, a, i, b, j) != 0))
+                abort();
+#endif
+            like[i] |= (uint8_t)((unsigned)m << j);
+            like_t[j] |= (uint8_t)((unsigned)m << i);
+        }
+    }
 #ifndef NDEBUG
     /* The bit sets give what the word-by-word comparisons give (checked in the tests'
      * debug builds on every reading of every pair they compare). */

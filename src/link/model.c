@@ -469,32 +469,63 @@ void am__link_tfcache_init(struct am__link_tfcache *c, const struct am__link_mod
                            const struct am__link_records *r)
 {
     size_t n = r->n ? r->n : 1;
-    c->given = am_malloc(n * sizeof(double));
-    c->sur = am_malloc(n * sizeof(double));
-    c->arrest = am_malloc(n * sizeof(double));
-    c->close_given = am_malloc(n * sizeof(double));
-    c->close_sur = am_malloc(n * sizeof(double));
+    c->rec = am_calloc(n, sizeof(*c->rec));
     for (size_t i = 0; i < r->n; i++) {
-        c->given[i] = tf_exact(model, r, AM_LF_GIVEN, (uint32_t)i);
-        c->sur[i] = tf_exact(model, r, AM_LF_SURNAMES, (uint32_t)i);
-        c->arrest[i] = tf_exact(model, r, AM_LF_ARREST, (uint32_t)i);
+        struct am__link_tfrec *t = &c->rec[i];
+        t->given = tf_exact(model, r, AM_LF_GIVEN, (uint32_t)i);
+        t->sur = tf_exact(model, r, AM_LF_SURNAMES, (uint32_t)i);
+        t->arrest = tf_exact(model, r, AM_LF_ARREST, (uint32_t)i);
         /* Only read for a record with one given name, or one surname and no married. */
-        c->close_given[i] =
+        t->close_given =
             r->n_given[i] == 1 ? tf_close_of(model, r, AM_LF_GIVEN, (uint32_t)i) : 0;
-        c->close_sur[i] = r->n_sur[i] == 1 && !r->sur[i][2]
-                              ? tf_close_of(model, r, AM_LF_SURNAMES, (uint32_t)i)
-                              : 0;
+        t->close_sur = r->n_sur[i] == 1 && !r->sur[i][2]
+                           ? tf_close_of(model, r, AM_LF_SURNAMES, (uint32_t)i)
+                           : 0;
+        memcpy(t->g, r->given[i], sizeof(t->g));
+        t->s[0] = r->sur[i][0];
+        t->s[1] = r->sur[i][1];
+        t->ng = r->n_given[i];
+        t->ns = r->n_sur[i];
+        t->married = r->sur[i][2] != 0;
+        t->guessed = r->n_words[i] != 0;
     }
 }
 
 void am__link_tfcache_release(struct am__link_tfcache *c)
 {
-    am_free(c->given);
-    am_free(c->sur);
-    am_free(c->arrest);
-    am_free(c->close_given);
-    am_free(c->close_sur);
+    am_free(c->rec);
     memset(c, 0, sizeof(*c));
+}
+
+_Static_assert(sizeof(struct am__link_tfrec) == 64, "one cache line per record");
+
+/* tf_close_side from the packed lines: the record whose single name the other holds, 0
+ * for a, 1 for b, -1 for neither. */
+static int tf_close_side_packed(const struct am__link_tfrec *a, const struct am__link_tfrec *b,
+                                int field)
+{
+    uint32_t one;
+    const uint32_t *other;
+    int n_other, side;
+    if (field == AM_LF_GIVEN) {
+        if (a->ng == 1 && b->ng > 1) {
+            side = 0, one = a->g[0], other = b->g, n_other = b->ng;
+        } else if (b->ng == 1 && a->ng > 1) {
+            side = 1, one = b->g[0], other = a->g, n_other = a->ng;
+        } else
+            return -1;
+    } else {
+        if (a->ns == 1 && !a->married && b->ns > 1) {
+            side = 0, one = a->s[0], other = b->s, n_other = b->ns;
+        } else if (b->ns == 1 && !b->married && a->ns > 1) {
+            side = 1, one = b->s[0], other = a->s, n_other = a->ns;
+        } else
+            return -1;
+    }
+    int found = 0;
+    for (int k = 0; k < n_other; k++)
+        found |= other[k] == one;
+    return found ? side : -1;
 }
 
 double am__link_pair_weight_cached(const struct am__link_model *model,
@@ -502,28 +533,30 @@ double am__link_pair_weight_cached(const struct am__link_model *model,
                                    const struct am__link_tfcache *c, uint32_t a, uint32_t b,
                                    am__link_pattern p)
 {
+    (void)r;
     /* The same sums in the same order as am__link_pair_weight. */
     double w = model->prior;
     for (int f = 0; f < AM_LF__COUNT; f++) {
         int l = am__link_level_of(p, f);
         w += model->w[f][l];
     }
+    const struct am__link_tfrec *ra = &c->rec[a], *rb = &c->rec[b];
     int lg = am__link_level_of(p, AM_LF_GIVEN), ls = am__link_level_of(p, AM_LF_SURNAMES);
-    uint32_t named = r->n_words[a] && !r->n_words[b] ? b : a;
+    const struct am__link_tfrec *named = ra->guessed && !rb->guessed ? rb : ra;
     if (lg == AM_LL_EXACT)
-        w += c->given[named];
+        w += named->given;
     else if (lg == AM_LL_CLOSE) {
-        long i = tf_close_side(r, AM_LF_GIVEN, a, b);
-        w += i < 0 ? 0 : c->close_given[i];
+        int side = tf_close_side_packed(ra, rb, AM_LF_GIVEN);
+        w += side < 0 ? 0 : (side ? rb : ra)->close_given;
     }
     if (ls == AM_LL_EXACT)
-        w += c->sur[named];
+        w += named->sur;
     else if (ls == AM_LL_CLOSE) {
-        long i = tf_close_side(r, AM_LF_SURNAMES, a, b);
-        w += i < 0 ? 0 : c->close_sur[i];
+        int side = tf_close_side_packed(ra, rb, AM_LF_SURNAMES);
+        w += side < 0 ? 0 : (side ? rb : ra)->close_sur;
     }
     if (am__link_level_of(p, AM_LF_ARREST) == AM_LL_EXACT)
-        w += c->arrest[a];
+        w += ra->arrest;
     return w;
 }
 
