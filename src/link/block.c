@@ -248,24 +248,27 @@ static void radix_sort(struct entry *v, size_t n)
 
 /* Does rule `rule` generate pair (a, b) through a shared key below `below` (inclusive
  * bound excluded; UINT64_MAX for any)? A capped block generates only its window. */
-static int generates(const struct am__link_block_out *out, size_t rule, uint32_t a, uint32_t b,
-                     uint64_t below)
+static int generates_at(const uint64_t *ka, const uint64_t *kb, const int32_t *pa,
+                        const int32_t *pb, uint64_t below)
 {
-    const uint64_t *ka = out->keys + KIX(out, a, rule);
-    const uint64_t *kb = out->keys + KIX(out, b, rule);
     for (int i = 0; i < KEYS; i++) {
         if (!ka[i] || ka[i] >= below)
             continue;
         for (int j = 0; j < KEYS; j++) {
             if (ka[i] != kb[j])
                 continue;
-            int32_t pa = out->pos[KIX(out, a, rule) + (size_t)i];
-            int32_t pb = out->pos[KIX(out, b, rule) + (size_t)j];
-            if (pa < 0 || (pa > pb ? pa - pb : pb - pa) <= WINDOW)
+            if (pa[i] < 0 || (pa[i] > pb[j] ? pa[i] - pb[j] : pb[j] - pa[i]) <= WINDOW)
                 return 1;
         }
     }
     return 0;
+}
+
+static int generates(const struct am__link_block_out *out, size_t rule, uint32_t a, uint32_t b,
+                     uint64_t below)
+{
+    size_t ia = KIX(out, a, rule), ib = KIX(out, b, rule);
+    return generates_at(out->keys + ia, out->keys + ib, out->pos + ia, out->pos + ib, below);
 }
 
 const char *am__link_block_rule_of(const struct am__link_block_out *out, uint32_t a, uint32_t b)
@@ -278,6 +281,7 @@ const char *am__link_block_rule_of(const struct am__link_block_out *out, uint32_
 
 struct group {
     size_t start, len;
+    int capped; /* compared by sorted neighbourhood (see rule_prepare) */
 };
 
 struct job {
@@ -302,8 +306,37 @@ struct worker {
     struct am__link_crec *lc;
     struct am__link_views *lv;
     uint64_t *lk;
+    int32_t *lp; /* the keys' positions in capped blocks (out->pos), same layout as lk */
     size_t lcap;
+    /* Pattern counts go through a small direct-mapped table that stays in cache; a slot
+     * taken by another pattern is added to pattern_count first (see count_pattern). */
+    am__link_pattern *pc_key;
+    uint64_t *pc_n;
 };
+
+#define PC_SLOTS 4096 /* a power of two */
+
+static void count_pattern(struct worker *w, am__link_pattern p)
+{
+    size_t k = (size_t)((p * 2654435761u) >> 20) & (PC_SLOTS - 1);
+    if (w->pc_key[k] != p) {
+        if (w->pc_n[k])
+            w->pattern_count[w->pc_key[k]] += w->pc_n[k];
+        w->pc_key[k] = p;
+        w->pc_n[k] = 0;
+    }
+    w->pc_n[k]++;
+}
+
+/* Adds what the direct-mapped table holds to pattern_count. */
+static void flush_patterns(struct worker *w)
+{
+    for (size_t k = 0; k < PC_SLOTS; k++) {
+        if (w->pc_n[k])
+            w->pattern_count[w->pc_key[k]] += w->pc_n[k];
+        w->pc_n[k] = 0;
+    }
+}
 
 /* Do two records' keys (KEYS slots each) share one below `below`? */
 static int keys_meet(const uint64_t *ka, const uint64_t *kb, uint64_t below)
@@ -334,12 +367,14 @@ static void emit(struct worker *w, const struct entry *e, size_t x, size_t y, ui
     }
     size_t stride = (j->rule + 1) * KEYS;
     const uint64_t *ka = w->lk + x * stride, *kb = w->lk + y * stride;
+    const int32_t *pa = w->lp + x * stride, *pb = w->lp + y * stride;
     for (size_t r = 0; r < j->rule; r++)
         if (keys_meet(ka + r * KEYS, kb + r * KEYS, UINT64_MAX) &&
-            generates(j->out, r, a, b, UINT64_MAX))
+            generates_at(ka + r * KEYS, kb + r * KEYS, pa + r * KEYS, pb + r * KEYS,
+                         UINT64_MAX))
             return;
-    if (keys_meet(ka + j->rule * KEYS, kb + j->rule * KEYS, key) &&
-        generates(j->out, j->rule, a, b, key))
+    size_t o = j->rule * KEYS;
+    if (keys_meet(ka + o, kb + o, key) && generates_at(ka + o, kb + o, pa + o, pb + o, key))
         return;
     if (w->pairs.n == w->pairs.cap) {
         w->pairs.cap = w->pairs.cap ? w->pairs.cap * 2 : 65536;
@@ -347,7 +382,7 @@ static void emit(struct worker *w, const struct entry *e, size_t x, size_t y, ui
     }
     am__link_pattern p = am__link_compare_cv(j->rec, &w->lc[x], &w->lc[y], &w->lv[x], &w->lv[y]);
     w->pairs.v[w->pairs.n++] = (struct am__link_pair){a, b, p, 0};
-    w->pattern_count[p]++;
+    count_pattern(w, p);
     w->pairs_rule++;
 }
 
@@ -363,21 +398,32 @@ static void *work(void *arg)
         const struct entry *e = j->e + j->groups[g].start;
         size_t len = j->groups[g].len;
         uint64_t key = e[0].key;
-        int capped = j->out->pos[KIX(j->out, e[0].rec, j->rule) + e[0].slot] >= 0;
+        int capped = j->groups[g].capped;
         if (len > w->lcap) {
             w->lcap = len * 2;
             am_free(w->lc);
             am_free(w->lv);
             am_free(w->lk);
+            am_free(w->lp);
             w->lc = am_malloc(w->lcap * sizeof(*w->lc));
             w->lv = am_malloc(w->lcap * sizeof(*w->lv));
             w->lk = am_malloc(w->lcap * KEYS * AM_LINK_MAX_RULES * sizeof(*w->lk));
+            w->lp = am_malloc(w->lcap * KEYS * AM_LINK_MAX_RULES * sizeof(*w->lp));
         }
         for (size_t x = 0; x < len; x++) {
+            if (x + 4 < len) { /* the members are scattered over the million records */
+                const char *ahead = (const char *)&j->crec[e[x + 4].rec];
+                for (size_t o = 0; o < sizeof(struct am__link_crec); o += 64)
+                    __builtin_prefetch(ahead + o);
+                __builtin_prefetch(j->out->keys + KIX(j->out, e[x + 4].rec, 0));
+                __builtin_prefetch(j->out->pos + KIX(j->out, e[x + 4].rec, 0));
+            }
             w->lc[x] = j->crec[e[x].rec];
             w->lv[x].n = 0;
             memcpy(w->lk + x * stride, j->out->keys + KIX(j->out, e[x].rec, 0),
                    stride * sizeof(*w->lk));
+            memcpy(w->lp + x * stride, j->out->pos + KIX(j->out, e[x].rec, 0),
+                   stride * sizeof(*w->lp));
         }
         for (size_t x = 0; x < len; x++) {
             size_t end = capped ? (x + WINDOW + 1 < len ? x + WINDOW + 1 : len) : len;
@@ -385,6 +431,7 @@ static void *work(void *arg)
                 emit(w, e, x, y, key);
         }
     }
+    flush_patterns(w);
     return NULL;
 }
 
@@ -511,7 +558,7 @@ static void *rule_prepare(void *arg)
         while (j < ne && e[j].key == e[i].key)
             j++;
         if (j - i >= 2) {
-            AM_VEC_PUSH(&p->groups, ((struct group){i, j - i}));
+            AM_VEC_PUSH(&p->groups, ((struct group){i, j - i, j - i > cap}));
             out->rules[k].blocks++;
             if (j - i > cap) {
                 /* Capped: sorted neighbourhood; positions let later checks know
@@ -593,6 +640,10 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         workers[t].pattern_count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
     for (int t = 0; t < nthreads; t++)
         workers[t].dated_seen = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    for (int t = 0; t < nthreads; t++) {
+        workers[t].pc_key = am_calloc(PC_SLOTS, sizeof(am__link_pattern));
+        workers[t].pc_n = am_calloc(PC_SLOTS, sizeof(uint64_t));
+    }
     out->pattern_count_dated = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
 
     /* Rule k + 1's blocks are sorted on a thread of their own while rule k's pairs are
@@ -678,6 +729,9 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         am_free(workers[t].lc);
         am_free(workers[t].lv);
         am_free(workers[t].lk);
+        am_free(workers[t].lp);
+        am_free(workers[t].pc_key);
+        am_free(workers[t].pc_n);
     }
     am_free(workers);
     out->crec = crec;

@@ -6,6 +6,7 @@
  */
 #include "link_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "amnistia/text.h"
@@ -92,20 +93,39 @@ static int within_one_edit(const char *a, size_t la, const char *b, size_t lb)
     return memcmp(a + i, b + i + 1, la - i) == 0;
 }
 
-/* Two tokens: 2 the same, 1 alike (one edit on a word of four letters or more, or the
- * same Spanish phonetic key), 0 different. */
-static int token_match(const struct am__link_records *r, uint32_t a, uint32_t b)
+#ifndef NDEBUG
+/* Word x of packed record a against word y of b (the reference for debug builds; the
+ * pair loop in cmp_names_at computes the same without branches): 2 the same, 1 alike (one edit on a word
+ * of four letters or more, or the same Spanish phonetic key), 0 different. Read from what
+ * the packed records carry: the strings only when one edit is still possible (the
+ * letters of two words one edit apart differ by at most two bits of their sets). */
+static int word_match(const struct am__link_records *r, const struct am__link_crec *a, int x,
+                      const struct am__link_crec *b, int y)
 {
-    if (!a || !b)
+    uint32_t ta = a->t[x], tb = b->t[y];
+    if (!ta || !tb)
         return 0;
-    if (a == b)
+    if (ta == tb)
         return 2;
-    if (r->tok.phon.v[a] == r->tok.phon.v[b])
+    if (a->ph[x] == b->ph[y])
         return 1;
-    size_t la = r->tok.len.v[a], lb = r->tok.len.v[b];
-    if (la < 4 || lb < 4 || la == 255 || lb == 255 || (la > lb ? la - lb : lb - la) > 1)
+    unsigned la = a->tl[x], lb = b->tl[y];
+    uint32_t d = a->lm[x] ^ b->lm[y];
+    d &= d - 1;
+    d &= d - 1; /* zero when at most two bits differ */
+    if (la < 4 || lb < 4 || la == 255 || lb == 255 || (la > lb ? la - lb : lb - la) > 1 || d)
         return 0;
-    return within_one_edit(r->tok.str.v[a], la, r->tok.str.v[b], lb);
+    return within_one_edit(r->tok.str.v[ta], la, r->tok.str.v[tb], lb);
+}
+#endif
+
+/* A word's letters as a set of bits (see word_match). */
+static uint32_t letter_mask(const char *s)
+{
+    uint32_t m = 0;
+    for (; *s; s++)
+        m |= 1u << ((unsigned char)*s & 31u);
+    return m;
 }
 
 /* A reading of a record's name. A name like "GUSTAVO LANDAETA AZUAJE" (three words, no
@@ -189,11 +209,14 @@ static int same_set(const uint32_t *a, int na, const uint32_t *b, int nb)
     return 1;
 }
 
+#ifndef NDEBUG
+/* The word-by-word comparisons: the reference that the bit-set comparisons below are
+ * checked against in debug builds. */
 /* One pair's token comparisons, each made at most once whatever the readings tried:
- * memo[i][j] is token_match of word i of record a and word j of record b. */
+ * memo[i][j] is word_match of word i of record a and word j of record b. */
 struct pairctx {
     const struct am__link_records *r;
-    const uint32_t *ta, *tb;
+    const struct am__link_crec *a, *b;
     uint8_t memo[6][6];
 };
 
@@ -201,13 +224,13 @@ static int tm(struct pairctx *c, int ia, int ib)
 {
     uint8_t v = c->memo[ia][ib];
     if (v == 0xff) {
-        v = (uint8_t)token_match(c->r, c->ta[ia], c->tb[ib]);
+        v = (uint8_t)word_match(c->r, c->a, ia, c->b, ib);
         c->memo[ia][ib] = v;
     }
     return v;
 }
 
-/* token_match of word x of one side and word y of the other; a_first: x is a's. */
+/* word_match of word x of one side and word y of the other; a_first: x is a's. */
 static int tm_side(struct pairctx *c, int a_first, int x, int y)
 {
     return a_first ? tm(c, x, y) : tm(c, y, x);
@@ -242,8 +265,9 @@ static int cmp_given(struct pairctx *c, const struct view *va, const struct view
     if (any)
         return AM_LL_FAR;
     /* An initial written for a name ("J." for José). */
-    const char *fa = c->r->tok.str.v[va->g[0]], *fb = c->r->tok.str.v[vb->g[0]];
-    if ((fa[1] == 0 || fb[1] == 0) && fa[0] == fb[0])
+    const struct am__link_crec *ra = c->a, *rb = c->b;
+    int xa = va->gi[0], xb = vb->gi[0];
+    if ((ra->tl[xa] == 1 || rb->tl[xb] == 1) && ra->c0[xa] == rb->c0[xb])
         return AM_LL_FAR;
     return AM_LL_DIFFERENT;
 }
@@ -298,6 +322,90 @@ static int cmp_surnames(struct pairctx *c, const struct view *va, const struct v
         return AM_LL_FAR;
     return AM_LL_DIFFERENT;
 }
+#endif
+
+/* The same levels as cmp_given and cmp_surnames, from the pair's whole table of word
+ * matches as bit sets: like[i] holds the words j of b alike (or equal) to word i of a,
+ * like_t[j] the words i of a alike to word j of b. Only whether a word finds a partner
+ * matters to either level, so each test is one AND; used for the other readings of a
+ * name whose order is a guess, where a pair tries up to 25 of them. */
+static uint8_t word_bits(const uint8_t *pos, int n)
+{
+    uint8_t m = 0;
+    for (int k = 0; k < n; k++)
+        m |= (uint8_t)(1u << pos[k]);
+    return m;
+}
+
+static int cmp_given_bits(const struct am__link_crec *ra, const struct am__link_crec *rb,
+                          const uint8_t *like, const uint8_t *like_t, const struct view *va,
+                          const struct view *vb)
+{
+    int na = va->ng, nb = vb->ng;
+    if (!na || !nb)
+        return AM_LL_MISSING;
+    if (same_set(va->gs, na, vb->gs, nb))
+        return AM_LL_EXACT;
+    int all = 1, any = 0;
+    if (na <= nb) {
+        uint8_t gb = word_bits(vb->gi, nb);
+        for (int k = 0; k < na; k++) {
+            int f = (like[va->gi[k]] & gb) != 0;
+            any |= f;
+            all &= f;
+        }
+    } else {
+        uint8_t ga = word_bits(va->gi, na);
+        for (int k = 0; k < nb; k++) {
+            int f = (like_t[vb->gi[k]] & ga) != 0;
+            any |= f;
+            all &= f;
+        }
+    }
+    if (all && ((like[va->gi[0]] >> vb->gi[0]) & 1u))
+        return AM_LL_CLOSE;
+    if (any)
+        return AM_LL_FAR;
+    int xa = va->gi[0], xb = vb->gi[0];
+    if ((ra->tl[xa] == 1 || rb->tl[xb] == 1) && ra->c0[xa] == rb->c0[xb])
+        return AM_LL_FAR;
+    return AM_LL_DIFFERENT;
+}
+
+static int cmp_surnames_bits(const uint8_t *like, const uint8_t *like_t, const struct view *va,
+                             const struct view *vb)
+{
+    int na = va->ns, nb = vb->ns;
+    int ma = va->married != 0, mb = vb->married != 0;
+    if ((!na && !ma) || (!nb && !mb))
+        return AM_LL_MISSING;
+    if (same_set(va->ss, na, vb->ss, nb) && (!ma || !mb || va->married == vb->married))
+        return AM_LL_EXACT;
+    int a_short = (na + ma) <= (nb + mb);
+    const struct view *sv = a_short ? va : vb, *lv = a_short ? vb : va;
+    const uint8_t *row = a_short ? like : like_t; /* indexed by the short side's words */
+    int ns = sv->ns, nl = lv->ns;
+    uint8_t lsur = word_bits(lv->si, nl);
+    uint8_t lall = (uint8_t)(lsur | (lv->married ? 1u << lv->mi : 0u));
+    int matched = 0, unmatched = 0;
+    for (int k = 0; k < ns; k++) {
+        int f = (row[sv->si[k]] & lall) != 0;
+        matched += f;
+        unmatched += !f;
+    }
+    if (sv->married) {
+        int f = (row[sv->mi] & lall) != 0;
+        matched += f;
+        unmatched += !f;
+    }
+    if (!unmatched)
+        return AM_LL_CLOSE;
+    if (sv->married && unmatched == 1 && ns >= 1 && nl <= 1 && (row[sv->si[0]] & lsur))
+        return AM_LL_CLOSE;
+    if (matched)
+        return AM_LL_FAR;
+    return AM_LL_DIFFERENT;
+}
 
 /* Lower is better: how strongly a level says "same". */
 static const int level_rank[AM_LL__COUNT] = {0, 1, 2, 4, 3};
@@ -308,43 +416,84 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
                          const struct am__link_crec *b, int *lg, int *ls, struct view *ua,
                          struct view *ub, struct am__link_views *xa, struct am__link_views *xb)
 {
+    const struct view *pa = &a->v, *pb = &b->v;
+    if (ua) {
+        *ua = *pa;
+        *ub = *pb;
+    }
+    /* The same given names and surnames under the parser's readings: nothing to look at
+     * word by word. */
+    if (pa->ng && same_set(pa->gs, pa->ng, pb->gs, pb->ng) && pa->ns &&
+        same_set(pa->ss, pa->ns, pb->ss, pb->ns) &&
+        (!pa->married || !pb->married || pa->married == pb->married)) {
+        *lg = *ls = AM_LL_EXACT;
+        return;
+    }
+    /* Every word of a against every word of b, once, as bit sets: word_match without
+     * branches except for the rare pair of words that may be one edit apart. */
+    uint8_t like[6] = {0}, like_t[6] = {0};
+    for (int i = 0; i < a->nt; i++) {
+        uint32_t ta = a->t[i], pha = a->ph[i], ma = a->lm[i];
+        unsigned la = a->tl[i];
+        int a_edit = (la >= 4) & (la != 255) & (ta != 0);
+        for (int j = 0; j < b->nt; j++) {
+            uint32_t tb = b->t[j];
+            unsigned lb = b->tl[j];
+            int same = (ta == tb) | (pha == b->ph[j]);
+            uint32_t d = ma ^ b->lm[j];
+            d &= d - 1;
+            d &= d - 1;
+            int edit = (same == 0) & a_edit & (lb >= 4) & (lb != 255) & (la - lb + 1u <= 2u) &
+                       (d == 0);
+            int m = (same | (edit && within_one_edit(r->tok.str.v[ta], la, r->tok.str.v[tb], lb))) &
+                    (ta != 0) & (tb != 0);
+#ifndef NDEBUG
+            if (m != (word_match(r, a, i, b, j) != 0))
+                abort();
+#endif
+            like[i] |= (uint8_t)((unsigned)m << j);
+            like_t[j] |= (uint8_t)((unsigned)m << i);
+        }
+    }
+#ifndef NDEBUG
+    /* The bit sets give what the word-by-word comparisons give (checked in the tests'
+     * debug builds on every reading of every pair they compare). */
     struct pairctx c;
     c.r = r;
-    c.ta = a->t;
-    c.tb = b->t;
+    c.a = a;
+    c.b = b;
     memset(c.memo, 0xff, sizeof(c.memo));
-    const struct view *pa = &a->v, *pb = &b->v;
+#define CHECK_READING(x, y)                                                                \
+    do {                                                                                   \
+        if (cmp_given_bits(a, b, like, like_t, (x), (y)) != cmp_given(&c, (x), (y)) ||     \
+            cmp_surnames_bits(like, like_t, (x), (y)) != cmp_surnames(&c, (x), (y)))       \
+            abort();                                                                       \
+    } while (0)
+#else
+#define CHECK_READING(x, y) ((void)0)
+#endif
     int best;
     /* The parser's readings first; the others only when they are not already exact. */
     {
-        int g = cmp_given(&c, pa, pb), s = cmp_surnames(&c, pa, pb);
+        CHECK_READING(pa, pb);
+        int g = cmp_given_bits(a, b, like, like_t, pa, pb);
+        int s = cmp_surnames_bits(like, like_t, pa, pb);
         best = level_rank[g] + level_rank[s];
         *lg = g;
         *ls = s;
-        if (ua) {
-            *ua = *pa;
-            *ub = *pb;
-        }
         if (best == 0 || (!a->nw && !b->nw))
             return;
     }
     /* Another reading can only help when some word of one record is like some word of
      * the other. */
     {
-        uint8_t wa[6], wb[6];
-        int ka = 0, kb = 0, like = 0;
+        uint8_t wb = (uint8_t)(word_bits(pb->gi, pb->ng) | word_bits(pb->si, pb->ns));
+        int any = 0;
         for (int x = 0; x < pa->ng; x++)
-            wa[ka++] = pa->gi[x];
+            any |= (like[pa->gi[x]] & wb) != 0;
         for (int x = 0; x < pa->ns; x++)
-            wa[ka++] = pa->si[x];
-        for (int y = 0; y < pb->ng; y++)
-            wb[kb++] = pb->gi[y];
-        for (int y = 0; y < pb->ns; y++)
-            wb[kb++] = pb->si[y];
-        for (int x = 0; x < ka && !like; x++)
-            for (int y = 0; y < kb && !like; y++)
-                like = tm(&c, wa[x], wb[y]) != 0;
-        if (!like)
+            any |= (like[pa->si[x]] & wb) != 0;
+        if (!any)
             return;
     }
     if (!xa->n)
@@ -357,7 +506,11 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
         for (int y = 0; y < nb; y++) {
             if (!x && !y)
                 continue;
-            int g = cmp_given(&c, &va[x], &vb[y]), s = cmp_surnames(&c, &va[x], &vb[y]);
+            CHECK_READING(&va[x], &vb[y]);
+            int g = cmp_given_bits(a, b, like, like_t, &va[x], &vb[y]);
+            if (level_rank[g] >= best)
+                continue; /* the surnames cannot make up for it */
+            int s = cmp_surnames_bits(like, like_t, &va[x], &vb[y]);
             int score = level_rank[g] + level_rank[s];
             if (score < best) {
                 best = score;
@@ -371,6 +524,7 @@ static void cmp_names_at(const struct am__link_records *r, const struct am__link
             if (best == 0)
                 return;
         }
+#undef CHECK_READING
 }
 
 static void view_text(const struct am__link_records *r, const uint32_t *tok, int n,
@@ -558,6 +712,15 @@ void am__link_crec_fill(const struct am__link_records *r, uint32_t i, struct am_
             c->t[k++] = v->married;
         }
         c->nt = (uint8_t)k;
+    }
+    for (int k = 0; k < c->nt; k++) {
+        uint32_t t = c->t[k];
+        if (!t)
+            continue;
+        c->ph[k] = r->tok.phon.v[t];
+        c->lm[k] = letter_mask(r->tok.str.v[t]);
+        c->tl[k] = r->tok.len.v[t];
+        c->c0[k] = r->tok.str.v[t][0];
     }
     c->sex = r->sex[i];
     c->cedula = r->cedula[i];

@@ -128,6 +128,13 @@ struct am__link_crec {
     /* The name's words: in written order when nobody stated the order (nw > 0, then
      * nt == nw), else the given names, surnames and married name of v. */
     uint32_t t[6];
+    /* Of each word t[k]: its phonetic key, its letters as a set of bits (byte & 31) and
+     * its length in bytes (capped at 255) and first byte, so that comparing two words
+     * reads neither the token tables nor the strings unless one edit is possible. */
+    uint32_t ph[6];
+    uint32_t lm[6];
+    uint8_t tl[6];
+    char c0[6];
     uint8_t nt, nw;
     char sex;
     uint32_t cedula;
@@ -241,8 +248,17 @@ double am__link_pair_weight(const struct am__link_model *model, const struct am_
                             uint32_t a, uint32_t b, am__link_pattern p);
 /* Each record's term-frequency adjustment of an exact given name, surname and arrest
  * date, worked out once so that weighing millions of pairs takes no logarithm. */
+struct am__link_tfrec {
+    double given, sur, arrest; /* exact levels */
+    /* A close name where the record's single given name (surname) is among the other's:
+     * that name's adjustment (0 for records with more names). */
+    double close_given, close_sur;
+    uint32_t g[AM__LINK_NGIVEN], s[2]; /* the record's given names and surnames */
+    uint8_t ng, ns, married, guessed; /* guessed: the name's word order was a guess */
+};
+/* One line of 64 bytes per record: weighing a pair reads one line of each record. */
 struct am__link_tfcache {
-    double *given, *sur, *arrest;
+    struct am__link_tfrec *rec;
 };
 void am__link_tfcache_init(struct am__link_tfcache *c, const struct am__link_model *model,
                            const struct am__link_records *r);

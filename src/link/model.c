@@ -385,47 +385,67 @@ void am__link_model_em_fit(struct am__link_model *model, const uint64_t *fit_cou
  * "Martínez Arias"): the agreement is worth what that one name is worth. The share of
  * records using the token stands for its frequency; the adjustment is bounded because
  * the close level also holds typos, whose frequency this does not describe. */
-static double tf_close(const struct am__link_model *model, const struct am__link_records *r,
-                       int field, uint32_t a, uint32_t b)
+/* The record (a or b) whose single name the other holds among its names, for the
+ * close level of the field; -1 when neither is such a pair. */
+static long tf_close_side(const struct am__link_records *r, int field, uint32_t a, uint32_t b)
 {
-    uint32_t one = 0;
+    uint32_t one = 0, single;
     const uint32_t *other;
     int n_other;
     if (field == AM_LF_GIVEN) {
         if (r->n_given[a] == 1 && r->n_given[b] > 1) {
+            single = a;
             one = r->given[a][0];
             other = r->given[b];
             n_other = r->n_given[b];
         } else if (r->n_given[b] == 1 && r->n_given[a] > 1) {
+            single = b;
             one = r->given[b][0];
             other = r->given[a];
             n_other = r->n_given[a];
         } else
-            return 0;
+            return -1;
     } else if (field == AM_LF_SURNAMES) {
         if (r->n_sur[a] == 1 && !r->sur[a][2] && r->n_sur[b] > 1) {
+            single = a;
             one = r->sur[a][0];
             other = r->sur[b];
             n_other = r->n_sur[b];
         } else if (r->n_sur[b] == 1 && !r->sur[b][2] && r->n_sur[a] > 1) {
+            single = b;
             one = r->sur[b][0];
             other = r->sur[a];
             n_other = r->n_sur[a];
         } else
-            return 0;
+            return -1;
     } else
-        return 0;
+        return -1;
     int found = 0;
     for (int k = 0; k < n_other; k++)
         found |= other[k] == one;
+    return found ? (long)single : -1;
+}
+
+/* The adjustment when record i's single name of the field is found in the other's. */
+static double tf_close_of(const struct am__link_model *model, const struct am__link_records *r,
+                          int field, uint32_t i)
+{
+    uint32_t one = field == AM_LF_GIVEN ? r->given[i][0] : r->sur[i][0];
     double u = model->u[field][AM_LL_CLOSE];
-    if (!found || !r->n || u <= 0)
+    if (!r->n || u <= 0)
         return 0;
     double tf = (double)r->tok.count.v[one] / (double)r->n;
     if (tf < 1.0 / (double)r->n)
         tf = 1.0 / (double)r->n;
     double adj = log2(u / tf);
     return adj > 4 ? 4 : adj < -4 ? -4 : adj;
+}
+
+static double tf_close(const struct am__link_model *model, const struct am__link_records *r,
+                       int field, uint32_t a, uint32_t b)
+{
+    long i = tf_close_side(r, field, a, b);
+    return i < 0 ? 0 : tf_close_of(model, r, field, (uint32_t)i);
 }
 
 static double tf_exact(const struct am__link_model *model, const struct am__link_records *r,
@@ -449,22 +469,63 @@ void am__link_tfcache_init(struct am__link_tfcache *c, const struct am__link_mod
                            const struct am__link_records *r)
 {
     size_t n = r->n ? r->n : 1;
-    c->given = am_malloc(n * sizeof(double));
-    c->sur = am_malloc(n * sizeof(double));
-    c->arrest = am_malloc(n * sizeof(double));
+    c->rec = am_calloc(n, sizeof(*c->rec));
     for (size_t i = 0; i < r->n; i++) {
-        c->given[i] = tf_exact(model, r, AM_LF_GIVEN, (uint32_t)i);
-        c->sur[i] = tf_exact(model, r, AM_LF_SURNAMES, (uint32_t)i);
-        c->arrest[i] = tf_exact(model, r, AM_LF_ARREST, (uint32_t)i);
+        struct am__link_tfrec *t = &c->rec[i];
+        t->given = tf_exact(model, r, AM_LF_GIVEN, (uint32_t)i);
+        t->sur = tf_exact(model, r, AM_LF_SURNAMES, (uint32_t)i);
+        t->arrest = tf_exact(model, r, AM_LF_ARREST, (uint32_t)i);
+        /* Only read for a record with one given name, or one surname and no married. */
+        t->close_given =
+            r->n_given[i] == 1 ? tf_close_of(model, r, AM_LF_GIVEN, (uint32_t)i) : 0;
+        t->close_sur = r->n_sur[i] == 1 && !r->sur[i][2]
+                           ? tf_close_of(model, r, AM_LF_SURNAMES, (uint32_t)i)
+                           : 0;
+        memcpy(t->g, r->given[i], sizeof(t->g));
+        t->s[0] = r->sur[i][0];
+        t->s[1] = r->sur[i][1];
+        t->ng = r->n_given[i];
+        t->ns = r->n_sur[i];
+        t->married = r->sur[i][2] != 0;
+        t->guessed = r->n_words[i] != 0;
     }
 }
 
 void am__link_tfcache_release(struct am__link_tfcache *c)
 {
-    am_free(c->given);
-    am_free(c->sur);
-    am_free(c->arrest);
+    am_free(c->rec);
     memset(c, 0, sizeof(*c));
+}
+
+_Static_assert(sizeof(struct am__link_tfrec) == 64, "one cache line per record");
+
+/* tf_close_side from the packed lines: the record whose single name the other holds, 0
+ * for a, 1 for b, -1 for neither. */
+static int tf_close_side_packed(const struct am__link_tfrec *a, const struct am__link_tfrec *b,
+                                int field)
+{
+    uint32_t one;
+    const uint32_t *other;
+    int n_other, side;
+    if (field == AM_LF_GIVEN) {
+        if (a->ng == 1 && b->ng > 1) {
+            side = 0, one = a->g[0], other = b->g, n_other = b->ng;
+        } else if (b->ng == 1 && a->ng > 1) {
+            side = 1, one = b->g[0], other = a->g, n_other = a->ng;
+        } else
+            return -1;
+    } else {
+        if (a->ns == 1 && !a->married && b->ns > 1) {
+            side = 0, one = a->s[0], other = b->s, n_other = b->ns;
+        } else if (b->ns == 1 && !b->married && a->ns > 1) {
+            side = 1, one = b->s[0], other = a->s, n_other = a->ns;
+        } else
+            return -1;
+    }
+    int found = 0;
+    for (int k = 0; k < n_other; k++)
+        found |= other[k] == one;
+    return found ? side : -1;
 }
 
 double am__link_pair_weight_cached(const struct am__link_model *model,
@@ -472,24 +533,30 @@ double am__link_pair_weight_cached(const struct am__link_model *model,
                                    const struct am__link_tfcache *c, uint32_t a, uint32_t b,
                                    am__link_pattern p)
 {
+    (void)r;
     /* The same sums in the same order as am__link_pair_weight. */
     double w = model->prior;
     for (int f = 0; f < AM_LF__COUNT; f++) {
         int l = am__link_level_of(p, f);
         w += model->w[f][l];
     }
+    const struct am__link_tfrec *ra = &c->rec[a], *rb = &c->rec[b];
     int lg = am__link_level_of(p, AM_LF_GIVEN), ls = am__link_level_of(p, AM_LF_SURNAMES);
-    uint32_t named = r->n_words[a] && !r->n_words[b] ? b : a;
+    const struct am__link_tfrec *named = ra->guessed && !rb->guessed ? rb : ra;
     if (lg == AM_LL_EXACT)
-        w += c->given[named];
-    else if (lg == AM_LL_CLOSE)
-        w += tf_close(model, r, AM_LF_GIVEN, a, b);
+        w += named->given;
+    else if (lg == AM_LL_CLOSE) {
+        int side = tf_close_side_packed(ra, rb, AM_LF_GIVEN);
+        w += side < 0 ? 0 : (side ? rb : ra)->close_given;
+    }
     if (ls == AM_LL_EXACT)
-        w += c->sur[named];
-    else if (ls == AM_LL_CLOSE)
-        w += tf_close(model, r, AM_LF_SURNAMES, a, b);
+        w += named->sur;
+    else if (ls == AM_LL_CLOSE) {
+        int side = tf_close_side_packed(ra, rb, AM_LF_SURNAMES);
+        w += side < 0 ? 0 : (side ? rb : ra)->close_sur;
+    }
     if (am__link_level_of(p, AM_LF_ARREST) == AM_LL_EXACT)
-        w += c->arrest[a];
+        w += ra->arrest;
     return w;
 }
 

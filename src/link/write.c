@@ -72,6 +72,374 @@ static void now_iso(char out[32])
         }                                                                     \
     } while (0)
 
+/*
+ * Rows written WB_ROWS at a time by one multi-row INSERT: in a transaction every
+ * statement that can fail a constraint opens a statement journal, and executing a
+ * statement costs several times more than inserting a row. Values are copied (text into
+ * the batch's buffer) until the batch is full or flushed; a short last batch goes
+ * through the one-row statement.
+ */
+#define WB_ROWS 64
+#define WB_MAXCOLS 8
+
+struct wcell {
+    int kind; /* 0 NULL, 1 integer, 2 real, 3 text at off (len bytes) */
+    int64_t i;
+    double d;
+    size_t off, len;
+};
+
+struct wbatch {
+    struct am_stmt *full, *one;
+    int ncols, rows;
+    struct wcell cell[WB_ROWS * WB_MAXCOLS];
+    struct am_buf text;
+};
+
+/* head: "INSERT INTO t(a, b) VALUES " (a constant), ncols placeholders per row. */
+static int wb_open(struct wbatch *b, struct am_store *store, const char *head, int ncols,
+                   struct am_err *err)
+{
+    memset(b, 0, sizeof(*b));
+    am_buf_init(&b->text);
+    b->ncols = ncols;
+    struct am_buf q;
+    am_buf_init(&q);
+    for (int pass = 0; pass < 2; pass++) {
+        am_buf_reset(&q);
+        am_buf_adds(&q, head);
+        for (int r = 0; r < (pass ? 1 : WB_ROWS); r++) {
+            am_buf_adds(&q, r ? ",(" : "(");
+            for (int c = 0; c < ncols; c++)
+                am_buf_adds(&q, c ? ",?" : "?");
+            am_buf_addc(&q, ')');
+        }
+        struct am_stmt *st = am_stmt_prepare(store, q.ptr, err);
+        if (pass)
+            b->one = st;
+        else
+            b->full = st;
+        if (!st)
+            break;
+    }
+    am_buf_release(&q);
+    return b->full && b->one ? 0 : -1;
+}
+
+static void wb_close(struct wbatch *b)
+{
+    am_stmt_finalize(b->full);
+    am_stmt_finalize(b->one);
+    am_buf_release(&b->text);
+    b->full = b->one = NULL;
+}
+
+static struct wcell *wb_cell(struct wbatch *b, int col)
+{
+    return &b->cell[b->rows * b->ncols + col];
+}
+
+static void wb_int(struct wbatch *b, int col, int64_t v)
+{
+    *wb_cell(b, col) = (struct wcell){.kind = 1, .i = v};
+}
+
+static void wb_real(struct wbatch *b, int col, double v)
+{
+    *wb_cell(b, col) = (struct wcell){.kind = 2, .d = v};
+}
+
+static void wb_text(struct wbatch *b, int col, const char *v) /* NULL: SQL NULL */
+{
+    if (!v) {
+        *wb_cell(b, col) = (struct wcell){.kind = 0};
+        return;
+    }
+    size_t len = strlen(v);
+    *wb_cell(b, col) = (struct wcell){.kind = 3, .off = b->text.len, .len = len};
+    am_buf_add(&b->text, v, len);
+}
+
+static int wb_bind(struct wbatch *b, struct am_stmt *st, int row, int base, struct am_err *err)
+{
+    int rc = 0;
+    for (int c = 0; c < b->ncols && rc == 0; c++) {
+        const struct wcell *x = &b->cell[row * b->ncols + c];
+        int idx = base + c + 1;
+        switch (x->kind) {
+        case 1:
+            rc = am_stmt_bind_int64(st, idx, x->i, err);
+            break;
+        case 2:
+            rc = am_stmt_bind_double(st, idx, x->d, err);
+            break;
+        case 3:
+            rc = am_stmt_bind_text_nocopy(st, idx, b->text.ptr + x->off, x->len, err);
+            break;
+        default:
+            rc = am_stmt_bind_null(st, idx, err);
+        }
+    }
+    return rc;
+}
+
+static int wb_flush(struct wbatch *b, struct am_err *err)
+{
+    int rc = 0;
+    if (b->rows == WB_ROWS) {
+        am_stmt_reset_keep(b->full);
+        for (int r = 0; r < WB_ROWS && rc == 0; r++)
+            rc = wb_bind(b, b->full, r, r * b->ncols, err);
+        if (rc == 0 && am_stmt_step(b->full, err) < 0)
+            rc = -1;
+    } else {
+        for (int r = 0; r < b->rows && rc == 0; r++) {
+            am_stmt_reset_keep(b->one);
+            rc = wb_bind(b, b->one, r, 0, err);
+            if (rc == 0 && am_stmt_step(b->one, err) < 0)
+                rc = -1;
+        }
+    }
+    b->rows = 0;
+    am_buf_reset(&b->text);
+    return rc;
+}
+
+/* Ends the row being filled; writes the batch when full. */
+static int wb_row(struct wbatch *b, struct am_err *err)
+{
+    return ++b->rows == WB_ROWS ? wb_flush(b, err) : 0;
+}
+
+/* A record's row of record_person as it stands before the write. */
+struct old_rp {
+    double weight;
+    uint32_t at;     /* index in the interned decided_at strings */
+    uint8_t present; /* the record has a row */
+    uint8_t has_weight;
+    uint8_t by;      /* index in decided_by_name; 3: another value */
+};
+
+static const char *const decided_by_name[3] = {"auto", "review", "import"};
+
+static const char rp_upsert[] =
+    "INSERT INTO record_person(record_id, person_id, weight, decided_by, decided_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)" " ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id,"
+    " weight = excluded.weight, decided_by = excluded.decided_by, decided_at ="
+    " excluded.decided_at";
+
+/* A table's secondary indexes, dropped so that a rewrite of most of the table can build
+ * them again (one sort each) instead of updating entries at random places. Definitions
+ * come from the registry's own schema (sqlite_master), so this follows schema.c. */
+struct saved_indexes {
+    struct am_buf defs; /* CREATE INDEX statements, NUL-separated */
+    size_t n;
+};
+
+static int drop_indexes(struct am_store *store, const char *table, struct saved_indexes *saved,
+                        struct am_err *err)
+{
+    am_buf_init(&saved->defs);
+    saved->n = 0;
+    struct am_stmt *st = am_stmt_prepare(store,
+                                         "SELECT name, sql FROM sqlite_master WHERE type ="
+                                         " 'index' AND tbl_name = ?1 AND sql IS NOT NULL"
+                                         " ORDER BY name",
+                                         err);
+    if (!st || am_stmt_bind_text(st, 1, table, err) < 0) {
+        am_stmt_finalize(st);
+        return -1;
+    }
+    struct am_buf names;
+    am_buf_init(&names);
+    int rc;
+    while ((rc = am_stmt_step(st, err)) == 1) {
+        am_buf_adds(&names, am_stmt_text(st, 0));
+        am_buf_addc(&names, 0);
+        am_buf_adds(&saved->defs, am_stmt_text(st, 1));
+        am_buf_addc(&saved->defs, 0);
+        saved->n++;
+    }
+    am_stmt_finalize(st);
+    struct am_buf q;
+    am_buf_init(&q);
+    const char *name = names.ptr;
+    for (size_t k = 0; k < saved->n && rc == 0; k++, name += strlen(name) + 1) {
+        am_buf_reset(&q);
+        am_buf_adds(&q, "DROP INDEX \"");
+        for (const char *ch = name; *ch; ch++) {
+            if (*ch == '"')
+                am_buf_addc(&q, '"');
+            am_buf_addc(&q, *ch);
+        }
+        am_buf_addc(&q, '"');
+        rc = am_store_exec(store, q.ptr, err) < 0 ? -1 : 0;
+    }
+    am_buf_release(&q);
+    am_buf_release(&names);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Builds the dropped indexes again and forgets them (also on failure). */
+static int restore_indexes(struct am_store *store, struct saved_indexes *saved,
+                           struct am_err *err)
+{
+    int rc = 0;
+    const char *def = saved->defs.ptr;
+    for (size_t k = 0; k < saved->n && rc == 0; k++, def += strlen(def) + 1)
+        rc = am_store_exec(store, def, err) < 0 ? -1 : 0;
+    am_buf_release(&saved->defs);
+    saved->n = 0;
+    return rc;
+}
+
+/*
+ * record_person: record i goes to person[label[i]] with its strongest link's weight
+ * (best[i], NAN: none) and its origin ('review' when a human decision shaped its cluster).
+ * A row whose person and origin stay and whose weight moves by at most 1e-3 is left as it
+ * is (its weight and decided_at too); the others get decided_at = at. When a fifth of the
+ * rows or more change and every row belongs to a loaded record (the first link after an import changes them all: import wrote
+ * 'import' rows, one person per record), the table is rewritten whole in record-id order
+ * with its secondary indexes dropped and built again (one sort each), which costs a
+ * fraction of updating rows and index entries in place; otherwise only the changed rows
+ * are written. Both give the same table.
+ */
+static int write_record_person(struct am_store *store, const struct am__link_records *r,
+                               const uint32_t *label, const int64_t *person, const float *best,
+                               const uint8_t *by_review, const char *at, struct am_err *err)
+{
+    size_t n = r->n;
+    struct old_rp *old = am_calloc(n ? n : 1, sizeof(*old));
+    struct am_strmap at_map;
+    am_strmap_init(&at_map);
+    AM_VEC(const char *) at_str = {0};
+    struct am_arena arena;
+    am_arena_init(&arena);
+    struct saved_indexes idx = {0};
+    struct am_stmt *st = NULL;
+    struct wbatch wb = {0};
+    int rc = -1;
+    size_t stray = 0;
+
+    /* The rows as they are, matched to the records (both in ascending record id). */
+    st = am_stmt_prepare(store,
+                         "SELECT record_id, weight, decided_by, decided_at FROM record_person"
+                         " ORDER BY record_id",
+                         err);
+    if (!st)
+        goto out;
+    {
+        size_t i = 0;
+        int step;
+        stray = 0;
+        while ((step = am_stmt_step(st, err)) == 1) {
+            int64_t id = am_stmt_int64(st, 0);
+            while (i < n && r->id[i] < id)
+                i++;
+            if (i == n || r->id[i] != id) {
+                stray++; /* a row of no loaded record: left alone */
+                continue;
+            }
+            struct old_rp *o = &old[i];
+            o->present = 1;
+            o->has_weight = !am_stmt_is_null(st, 1);
+            o->weight = o->has_weight ? am_stmt_double(st, 1) : 0;
+            const char *by = am_stmt_text(st, 2), *when = am_stmt_text(st, 3);
+            o->by = 3;
+            for (uint8_t k = 0; k < 3; k++)
+                if (by && strcmp(by, decided_by_name[k]) == 0)
+                    o->by = k;
+            int64_t v;
+            if (!when)
+                when = "";
+            if (!am_strmap_get(&at_map, when, &v)) {
+                v = (int64_t)at_str.n;
+                AM_VEC_PUSH(&at_str, am_arena_strdup(&arena, when));
+                am_strmap_put(&at_map, when, v);
+            }
+            o->at = (uint32_t)v;
+        }
+        am_stmt_finalize(st);
+        st = NULL;
+        if (step < 0)
+            goto out;
+    }
+    /* Which rows change. */
+    uint8_t *change = am_malloc(n ? n : 1);
+    size_t changed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct old_rp *o = &old[i];
+        uint8_t by = by_review && by_review[i] ? 1 : 0;
+        double nw = isnan(best[i]) ? -1e9 : (double)best[i];
+        double ow = o->has_weight ? o->weight : -1e9;
+        change[i] = !o->present || r->old_person[i] != person[label[i]] || o->by != by ||
+                    fabs(ow - nw) > 1e-3;
+        changed += change[i];
+    }
+    int whole = n && !stray && changed * 5 >= n;
+    if (whole && (drop_indexes(store, "record_person", &idx, err) < 0 ||
+                  am_store_exec(store, "DELETE FROM record_person", err) < 0))
+        goto out_change;
+    if (whole) {
+        if (wb_open(&wb, store,
+                    "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
+                    " decided_at) VALUES ",
+                    5, err) < 0)
+            goto out_change;
+    } else if (!(st = am_stmt_prepare(store, rp_upsert, err)))
+        goto out_change;
+    for (size_t i = 0; i < n; i++) {
+        if (!change[i] && !whole)
+            continue;
+        const struct old_rp *o = &old[i];
+        const char *by = change[i] ? decided_by_name[by_review && by_review[i] ? 1 : 0]
+                                   : decided_by_name[o->by];
+        const char *when = change[i] ? at : at_str.v[o->at];
+        int has_w = change[i] ? !isnan(best[i]) : o->has_weight;
+        double w = change[i] ? (double)best[i] : o->weight; /* unchanged: kept as it was */
+        if (whole) {
+            wb_int(&wb, 0, r->id[i]);
+            wb_int(&wb, 1, person[label[i]]);
+            if (has_w)
+                wb_real(&wb, 2, w);
+            else
+                wb_text(&wb, 2, NULL);
+            wb_text(&wb, 3, by);
+            wb_text(&wb, 4, when);
+            if (wb_row(&wb, err) < 0)
+                goto out_change;
+            continue;
+        }
+        am_stmt_reset_keep(st);
+        am_stmt_bind_int64(st, 1, r->id[i], err);
+        am_stmt_bind_int64(st, 2, person[label[i]], err);
+        if (has_w)
+            am_stmt_bind_double(st, 3, w, err);
+        else
+            am_stmt_bind_null(st, 3, err);
+        am_stmt_bind_text_nocopy(st, 4, by, strlen(by), err);
+        am_stmt_bind_text_nocopy(st, 5, when, strlen(when), err);
+        if (am_stmt_step(st, err) < 0)
+            goto out_change;
+    }
+    if (whole && wb_flush(&wb, err) < 0)
+        goto out_change;
+    if (whole && restore_indexes(store, &idx, err) < 0)
+        goto out_change;
+    rc = 0;
+out_change:
+    am_free(change);
+out:
+    am_stmt_finalize(st);
+    wb_close(&wb);
+    am_buf_release(&idx.defs);
+    AM_VEC_FREE(&at_str);
+    am_strmap_release(&at_map);
+    am_arena_release(&arena);
+    am_free(old);
+    return rc;
+}
+
 static const char *const sens_name[3] = {"public", "restricted", "sealed"};
 
 int am__link_write(struct am_store *store, const struct am__link_records *r,
@@ -146,8 +514,9 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
 
     char at[32];
     now_iso(at);
-    int rc = -1;
-    struct am_stmt *ins_person = NULL, *upd_person = NULL, *ins_rp = NULL, *upd_rp = NULL;
+    int rc = -1, secure_delete = 0;
+    struct am_stmt *ins_person = NULL;
+    struct wbatch upd_person = {0};
 #define MOVE(t)                                                                           \
     "UPDATE " t " SET person_id = coalesce((SELECT rp.person_id FROM record_person rp"    \
     " WHERE rp.record_id = " t ".record_id), (SELECT m.target FROM temp.link_move m"       \
@@ -188,8 +557,22 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
         "SELECT EXISTS (SELECT 1 FROM person_fact)", "SELECT EXISTS (SELECT 1 FROM verdict)",
         "SELECT EXISTS (SELECT 1 FROM person WHERE sensitivity_by_hand = 1)"};
     /* The rows written here are consistent by construction; checking every deleted
-     * person against five tables would cost more than the rest of the write. */
-    if (am_store_exec(store, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY", err) < 0)
+     * person against five tables would cost more than the rest of the write. Secure
+     * delete (on in Debian's SQLite) zeroes every freed cell and page: it doubled the cost
+     * of deleting persons and rewriting record_person, and what the write frees is
+     * derived from records that stay in the registry (persons' facts, record-to-person
+     * rows), so zeroing it hides nothing. The setting is put back afterwards. */
+    {
+        struct am_stmt *sd = am_stmt_prepare(store, "PRAGMA secure_delete", err);
+        if (!sd)
+            goto out;
+        secure_delete = am_stmt_step(sd, err) == 1 && am_stmt_int64(sd, 0) != 0;
+        am_stmt_finalize(sd);
+    }
+    if (am_store_exec(store,
+                      "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
+                      " PRAGMA secure_delete = OFF",
+                      err) < 0)
         goto out;
     if (am_store_begin(store, err) < 0)
         goto out;
@@ -206,26 +589,12 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                       "DELETE FROM temp.link_person;",
                       err) < 0)
         goto rollback;
-    upd_person = am_stmt_prepare(store,
-                                 "INSERT INTO temp.link_person(display_name, cedula_kind, cedula,"
-                                 " birth_date, sex, nationality, sensitivity, id)"
-                                 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                                 err);
-    /* The new record_person rows go first into two temporary tables in record-id order
-     * (appending to a b-tree is cheap), split by whether the record keeps its person; then
-     * one statement each updates record_person from them. One statement per row would
-     * cost about twice as much CPU. */
-    if (am_store_exec(store,
-                      "CREATE TEMP TABLE IF NOT EXISTS link_rp_same(record_id INTEGER PRIMARY KEY,"
-                      " person_id INTEGER NOT NULL, weight REAL, decided_by TEXT NOT NULL);"
-                      "CREATE TEMP TABLE IF NOT EXISTS link_rp_moved(record_id INTEGER PRIMARY KEY,"
-                      " person_id INTEGER NOT NULL, weight REAL, decided_by TEXT NOT NULL);"
-                      "DELETE FROM temp.link_rp_same; DELETE FROM temp.link_rp_moved;",
-                      err) < 0)
+    if (ins_person && wb_open(&upd_person, store,
+                              "INSERT INTO temp.link_person(display_name, cedula_kind, cedula,"
+                              " birth_date, sex, nationality, sensitivity, id) VALUES ",
+                              8, err) < 0)
         goto rollback;
-    ins_rp = am_stmt_prepare(store, "INSERT INTO temp.link_rp_moved VALUES (?1,?2,?3,?4)", err);
-    upd_rp = am_stmt_prepare(store, "INSERT INTO temp.link_rp_same VALUES (?1,?2,?3,?4)", err);
-    if (!ins_person || !upd_person || !ins_rp || !upd_rp)
+    if (!ins_person)
         goto rollback;
     /* A larger page cache for this connection: the tables of a million records do not
      * fit SQLite's default 2 MB (1 GB here) and every row written would go back to the OS. */
@@ -297,8 +666,20 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
             else
                 sum->persons_grown++;
         }
-        if (!unchanged) {
-            struct am_stmt *st = person[lab] ? upd_person : ins_person;
+        if (!unchanged && person[lab]) {
+            struct wbatch *b = &upd_person;
+            wb_text(b, 0, r->names.ptr + r->name_off[name_rec]);
+            wb_text(b, 1, kind ? kind_s : NULL);
+            wb_text(b, 2, ced ? ced_s : NULL);
+            wb_text(b, 3, birth_s[0] ? birth_s : NULL);
+            wb_text(b, 4, sex ? sex_s : NULL);
+            wb_text(b, 5, nat ? r->nat_str.v[nat] : NULL);
+            wb_text(b, 6, sens_name[sens]);
+            wb_int(b, 7, person[lab]);
+            if (wb_row(b, err) < 0)
+                goto rollback;
+        } else if (!unchanged) {
+            struct am_stmt *st = ins_person;
             am_stmt_reset(st);
             am_stmt_bind_text(st, 1, r->names.ptr + r->name_off[name_rec], err);
             am_stmt_bind_text(st, 2, kind ? kind_s : NULL, err);
@@ -307,12 +688,9 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
             am_stmt_bind_text(st, 5, sex ? sex_s : NULL, err);
             am_stmt_bind_text(st, 6, nat ? r->nat_str.v[nat] : NULL, err);
             am_stmt_bind_text(st, 7, sens_name[sens], err);
-            if (person[lab])
-                am_stmt_bind_int64(st, 8, person[lab], err);
             if (am_stmt_step(st, err) < 0)
                 goto rollback;
-            if (!person[lab])
-                person[lab] = am_store_last_insert_id(store);
+            person[lab] = am_store_last_insert_id(store);
         }
         sum->persons++;
     }
@@ -336,49 +714,11 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
             " nationality = t.nationality, sensitivity = " SENS
             " FROM temp.link_person t WHERE person.id = t.id AND person.cedula IS NOT t.cedula";
 #undef SENS
-        if (am_store_exec(store, person_sql, err) < 0)
+        if (wb_flush(&upd_person, err) < 0 || am_store_exec(store, person_sql, err) < 0)
             goto rollback;
     }
-    /* record_person in record-id order (the rowid order of the table: each row lands on
-     * the page after the last). */
-    for (size_t i = 0; i < n; i++) {
-        int64_t p = person[label[i]];
-        struct am_stmt *st = r->old_person[i] == p ? upd_rp : ins_rp;
-        am_stmt_reset(st);
-        am_stmt_bind_int64(st, 1, r->id[i], err);
-        am_stmt_bind_int64(st, 2, p, err);
-        if (isnan(c->best[i]))
-            am_stmt_bind_null(st, 3, err);
-        else
-            am_stmt_bind_double(st, 3, c->best[i], err);
-        am_stmt_bind_text(st, 4, by_review && by_review[i] ? "review" : "auto", err);
-        if (am_stmt_step(st, err) < 0)
-            goto rollback;
-    }
-    {
-        /* Rows whose person, weight and origin are unchanged are left as they are; a
-         * record that keeps its person has only its weight and origin rewritten, which
-         * leaves the person_id index alone. */
-        static const char *const rp_sql[2] = {
-            "UPDATE record_person SET weight = t.weight, decided_by = t.decided_by,"
-            " decided_at = ?1 FROM temp.link_rp_same t WHERE t.record_id ="
-            " record_person.record_id AND (record_person.decided_by IS NOT t.decided_by OR"
-            " abs(coalesce(record_person.weight, -1e9) - coalesce(t.weight, -1e9)) > 1e-3)",
-            "INSERT INTO record_person(record_id, person_id, weight, decided_by, decided_at)"
-            " SELECT record_id, person_id, weight, decided_by, ?1 FROM temp.link_rp_moved"
-            " WHERE true ORDER BY record_id ON CONFLICT(record_id) DO UPDATE SET person_id ="
-            " excluded.person_id, weight = excluded.weight, decided_by = excluded.decided_by,"
-            " decided_at = excluded.decided_at WHERE person_id IS NOT excluded.person_id OR"
-            " decided_by IS NOT excluded.decided_by OR abs(coalesce(weight, -1e9) -"
-            " coalesce(excluded.weight, -1e9)) > 1e-3"};
-        for (int q = 0; q < 2; q++) {
-            struct am_stmt *st = am_stmt_prepare(store, rp_sql[q], err);
-            int failed = !st || am_stmt_bind_text(st, 1, at, err) < 0 || am_stmt_step(st, err) < 0;
-            am_stmt_finalize(st);
-            if (failed)
-                goto rollback;
-        }
-    }
+    if (write_record_person(store, r, label, person, c->best, by_review, at, err) < 0)
+        goto rollback;
     /* Rows that came from a record follow it; rows added by hand follow their person,
      * or, when it is removed, the person that received most of its records. Only the
      * earlier persons that lost records are touched, through the person_id indexes. */
@@ -451,15 +791,14 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                           " DELETE FROM temp.link_gone;",
                           err) < 0)
             goto rollback;
-        struct am_stmt *ins_gone =
-            am_stmt_prepare(store, "INSERT INTO temp.link_gone VALUES (?1)", err);
-        int failed = !ins_gone;
+        struct wbatch gone_b;
+        int failed = wb_open(&gone_b, store, "INSERT INTO temp.link_gone(id) VALUES ", 1, err) < 0;
         for (size_t k = 0; k < removed.n && !failed; k++) {
-            am_stmt_reset(ins_gone);
-            am_stmt_bind_int64(ins_gone, 1, removed.v[k], err);
-            failed = am_stmt_step(ins_gone, err) < 0;
+            wb_int(&gone_b, 0, removed.v[k]);
+            failed = wb_row(&gone_b, err) < 0;
         }
-        am_stmt_finalize(ins_gone);
+        failed = failed || wb_flush(&gone_b, err) < 0;
+        wb_close(&gone_b);
         if (failed || am_store_exec(store,
                                     "DELETE FROM person WHERE id IN (SELECT id FROM"
                                     " temp.link_gone)",
@@ -481,15 +820,14 @@ out:
     {
         struct am_err ignored = AM_ERR_INIT;
         am_store_exec(store, "DROP TABLE IF EXISTS temp.link_move; DROP TABLE IF EXISTS temp.link_gone;"
-                                " DROP TABLE IF EXISTS temp.link_rp_same; DROP TABLE IF EXISTS temp.link_person;"
-                                " DROP TABLE IF EXISTS temp.link_rp_moved;"
+                                " DROP TABLE IF EXISTS temp.link_person;"
                                 " PRAGMA foreign_keys = ON",
                       &ignored);
+        if (secure_delete)
+            am_store_exec(store, "PRAGMA secure_delete = ON", &ignored);
     }
     am_stmt_finalize(ins_person);
-    am_stmt_finalize(upd_person);
-    am_stmt_finalize(ins_rp);
-    am_stmt_finalize(upd_rp);
+    wb_close(&upd_person);
     AM_VEC_FREE(&removed);
     AM_VEC_FREE(&removed_home);
     am_free(person);

@@ -892,6 +892,85 @@ static void test_incremental(void **state)
     fx_remove(path);
 }
 
+/* record_person after a relink, whichever way the write takes (the whole table rewritten
+ * when many rows change, only the changed rows otherwise): a row whose person, origin and
+ * weight stay keeps its weight and decided_at; a changed row gets the new ones; the
+ * person_id index is there and used. */
+static void check_rows_kept(struct am_store *s, int64_t n_changed)
+{
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am_store_exec(s, "UPDATE record_person SET decided_at ="
+                                      " '2000-01-01T00:00:00Z'",
+                                   &err),
+                     0);
+    assert_int_equal(am_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS rp_before AS SELECT *"
+                                      " FROM record_person WHERE false; DELETE FROM"
+                                      " temp.rp_before; INSERT INTO temp.rp_before SELECT * FROM"
+                                      " record_person",
+                                   &err),
+                     0);
+    /* The first n_changed records (in id order) look as import left them. */
+    struct am_stmt *st = am_stmt_prepare(s, "UPDATE record_person SET decided_by = 'import'"
+                                            " WHERE record_id IN (SELECT record_id FROM"
+                                            " record_person ORDER BY record_id LIMIT ?1)",
+                                         &err);
+    assert_non_null(st);
+    assert_int_equal(am_stmt_bind_int64(st, 1, n_changed, &err), 0);
+    assert_int_equal(am_stmt_step(st, &err), 0);
+    am_stmt_finalize(st);
+    struct am_link_summary sum;
+    assert_int_equal(am_link_run(s, NULL, &sum, &err), 0);
+    assert_int_equal(sum.persons_unchanged, sum.persons);
+    int64_t total = fx_scalar(s, "SELECT count(*) FROM record_person", 0);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM temp.rp_before", 0), total);
+    /* The changed rows: 'auto' again, stamped now; the others exactly as they were. */
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM record_person WHERE decided_at !="
+                                  " '2000-01-01T00:00:00Z'",
+                               0),
+                     n_changed);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM record_person rp JOIN temp.rp_before b"
+                                  " ON b.record_id = rp.record_id WHERE rp.person_id ="
+                                  " b.person_id AND rp.weight IS b.weight AND rp.decided_by ="
+                                  " b.decided_by AND rp.decided_at = b.decided_at",
+                               0),
+                     total - n_changed);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM record_person WHERE decided_by !="
+                                  " 'auto'",
+                               0),
+                     0);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                  " AND name = 'record_person_person'",
+                               0),
+                     1);
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM pragma_integrity_check WHERE"
+                                  " integrity_check != 'ok'",
+                               0),
+                     0);
+}
+
+static void test_write_keeps_rows(void **state)
+{
+    (void)state;
+    char path[512];
+    struct am_store *s = fx_open(path, sizeof(path), "keeprows");
+    assert_non_null(s);
+    struct fx_population pop;
+    fx_population(&pop, 300, 4);
+    assert_int_equal(fx_list(&pop, s, "Lista A", 0.8, 0.03, 41), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista B", 0.8, 0.03, 42), 0);
+    struct am_err err = AM_ERR_INIT;
+    struct am_link_summary sum;
+    assert_int_equal(am_link_run(s, NULL, &sum, &err), 0);
+    int64_t total = fx_scalar(s, "SELECT count(*) FROM record_person", 0);
+    assert_true(total > 100);
+    check_rows_kept(s, 3);         /* a few rows: written one by one */
+    check_rows_kept(s, total / 2); /* half of them: the table rewritten */
+    check_rows_kept(s, 0);
+    fx_population_release(&pop);
+    am_store_close(s);
+    fx_remove(path);
+}
+
 /* ---- EM on known mixtures ------------------------------------------------------------ */
 
 /* Pattern counts drawn exactly from two classes with known m, u and lambda: EM from its
@@ -997,6 +1076,7 @@ int main(void)
         cmocka_unit_test(test_tricky_pairs),
         cmocka_unit_test(test_explain_review_decide),
         cmocka_unit_test(test_incremental),
+        cmocka_unit_test(test_write_keeps_rows),
         cmocka_unit_test(test_hand_rows_follow_merge),
     };
     /* LINK_TEST=pattern runs only the matching tests while debugging. */
