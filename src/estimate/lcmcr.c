@@ -491,27 +491,19 @@ struct sampler {
 
 /*
  * The last few people of a cell (1 to SPLIT_SMALL) over the classes ord[0 .. R-1] with
- * unnormalised weights w: each person by the inverse CDF of one uniform U, i.e. into
- * class r when C(r-1) <= U T < C(r) (C the cumulative weights, T their total). The
- * count of class r is then #{U T < C(r)} - #{U T < C(r-1)}: the people are drawn four at
- * a time (struct xo4), and each threshold C(r) is compared with all of them at once
- * (four per vector instruction), class by class, until everyone is placed. The last
- * class of positive weight takes whoever is left, so that no one lands in a class of
- * weight 0 through rounding. Lanes past the last person hold +infinity (never below a
+ * unnormalised weights w (total tot): each person by the inverse CDF of one uniform U,
+ * i.e. into class r when C(r-1) <= U tot < C(r) (C the cumulative weights). The count of
+ * class r is then #{U tot < C(r)} - #{U tot < C(r-1)}: the people are drawn four at a
+ * time (struct xo4), and each threshold C(r) is compared with all of them at once (four
+ * per vector instruction), class by class, until everyone is placed (the heaviest
+ * classes come first, so that is usually after a few). Whoever rounding leaves above the
+ * last threshold goes to the last class of positive weight, so that no one lands in a
+ * class of weight 0. Lanes past the last person hold +infinity (never below a
  * threshold).
  */
-AI void split_small(struct xo4 *x4, const double *w, const int *ord, int R, uint64_t L,
-                    uint64_t *out)
+AI void split_small(struct xo4 *x4, const double *w, double tot, const int *ord, int R,
+                    uint64_t L, uint64_t *out)
 {
-    double cum[KMAX], tot = 0;
-    int lastpos = 0;
-    for (int t = 0; t < R; t++) {
-        double wc = w[ord[t]];
-        tot += wc;
-        cum[t] = tot;
-        if (wc > 0)
-            lastpos = t;
-    }
     int G = (int)((L + 3) / 4);
     v4d us[SPLIT_SMALL / 4];
     for (int g = 0; g < G; g++) {
@@ -523,9 +515,15 @@ AI void split_small(struct xo4 *x4, const double *w, const int *ord, int R, uint
     v4u past = (v4u)(lane >= (uint64_t)(L - 4 * (uint64_t)(G - 1)));
     us[G - 1] = (v4d)(((v4u)us[G - 1] & ~past) | ((v4u)inf & past));
     uint64_t below = 0; /* people placed in the classes so far */
-    for (int r = 0; r < lastpos; r++) {
-        double cr = cum[r];
-        v4d c4 = {cr, cr, cr, cr};
+    double cum = 0;
+    int lastpos = ord[0];
+    for (int r = 0; r < R; r++) {
+        double wc = w[ord[r]];
+        if (!(wc > 0))
+            continue;
+        lastpos = ord[r];
+        cum += wc;
+        v4d c4 = {cum, cum, cum, cum};
         v4u acc = {0, 0, 0, 0};
         for (int g = 0; g < G; g++)
             acc -= (v4u)(us[g] < c4);
@@ -535,7 +533,7 @@ AI void split_small(struct xo4 *x4, const double *w, const int *ord, int R, uint
         if (below == L)
             return;
     }
-    out[ord[lastpos]] += L - below;
+    out[lastpos] += L - below;
 }
 
 /*
@@ -591,8 +589,15 @@ AI void split_cells(const struct sampler *s, struct xo *x, struct xo4 *x4, const
             out[order[K - 1]] += left[ci];
             continue;
         }
-        if (left[ci] > 0)
-            split_small(x4, row[ci], order + i, K - i, left[ci], out);
+        if (left[ci] == 0)
+            continue;
+        double tot = rest[ci];
+        if (!(tot > 0)) { /* what the binomials left of the weight rounded away: sum it */
+            tot = 0;
+            for (int r = i; r < K; r++)
+                tot += row[ci][order[r]];
+        }
+        split_small(x4, row[ci], tot, order + i, K - i, left[ci], out);
     }
 }
 
