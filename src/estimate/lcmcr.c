@@ -504,16 +504,21 @@ struct sampler {
 AI void split_small(struct xo4 *x4, const double *w, double tot, const int *ord, int R,
                     uint64_t L, uint64_t *out)
 {
-    int G = (int)((L + 3) / 4);
-    v4d us[SPLIT_SMALL / 4];
-    for (int g = 0; g < G; g++) {
-        unif4(x4, &us[g]);
-        us[g] *= tot;
-    }
+    /* the uniforms of the L people, four per group; the lanes from person L on, and the
+     * groups after the last, hold +infinity, so that the counting loops below run the
+     * same number of groups for every cell (a loop exit the processor predicts) */
+    enum { G = SPLIT_SMALL / 4 };
     const v4d inf = {INFINITY, INFINITY, INFINITY, INFINITY};
     const v4u lane = {0, 1, 2, 3};
-    v4u past = (v4u)(lane >= (uint64_t)(L - 4 * (uint64_t)(G - 1)));
-    us[G - 1] = (v4d)(((v4u)us[G - 1] & ~past) | ((v4u)inf & past));
+    v4d us[G];
+    for (int g = 0; g < G; g++)
+        us[g] = inf;
+    int used = (int)((L + 3) / 4);
+    for (int g = 0; g < used; g++) {
+        unif4(x4, &us[g]);
+        v4u past = (v4u)(lane + (uint64_t)(4 * g) >= L);
+        us[g] = (v4d)(((v4u)(us[g] * tot) & ~past) | ((v4u)inf & past));
+    }
     uint64_t below = 0; /* people placed in the classes so far */
     double cum = 0;
     int lastpos = ord[0];
@@ -577,8 +582,8 @@ AI void split_cells(const struct sampler *s, struct xo *x, struct xo4 *x4, const
             left[ci] -= y;
             rest[ci] -= wc;
             pos[ci] = i + 1;
-            if (left[ci] > SPLIT_SMALL)
-                act[keep++] = ci;
+            act[keep] = ci; /* kept while more than SPLIT_SMALL are left (no branch) */
+            keep += left[ci] > SPLIT_SMALL;
         }
         nact = keep;
     }
@@ -809,15 +814,14 @@ static void iterate(struct sampler *s)
     const uint64_t *src = X;
     for (int j = k - 1; j >= 0; j--) {
         size_t half = (size_t)1 << j;
-        for (int c = 0; c < KP; c += 4) {
-            v4u h = zero;
-            for (size_t r = 0; r < half; r++) {
+        for (int c = 0; c < KP; c += 4)
+            V4U(hits[j], c) = zero;
+        for (size_t r = 0; r < half; r++)
+            for (int c = 0; c < KP; c += 4) {
                 v4u up = V4U(src + (half + r) * (size_t)KP, c);
-                h += up;
+                V4U(hits[j], c) += up;
                 V4U(F + r * (size_t)KP, c) = V4U(src + r * (size_t)KP, c) + up;
             }
-            V4U(hits[j], c) = h;
-        }
         src = F;
     }
     for (int c = 0; c < KP; c += 4)
