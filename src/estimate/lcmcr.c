@@ -9,8 +9,10 @@
  * Speed comes from keeping the generator's state in registers for a whole sweep
  * (xoshiro256+, a gsl_rng type whose state the sweep copies in and out; every sampler is
  * inlined into the sweep, and the rare slow paths take the state by value), an inline
- * ziggurat normal, Marsaglia-Tsang gammas, BTRS binomials, PTRS Poisson draws, and
- * pattern probabilities built by products only. Summaries and draws out are in table.c.
+ * ziggurat normal, Marsaglia-Tsang gammas, BTRS binomials, PTRS Poisson draws, the last
+ * few people of each cell placed four at a time by vector comparisons (four more
+ * generator lanes), and pattern probabilities built by products only. Summaries and
+ * draws out are in table.c.
  */
 #include "amnistia/estimate.h"
 #include "estimate_int.h"
