@@ -9,8 +9,10 @@
  * Speed comes from keeping the generator's state in registers for a whole sweep
  * (xoshiro256+, a gsl_rng type whose state the sweep copies in and out; every sampler is
  * inlined into the sweep, and the rare slow paths take the state by value), an inline
- * ziggurat normal, Marsaglia-Tsang gammas, BTRS binomials, PTRS Poisson draws, and
- * pattern probabilities built by products only. Summaries and draws out are in table.c.
+ * ziggurat normal, Marsaglia-Tsang gammas, BTRS binomials, PTRS Poisson draws, the last
+ * few people of each cell placed four at a time by vector comparisons (four more
+ * generator lanes), and pattern probabilities built by products only. Summaries and
+ * draws out are in table.c.
  */
 #include "amnistia/estimate.h"
 #include "estimate_int.h"
@@ -49,6 +51,17 @@ void am_lcmcr_result_release(struct am_lcmcr_result *r)
     r->ndraws = 0;
 }
 
+/*
+ * The class arrays are padded with empty classes (weight 0) to KP, a multiple of 4, and
+ * aligned, so that the loops over them work on four classes at once (GCC and Clang vector
+ * types: whatever vector instructions the target has).
+ */
+typedef double v4d __attribute__((vector_size(32)));
+typedef uint64_t v4u __attribute__((vector_size(32)));
+#define V4D(p, c) (*(v4d *)(void *)((p) + (c)))
+#define V4U(p, c) (*(v4u *)(void *)((p) + (c)))
+#define ALIGNED _Alignas(32)
+
 /* ---- random numbers ------------------------------------------------------------- */
 
 /*
@@ -84,25 +97,83 @@ AI double unif(struct xo *x)
     return ((double)(int64_t)(xo_next(x) >> 11) + 0.5) * 0x1.0p-53;
 }
 
+/*
+ * Four xoshiro256+ streams in the lanes of one vector: four uniforms on (0, 1) for about
+ * the price of one scalar draw. Each lane's top 52 bits become the mantissa of a double
+ * in [1, 2) (the exponent bits ORed in), and 1 - 2^-53 is taken off: the result is
+ * k 2^-52 + 2^-53 for k uniform on 0 .. 2^52 - 1, exactly (the subtraction does not
+ * round), so never 0 and never 1.
+ */
+struct xo4 {
+    v4u s[4];
+};
+
+AI void unif4(struct xo4 *x, v4d *out)
+{
+    v4u *s = x->s;
+    v4u r = s[0] + s[3], t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    v4u bits = (r >> 12) | 0x3ff0000000000000u;
+    *out = (v4d)bits - (1 - 0x1p-53);
+}
+
 /* a draw made out of line: the generator's state after it, and the value */
 struct drawn {
     struct xo x;
     double v;
 };
 
+/*
+ * The generator's whole state: the scalar stream, and four more xoshiro256+ streams that
+ * run side by side in the lanes of one vector (struct xo4), for the sweep's batches of
+ * uniforms. All five are seeded from one splitmix64 sequence started at the seed.
+ */
+struct xo_state {
+    struct xo x;
+    uint64_t v[4][4]; /* v[i][lane]: word i of each lane's state */
+};
+
+static uint64_t splitmix(uint64_t *z)
+{
+    *z += 0x9e3779b97f4a7c15u;
+    uint64_t y = *z;
+    y = (y ^ (y >> 30)) * 0xbf58476d1ce4e5b9u;
+    y = (y ^ (y >> 27)) * 0x94d049bb133111ebu;
+    return y ^ (y >> 31);
+}
+
 static void xo_set(void *state, unsigned long seed)
 {
-    struct xo *x = state;
+    struct xo_state *st = state;
     uint64_t z = seed;
-    for (int i = 0; i < 4; i++) {
-        z += 0x9e3779b97f4a7c15u;
-        uint64_t y = z;
-        y = (y ^ (y >> 30)) * 0xbf58476d1ce4e5b9u;
-        y = (y ^ (y >> 27)) * 0x94d049bb133111ebu;
-        x->s[i] = y ^ (y >> 31);
+    for (int i = 0; i < 4; i++)
+        st->x.s[i] = splitmix(&z);
+    if (!(st->x.s[0] | st->x.s[1] | st->x.s[2] | st->x.s[3]))
+        st->x.s[0] = 1;
+    for (int lane = 0; lane < 4; lane++) {
+        for (int i = 0; i < 4; i++)
+            st->v[i][lane] = splitmix(&z);
+        if (!(st->v[0][lane] | st->v[1][lane] | st->v[2][lane] | st->v[3][lane]))
+            st->v[0][lane] = 1;
     }
-    if (!(x->s[0] | x->s[1] | x->s[2] | x->s[3]))
-        x->s[0] = 1;
+}
+
+/* the lanes' state, between memory (struct xo_state) and registers */
+static inline void xo4_load(struct xo4 *x4, const struct xo_state *st)
+{
+    for (int i = 0; i < 4; i++)
+        memcpy(&x4->s[i], st->v[i], sizeof(x4->s[i]));
+}
+
+static inline void xo4_store(struct xo_state *st, const struct xo4 *x4)
+{
+    for (int i = 0; i < 4; i++)
+        memcpy(st->v[i], &x4->s[i], sizeof(x4->s[i]));
 }
 
 static unsigned long xo_get(void *state) { return (unsigned long)(xo_next(state) >> 32); }
@@ -112,7 +183,7 @@ static double xo_get_double(void *state)
     return (double)(xo_next(state) >> 11) * 0x1.0p-53;
 }
 
-static const gsl_rng_type xo_type = {"xoshiro256+", 0xffffffffUL, 0, sizeof(struct xo),
+static const gsl_rng_type xo_type = {"xoshiro256+", 0xffffffffUL, 0, sizeof(struct xo_state),
                                      xo_set, xo_get, xo_get_double};
 
 /* ---- exact draws ------------------------------------------------------------------- */
@@ -259,15 +330,33 @@ AI double qpow(double p, uint64_t n)
     return r;
 }
 
-/* BTRS's exact test, when its box did not decide (no random numbers) */
-COLD int btrs_accept(const double *lf, double n, double p, double spq, double a, double b,
-                     double us, double v, double k)
+/*
+ * BTRS's exact test, when its box did not decide (no random numbers): accept k when
+ * v alpha / (a / us^2 + b) <= f(k) / f(m), f the binomial probabilities and m the mode.
+ * Near the mode (|k - m| <= 48, both below LF_TABLE) the ratio is the product of the
+ * successive ratios f(i) / f(i - 1) = ((n + 1) / i - 1) p / q — the same identity the
+ * inversion walks with, a few multiplications instead of logarithms; farther out, the
+ * logarithms of Hörmann's paper.
+ */
+COLD int btrs_accept(const double *lf, const double *rk, double n, double p, double spq,
+                     double a, double b, double us, double v, double k)
 {
-    double alpha = (2.83 + 5.1 / b) * spq, q = 1 - p, lpq = log(p / q);
+    double alpha = (2.83 + 5.1 / b) * spq, q = 1 - p;
     double m = floor((n + 1) * p);
+    double lhs = v * alpha / (a / (us * us) + b);
+    if (fabs(k - m) <= 48 && k < LF_TABLE && m < LF_TABLE) {
+        double s = p / q, A = (n + 1) * s, r = 1;
+        if (k > m) {
+            for (int i = (int)m + 1; i <= (int)k; i++)
+                r *= A * rk[i] - s;
+            return lhs <= r;
+        }
+        for (int i = (int)k + 1; i <= (int)m; i++)
+            r *= A * rk[i] - s;
+        return lhs * r <= 1;
+    }
     double h = logfact(lf, m) + logfact(lf, n - m);
-    v = log(v * alpha / (a / (us * us) + b));
-    return v <= h - logfact(lf, k) - logfact(lf, n - k) + (k - m) * lpq;
+    return log(lhs) <= h - logfact(lf, k) - logfact(lf, n - k) + (k - m) * log(p / q);
 }
 
 /*
@@ -318,7 +407,7 @@ AI uint64_t binom_half(struct xo *x, const double *lf, const double *rk, uint64_
         if (k < 0 || k > dn)
             continue;
         if (__builtin_expect(us >= 0.07 && v <= vr, 1) ||
-            btrs_accept(lf, dn, p, spq, a, b, us, v, k))
+            btrs_accept(lf, rk, dn, p, spq, a, b, us, v, k))
             return (uint64_t)k;
     }
 }
@@ -378,20 +467,10 @@ AI uint64_t poisson(struct xo *x, const double *lf, double mu)
 
 /* ---- the sampler ------------------------------------------------------------------- */
 
-/* cells with at most this many people are split person by person (one uniform each) */
-#define SPLIT_SMALL 16
-_Static_assert(SPLIT_SMALL < 32, "the one-by-one counts are packed in 5-bit fields");
+/* cells with at most this many people left are split person by person (one uniform each) */
+#define SPLIT_SMALL 24
+_Static_assert(SPLIT_SMALL % 4 == 0, "the people are drawn four at a time");
 
-/*
- * The class arrays are padded with empty classes (weight 0) to KP, a multiple of 4, and
- * aligned, so that the loops over them work on four classes at once (GCC and Clang vector
- * types: whatever vector instructions the target has).
- */
-typedef double v4d __attribute__((vector_size(32)));
-typedef uint64_t v4u __attribute__((vector_size(32)));
-#define V4D(p, c) (*(v4d *)(void *)((p) + (c)))
-#define V4U(p, c) (*(v4u *)(void *)((p) + (c)))
-#define ALIGNED _Alignas(32)
 
 struct sampler {
     int k, K, KP, nobs;
@@ -408,32 +487,88 @@ struct sampler {
     struct zig zig;                    /* the normal's ziggurat */
     ALIGNED uint64_t X[(AM_MSE_MAX_CELLS + 1) * KMAX]; /* the split: cell i at X + i KP */
     gsl_rng *rng;
-    struct xo *x;                      /* the generator's state inside rng */
+    struct xo *x;                      /* the generator's scalar state inside rng */
+    struct xo_state *st;               /* its whole state (the vector lanes too) */
 };
+
+/*
+ * The last few people of a cell (1 to SPLIT_SMALL) over the classes ord[0 .. R-1] with
+ * unnormalised weights w (total tot): each person by the inverse CDF of one uniform U,
+ * i.e. into class r when C(r-1) <= U tot < C(r) (C the cumulative weights). The count of
+ * class r is then #{U tot < C(r)} - #{U tot < C(r-1)}: the people are drawn four at a
+ * time (struct xo4), and each threshold C(r) is compared with all of them at once (four
+ * per vector instruction), class by class, until everyone is placed (the heaviest
+ * classes come first, so that is usually after a few). Whoever rounding leaves above the
+ * last threshold goes to the last class of positive weight, so that no one lands in a
+ * class of weight 0. Lanes past the last person hold +infinity (never below a
+ * threshold).
+ */
+AI void split_small(struct xo4 *x4, const double *w, double tot, const int *ord, int R,
+                    uint64_t L, uint64_t *out)
+{
+    /* the uniforms of the L people, four per group; the lanes from person L on, and the
+     * groups after the last, hold +infinity, so that the counting loops below run the
+     * same number of groups for every cell (a loop exit the processor predicts) */
+    enum { G = SPLIT_SMALL / 4 };
+    const v4d inf = {INFINITY, INFINITY, INFINITY, INFINITY};
+    const v4u lane = {0, 1, 2, 3};
+    v4d us[G];
+    for (int g = 0; g < G; g++)
+        us[g] = inf;
+    int used = (int)((L + 3) / 4);
+    for (int g = 0; g < used; g++) {
+        unif4(x4, &us[g]);
+        v4u past = (v4u)(lane + (uint64_t)(4 * g) >= L);
+        us[g] = (v4d)(((v4u)(us[g] * tot) & ~past) | ((v4u)inf & past));
+    }
+    uint64_t below = 0; /* people placed in the classes so far */
+    double cum = 0;
+    int lastpos = ord[0];
+    for (int r = 0; r < R; r++) {
+        double wc = w[ord[r]];
+        if (!(wc > 0))
+            continue;
+        lastpos = ord[r];
+        cum += wc;
+        v4d c4 = {cum, cum, cum, cum};
+        v4u acc = {0, 0, 0, 0};
+        for (int g = 0; g < G; g++)
+            acc -= (v4u)(us[g] < c4);
+        uint64_t n = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        out[ord[r]] += n - below;
+        below = n;
+        if (below == L)
+            return;
+    }
+    out[lastpos] += L - below;
+}
 
 /*
  * Splits each cell's count among the K classes with unnormalised probabilities rows[i]
  * (total wsums[i]), exactly (one multinomial draw per cell), into X (cell i's counts at
- * X + i KP). Conditional binomials over the classes in `order` (heaviest by prior weight
+ * X + at[i] KP). Conditional binomials over the classes in `order` (heaviest by prior weight
  * first) while more than SPLIT_SMALL people of the cell are left, then the last few one
  * by one, each by the inverse CDF over the classes not drawn yet (one uniform each).
  * The binomials run class by class across the cells, so that the processor overlaps the
  * independent draws of different cells (each binomial is a chain of dependent divisions
  * and square roots); which uniform goes to which cell does not change the distribution.
  */
-AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int ncells,
-                    const double *const *rows, const double *wsums, const uint64_t *counts,
-                    uint64_t *X)
+AI void split_cells(const struct sampler *s, struct xo *x, struct xo4 *x4, const int *order,
+                    int ncells, const double *const *rows, const double *wsums,
+                    const uint64_t *counts, const unsigned *at, uint64_t *X)
 {
     int K = s->K, KP = s->KP, nact = 0;
     int act[AM_MSE_MAX_CELLS + 1], pos[AM_MSE_MAX_CELLS + 1];
     uint64_t left[AM_MSE_MAX_CELLS + 1];
     double rest[AM_MSE_MAX_CELLS + 1];
+    const double *row[AM_MSE_MAX_CELLS + 1];
     for (int ci = 0; ci < ncells; ci++) {
+        uint64_t *out = X + (size_t)at[ci] * (size_t)KP;
         for (int c = 0; c < KP; c += 4)
-            V4U(X + (size_t)ci * (size_t)KP, c) = (v4u){0, 0, 0, 0};
+            V4U(out, c) = (v4u){0, 0, 0, 0};
         left[ci] = counts[ci];
         rest[ci] = wsums[ci];
+        row[ci] = rows[ci];
         pos[ci] = 0;
         if (left[ci] > SPLIT_SMALL)
             act[nact++] = ci;
@@ -443,20 +578,19 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
         int c = order[i], keep = 0;
         for (int a = 0; a < nact; a++) {
             int ci = act[a];
-            double wc = rows[ci][c];
+            double wc = row[ci][c];
             uint64_t y = rest[ci] > 0 ? binom(x, s->lf, s->rk, left[ci], wc / rest[ci]) : 0;
-            X[(size_t)ci * (size_t)KP + (size_t)c] = y;
+            X[(size_t)at[ci] * (size_t)KP + (size_t)c] = y;
             left[ci] -= y;
             rest[ci] -= wc;
             pos[ci] = i + 1;
-            if (left[ci] > SPLIT_SMALL)
-                act[keep++] = ci;
+            act[keep] = ci; /* kept while more than SPLIT_SMALL are left (no branch) */
+            keep += left[ci] > SPLIT_SMALL;
         }
         nact = keep;
     }
     for (int ci = 0; ci < ncells; ci++) {
-        uint64_t *out = X + (size_t)ci * (size_t)KP;
-        const double *w = rows[ci];
+        uint64_t *out = X + (size_t)at[ci] * (size_t)KP;
         int i = pos[ci];
         if (i == K - 1) {
             out[order[K - 1]] += left[ci];
@@ -464,46 +598,13 @@ AI void split_cells(const struct sampler *s, struct xo *x, const int *order, int
         }
         if (left[ci] == 0)
             continue;
-        /* the few left, one by one over the classes not drawn yet: inverse CDF by a
-         * branch-free binary search of the cumulative weights (the same steps for each
-         * person of the cell: nothing to mispredict). The weights from the last positive
-         * one on count as infinite, so that no one lands in a class of weight 0. */
-        int R = K - i, lastpos = 0;
-        double cum[KMAX], tot = 0;
-        for (int t = 0; t < R; t++) {
-            double wc = w[order[i + t]];
-            tot += wc;
-            cum[t] = tot;
-            if (wc > 0)
-                lastpos = t;
+        double tot = rest[ci];
+        if (!(tot > 0)) { /* what the binomials left of the weight rounded away: sum it */
+            tot = 0;
+            for (int r = i; r < K; r++)
+                tot += row[ci][order[r]];
         }
-        int P = 1; /* the smallest power of two above lastpos (at most KMAX) */
-        while (P <= lastpos)
-            P <<= 1;
-        for (int t = lastpos; t < P - 1; t++)
-            cum[t] = INFINITY;
-        if (lastpos < 12) {
-            /* at most 16 people over at most 12 classes: the counts in 5-bit fields of
-             * one register, not incremented through memory */
-            uint64_t packed = 0;
-            for (uint64_t t = 0; t < left[ci]; t++) {
-                double u = unif(x) * tot;
-                int idx = 0;
-                for (int step = P >> 1; step > 0; step >>= 1)
-                    idx += u >= cum[idx + step - 1] ? step : 0;
-                packed += (uint64_t)1 << (5 * idx);
-            }
-            for (int r = 0; r <= lastpos; r++)
-                out[order[i + r]] += (packed >> (5 * r)) & 31;
-            continue;
-        }
-        for (uint64_t t = 0; t < left[ci]; t++) {
-            double u = unif(x) * tot;
-            int idx = 0;
-            for (int step = P >> 1; step > 0; step >>= 1)
-                idx += u >= cum[idx + step - 1] ? step : 0;
-            out[order[i + idx]]++;
-        }
+        split_small(x4, row[ci], tot, order + i, K - i, left[ci], out);
     }
 }
 
@@ -538,7 +639,8 @@ struct am__lcmcr_draws *am__lcmcr_draws_new(unsigned long seed)
     d->s = align32(d->block);
     d->s->rng = gsl_rng_alloc(&xo_type);
     gsl_rng_set(d->s->rng, seed);
-    d->s->x = d->s->rng->state;
+    d->s->st = d->s->rng->state;
+    d->s->x = &d->s->st->x;
     tables(d->s);
     return d;
 }
@@ -595,7 +697,13 @@ void am__lcmcr_split_cells(struct am__lcmcr_draws *d, int K, const int *order, i
         }
         rows[i] = aligned + (size_t)i * KP;
     }
-    split_cells(d->s, d->s->x, order, ncells, rows, wsums, counts, d->s->X);
+    unsigned at[AM_MSE_MAX_CELLS + 1];
+    for (int i = 0; i < ncells; i++)
+        at[i] = (unsigned)i;
+    struct xo4 x4;
+    xo4_load(&x4, d->s->st);
+    split_cells(d->s, d->s->x, &x4, order, ncells, rows, wsums, counts, at, d->s->X);
+    xo4_store(d->s->st, &x4);
     for (int i = 0; i < ncells; i++)
         memcpy(out + (size_t)i * (size_t)K, d->s->X + (size_t)i * KP, (size_t)K * sizeof(out[0]));
     am_free(wp);
@@ -631,6 +739,8 @@ static void iterate(struct sampler *s)
     int K = s->K, KP = s->KP, k = s->k;
     /* the generator's state, in registers for the sweep */
     struct xo xl = *s->x, *x = &xl;
+    struct xo4 x4;
+    xo4_load(&x4, s->st);
     ALIGNED uint64_t m[KMAX], hits[AM_MSE_MAX_LISTS][KMAX];
     const v4u zero = {0, 0, 0, 0};
     for (int c = 0; c < KP; c += 4) {
@@ -691,18 +801,33 @@ static void iterate(struct sampler *s)
     rows[nobs] = w;
     wsums[nobs] = p0;
     s->counts[nobs] = s->n0;
+    /* the split goes to X by pattern (row 0 the unobserved; the rows of patterns nobody
+     * shows stay 0 from the start) */
     uint64_t *X = s->X;
-    split_cells(s, x, order, nobs + 1, rows, wsums, s->counts, X);
-    for (int i = 0; i <= nobs; i++) {
-        const uint64_t *xs = X + (size_t)i * (size_t)KP;
-        unsigned cell = i < nobs ? s->cells[i] : 0;
-        for (int c = 0; c < KP; c += 4) {
-            v4u v = V4U(xs, c);
-            V4U(m, c) += v;
-            for (unsigned bits = cell; bits; bits &= bits - 1)
-                V4U(hits[__builtin_ctz(bits)], c) += v;
-        }
+    unsigned at[AM_MSE_MAX_CELLS + 1];
+    for (int i = 0; i < nobs; i++)
+        at[i] = s->cells[i];
+    at[nobs] = 0;
+    split_cells(s, x, &x4, order, nobs + 1, rows, wsums, s->counts, at, X);
+    /* class sizes m and, for each list j, the class's people list j saw (the patterns
+     * with bit j): folding the pattern rows in halves, highest bit first — the upper
+     * half's total is hits[j], the two halves added give the table of the lower bits */
+    ALIGNED uint64_t F[AM_MSE_MAX_CELLS / 2 * KMAX];
+    const uint64_t *src = X;
+    for (int j = k - 1; j >= 0; j--) {
+        size_t half = (size_t)1 << j;
+        for (int c = 0; c < KP; c += 4)
+            V4U(hits[j], c) = zero;
+        for (size_t r = 0; r < half; r++)
+            for (int c = 0; c < KP; c += 4) {
+                v4u up = V4U(src + (half + r) * (size_t)KP, c);
+                V4U(hits[j], c) += up;
+                V4U(F + r * (size_t)KP, c) = V4U(src + r * (size_t)KP, c) + up;
+            }
+        src = F;
     }
+    for (int c = 0; c < KP; c += 4)
+        V4U(m, c) = V4U(F, c);
     /* 3. capture probabilities, Beta(1,1) prior */
     for (int c = 0; c < K; c++)
         for (int j = 0; j < k; j++) {
@@ -750,6 +875,7 @@ static void iterate(struct sampler *s)
     if (s->alpha < 1e-6)
         s->alpha = 1e-6;
     *s->x = xl;
+    xo4_store(s->st, &x4);
 }
 
 static double now(void)
@@ -797,7 +923,8 @@ int am_lcmcr_run(const struct am_mse_table *t, const struct am_lcmcr_settings *s
         }
     s.rng = gsl_rng_alloc(&xo_type);
     gsl_rng_set(s.rng, set->seed);
-    s.x = s.rng->state;
+    s.st = s.rng->state;
+    s.x = &s.st->x;
     tables(&s);
     /* start from the prior: alpha = 1, weights by stick-breaking, uniform captures */
     s.alpha = 1;

@@ -3,8 +3,9 @@
  * The exact draws inside the LCMCR sampler (src/estimate/estimate_int.h) against their exact
  * distributions: binomials (inversion, its squeeze, BTRS, the mirrored p > 1/2) and
  * Poisson (multiplication, PTRS) by chi-square over their probabilities; gammas and betas
- * by mean and variance; the multinomial split of a cell by each class's mean and the
- * count adding up. Seeds are fixed; a bound of 5 standard errors never trips on a correct
+ * by mean and variance; the multinomial split of a cell by each class's mean and
+ * variance, the variance of sums of two classes (their covariance), and the count adding
+ * up. Seeds are fixed; a bound of 5 standard errors never trips on a correct
  * sampler and trips at once on a wrong constant (each statistic is printed).
  */
 #include "groups.h"
@@ -287,17 +288,39 @@ static void test_split(void **state)
         wsum += w[c];
     static const uint64_t counts[] = {1, 5, 16, 17, 40, 300, 5000};
     for (size_t t = 0; t < sizeof(counts) / sizeof(counts[0]); t++) {
-        double sum[10] = {0};
+        double sum[10] = {0}, sq[10] = {0}, sq2[10] = {0};
         long reps = DRAWS / 4;
         for (long r = 0; r < reps; r++) {
             uint64_t out[10], tot = 0;
             am__lcmcr_split(d, 10, order, w, counts[t], out);
             for (int c = 0; c < 10; c++) {
                 sum[c] += (double)out[c];
+                sq[c] += (double)out[c] * (double)out[c];
+                double pair = (double)(out[c] + out[(c + 1) % 10]);
+                sq2[c] += pair * pair;
                 tot += out[c];
             }
             assert_int_equal(tot, counts[t]);
             assert_int_equal(out[4], 0); /* the class of weight 0 */
+        }
+        /* the joint distribution, not only the means: each class's count and each sum of
+         * two neighbouring classes is binomial (n, p) with p the class's (the two
+         * classes') share; their sample variances against n p (1 - p), with the standard
+         * error of a sample variance from the binomial's fourth central moment */
+        double zvar = 0;
+        for (int c = 0; c < 10; c++) {
+            for (int two = 0; two < 2; two++) {
+                double p = (w[c] + (two ? w[(c + 1) % 10] : 0)) / wsum;
+                double n = (double)counts[t], v = n * p * (1 - p);
+                if (v == 0)
+                    continue;
+                double mean = (sum[c] + (two ? sum[(c + 1) % 10] : 0)) / (double)reps;
+                double s2 = (two ? sq2[c] : sq[c]) / (double)reps - mean * mean;
+                double mu4 = v * (1 + 3 * (n - 2) * p * (1 - p));
+                double z = (s2 - v) / sqrt((mu4 - v * v) / (double)reps);
+                if (fabs(z) > fabs(zvar))
+                    zvar = z;
+            }
         }
         double zmax = 0;
         for (int c = 0; c < 10; c++) {
@@ -309,9 +332,11 @@ static void test_split(void **state)
             if (fabs(z) > fabs(zmax))
                 zmax = z;
         }
-        printf("split of %-5lu over 10 classes: largest class-mean z %6.2f\n",
-               (unsigned long)counts[t], zmax);
+        printf("split of %-5lu over 10 classes: largest class-mean z %6.2f, largest "
+               "variance z (classes and pairs) %6.2f\n",
+               (unsigned long)counts[t], zmax, zvar);
         assert_true(fabs(zmax) < 5);
+        assert_true(fabs(zvar) < 5);
     }
     am__lcmcr_draws_free(d);
 }
