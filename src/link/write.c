@@ -96,9 +96,10 @@ struct wbatch {
     struct am_buf text;
 };
 
-/* head: "INSERT INTO t(a, b) VALUES " (a constant), ncols placeholders per row. */
-static int wb_open(struct wbatch *b, struct am_store *store, const char *head, int ncols,
-                   struct am_err *err)
+/* head: "INSERT INTO t(a, b) VALUES " (a constant), ncols placeholders per row, then tail
+ * (an upsert clause, or "": a constant). */
+static int wb_open(struct wbatch *b, struct am_store *store, const char *head,
+                   const char *tail, int ncols, struct am_err *err)
 {
     memset(b, 0, sizeof(*b));
     am_buf_init(&b->text);
@@ -114,6 +115,7 @@ static int wb_open(struct wbatch *b, struct am_store *store, const char *head, i
                 am_buf_adds(&q, c ? ",?" : "?");
             am_buf_addc(&q, ')');
         }
+        am_buf_adds(&q, tail);
         struct am_stmt *st = am_stmt_prepare(store, q.ptr, err);
         if (pass)
             b->one = st;
@@ -384,7 +386,7 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
         if (wb_open(&wb, store,
                     "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
                     " decided_at) VALUES ",
-                    5, err) < 0)
+                    "", 5, err) < 0)
             goto out_change;
     } else if (!(st = am_stmt_prepare(store, rp_upsert, err)))
         goto out_change;
@@ -439,6 +441,27 @@ out:
     am_free(old);
     return rc;
 }
+
+/*
+ * An earlier person's new facts, as the tail of a multi-row INSERT whose every row names
+ * a person that exists: each row updates its person in place, and only where a fact
+ * differs (most merged persons keep every fact of the person that stays). A level set by
+ * hand stays; a sealed record seals. One statement per WB_ROWS persons costs less than
+ * gathering them in a temporary table and joining it to person.
+ */
+#define SENS                                                                               \
+    "CASE WHEN excluded.sensitivity = 'sealed' THEN 'sealed' WHEN person.sensitivity_by_hand" \
+    " = 1 THEN person.sensitivity ELSE excluded.sensitivity END"
+static const char person_upsert[] =
+    " ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,"
+    " cedula_kind = excluded.cedula_kind, cedula = excluded.cedula,"
+    " birth_date = excluded.birth_date, sex = excluded.sex,"
+    " nationality = excluded.nationality, sensitivity = " SENS
+    " WHERE person.display_name IS NOT excluded.display_name"
+    " OR person.cedula_kind IS NOT excluded.cedula_kind OR person.cedula IS NOT excluded.cedula"
+    " OR person.birth_date IS NOT excluded.birth_date OR person.sex IS NOT excluded.sex"
+    " OR person.nationality IS NOT excluded.nationality OR person.sensitivity IS NOT " SENS;
+#undef SENS
 
 static const char *const sens_name[3] = {"public", "restricted", "sealed"};
 
@@ -580,19 +603,12 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                                  "INSERT INTO person(display_name, cedula_kind, cedula, birth_date,"
                                  " sex, nationality, sensitivity) VALUES (?1,?2,?3,?4,?5,?6,?7)",
                                  err);
-    /* Earlier persons whose facts may change are gathered in a temporary table and
-     * updated by one statement in id order (see person_sql below). */
-    if (am_store_exec(store,
-                      "CREATE TEMP TABLE IF NOT EXISTS link_person(id INTEGER PRIMARY KEY,"
-                      " display_name TEXT NOT NULL, cedula_kind TEXT, cedula TEXT,"
-                      " birth_date TEXT, sex TEXT, nationality TEXT, sensitivity TEXT NOT NULL);"
-                      "DELETE FROM temp.link_person;",
-                      err) < 0)
-        goto rollback;
+    /* Earlier persons whose facts may change are written as they come, WB_ROWS at a time
+     * (see person_upsert). */
     if (ins_person && wb_open(&upd_person, store,
-                              "INSERT INTO temp.link_person(display_name, cedula_kind, cedula,"
-                              " birth_date, sex, nationality, sensitivity, id) VALUES ",
-                              8, err) < 0)
+                              "INSERT INTO person(display_name, cedula_kind, cedula, birth_date,"
+                              " sex, nationality, sensitivity, id) VALUES ",
+                              person_upsert, 8, err) < 0)
         goto rollback;
     if (!ins_person)
         goto rollback;
@@ -695,26 +711,7 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
         sum->persons++;
     }
     {
-        /* A level set by hand stays; a sealed record seals. Only rows whose facts
-         * differ are written, and the cedula index is touched only where the cedula
-         * changes (most merged persons keep every fact of the person that stays). */
-#define SENS                                                                             \
-    "CASE WHEN t.sensitivity = 'sealed' THEN 'sealed' WHEN person.sensitivity_by_hand = 1" \
-    " THEN person.sensitivity ELSE t.sensitivity END"
-        static const char person_sql[] =
-            "UPDATE person SET display_name = t.display_name, cedula_kind = t.cedula_kind,"
-            " birth_date = t.birth_date, sex = t.sex, nationality = t.nationality,"
-            " sensitivity = " SENS " FROM temp.link_person t WHERE person.id = t.id"
-            " AND person.cedula IS t.cedula AND (person.display_name IS NOT t.display_name"
-            " OR person.cedula_kind IS NOT t.cedula_kind OR person.birth_date IS NOT"
-            " t.birth_date OR person.sex IS NOT t.sex OR person.nationality IS NOT"
-            " t.nationality OR person.sensitivity IS NOT " SENS ");"
-            "UPDATE person SET display_name = t.display_name, cedula_kind = t.cedula_kind,"
-            " cedula = t.cedula, birth_date = t.birth_date, sex = t.sex,"
-            " nationality = t.nationality, sensitivity = " SENS
-            " FROM temp.link_person t WHERE person.id = t.id AND person.cedula IS NOT t.cedula";
-#undef SENS
-        if (wb_flush(&upd_person, err) < 0 || am_store_exec(store, person_sql, err) < 0)
+        if (wb_flush(&upd_person, err) < 0)
             goto rollback;
     }
     if (write_record_person(store, r, label, person, c->best, by_review, at, err) < 0)
@@ -792,7 +789,8 @@ int am__link_write(struct am_store *store, const struct am__link_records *r,
                           err) < 0)
             goto rollback;
         struct wbatch gone_b;
-        int failed = wb_open(&gone_b, store, "INSERT INTO temp.link_gone(id) VALUES ", 1, err) < 0;
+        int failed = wb_open(&gone_b, store, "INSERT INTO temp.link_gone(id) VALUES ", "", 1,
+                              err) < 0;
         for (size_t k = 0; k < removed.n && !failed; k++) {
             wb_int(&gone_b, 0, removed.v[k]);
             failed = wb_row(&gone_b, err) < 0;
@@ -820,7 +818,6 @@ out:
     {
         struct am_err ignored = AM_ERR_INIT;
         am_store_exec(store, "DROP TABLE IF EXISTS temp.link_move; DROP TABLE IF EXISTS temp.link_gone;"
-                                " DROP TABLE IF EXISTS temp.link_person;"
                                 " PRAGMA foreign_keys = ON",
                       &ignored);
         if (secure_delete)
