@@ -39,6 +39,14 @@ struct am__link_records {
     int64_t *id;
     int64_t *old_person;   /* 0 when not linked yet */
     uint8_t *reviewed;     /* record_person.decided_by = 'review' */
+    /* The record's row of record_person as loaded, for the write (a row that does not
+     * change keeps its weight and decided_at): AM__LINK_RP_* flags, the weight, and
+     * decided_at as an index in rp_at_str (interned in strs; 0 is ""). */
+    uint8_t *rp_flags;
+    double *rp_weight;
+    uint32_t *rp_at;
+    struct am_strmap rp_at_map;
+    AM_VEC(const char *) rp_at_str;
     uint32_t *source;      /* source id */
     uint32_t (*given)[AM__LINK_NGIVEN];
     uint8_t *n_given;
@@ -72,6 +80,19 @@ void am__link_records_init(struct am__link_records *r);
 void am__link_records_release(struct am__link_records *r);
 /* Loads every record of the registry (ascending id). */
 int am__link_records_load(struct am__link_records *r, struct am_store *store, struct am_err *err);
+
+/* rp_flags: the record has a row; its weight is not NULL; decided_by (AM__LINK_BY_*) in
+ * the bits AM__LINK_RP_BY. */
+#define AM__LINK_RP_PRESENT 1u
+#define AM__LINK_RP_WEIGHT 2u
+#define AM__LINK_RP_BY_SHIFT 2
+#define AM__LINK_RP_BY (3u << AM__LINK_RP_BY_SHIFT)
+enum { AM__LINK_BY_AUTO, AM__LINK_BY_REVIEW, AM__LINK_BY_IMPORT, AM__LINK_BY_OTHER };
+
+/* Notes record i's row of record_person (weight NULL when !has_weight; decided_by and
+ * decided_at may be NULL, kept as "other" and ""). Strings are copied. */
+void am__link_records_set_row(struct am__link_records *r, size_t i, int has_weight,
+                              double weight, const char *decided_by, const char *decided_at);
 
 /* Adds one record from its raw fields (used by the loader and by tests). Strings may be
  * NULL. name_order is "given_first", "surnames_first", "split" or NULL. */

@@ -47,6 +47,8 @@ void am__link_records_init(struct am__link_records *r)
     AM_VEC_PUSH(&r->tok.count, 0);
     r->tok.n_phon = 1;
     AM_VEC_PUSH(&r->place_str, "");
+    am_strmap_init(&r->rp_at_map);
+    AM_VEC_PUSH(&r->rp_at_str, "");
 }
 
 void am__link_records_release(struct am__link_records *r)
@@ -54,6 +56,11 @@ void am__link_records_release(struct am__link_records *r)
     am_free(r->id);
     am_free(r->old_person);
     am_free(r->reviewed);
+    am_free(r->rp_flags);
+    am_free(r->rp_weight);
+    am_free(r->rp_at);
+    am_strmap_release(&r->rp_at_map);
+    AM_VEC_FREE(&r->rp_at_str);
     am_free(r->source);
     am_free(r->given);
     am_free(r->n_given);
@@ -101,6 +108,9 @@ static void ensure(struct am__link_records *r)
     RESIZE(r->id, *cap);
     RESIZE(r->old_person, *cap);
     RESIZE(r->reviewed, *cap);
+    RESIZE(r->rp_flags, *cap);
+    RESIZE(r->rp_weight, *cap);
+    RESIZE(r->rp_at, *cap);
     RESIZE(r->source, *cap);
     RESIZE(r->given, *cap);
     RESIZE(r->n_given, *cap);
@@ -275,6 +285,9 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
     r->source[i] = source;
     r->old_person[i] = old_person;
     r->reviewed[i] = (uint8_t)(reviewed != 0);
+    r->rp_flags[i] = 0;
+    r->rp_weight[i] = 0;
+    r->rp_at[i] = 0;
 
     /* The name as the list wrote it: import's split of a full name is a guess, so a
      * full name is parsed here again (keeping only a declared surnames-first order);
@@ -373,6 +386,26 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
     am_buf_release(&tmp);
 }
 
+void am__link_records_set_row(struct am__link_records *r, size_t i, int has_weight,
+                              double weight, const char *decided_by, const char *decided_at)
+{
+    static const char *const by_name[3] = {"auto", "review", "import"};
+    unsigned by = AM__LINK_BY_OTHER;
+    for (unsigned k = 0; k < 3; k++)
+        if (decided_by && strcmp(decided_by, by_name[k]) == 0)
+            by = k;
+    int64_t at = 0;
+    if (decided_at && *decided_at && !am_strmap_get(&r->rp_at_map, decided_at, &at)) {
+        at = (int64_t)r->rp_at_str.n;
+        AM_VEC_PUSH(&r->rp_at_str, am_arena_strdup(&r->strs, decided_at));
+        am_strmap_put(&r->rp_at_map, decided_at, at);
+    }
+    r->rp_flags[i] = (uint8_t)(AM__LINK_RP_PRESENT | (has_weight ? AM__LINK_RP_WEIGHT : 0) |
+                               by << AM__LINK_RP_BY_SHIFT);
+    r->rp_weight[i] = has_weight ? weight : 0;
+    r->rp_at[i] = (uint32_t)at;
+}
+
 long am__link_records_find(const struct am__link_records *r, int64_t id)
 {
     size_t lo = 0, hi = r->n;
@@ -389,7 +422,7 @@ long am__link_records_find(const struct am__link_records *r, int64_t id)
 static const char load_sql[] =
     "SELECT r.id, s.source_id, rp.person_id, rp.decided_by, r.given_names, r.surnames,"
     " r.full_name, r.name_order, r.cedula_kind, r.cedula, r.sex, r.birth_date,"
-    " r.nationality, r.state, r.facility, r.sensitivity"
+    " r.nationality, r.state, r.facility, r.sensitivity, rp.decided_at, rp.weight"
     " FROM record r JOIN snapshot s ON s.id = r.snapshot_id"
     " LEFT JOIN record_person rp ON rp.record_id = r.id"
     " ORDER BY r.id";
@@ -398,12 +431,14 @@ static const char load_sql[] =
  * batch of rows into an arena while this thread parses and interns the batch before.
  * The records are added in the query's order, so the result is the same as one loop. */
 #define LOAD_BATCH 4096
-#define LOAD_COLS 16
+#define LOAD_COLS 17 /* text columns 3..16; 17 (the weight) is kept apart */
 
 struct load_batch {
     struct am_arena strs;
     size_t n;
     int64_t num[LOAD_BATCH][3]; /* id, source, person (0 when NULL) */
+    double weight[LOAD_BATCH];
+    uint8_t has_weight[LOAD_BATCH];
     const char *col[LOAD_BATCH][LOAD_COLS];
     int full;                   /* filled by the reader, not yet used */
 };
@@ -439,6 +474,8 @@ static void *load_reader(void *arg)
                 const char *t = am_stmt_text(l->st, c);
                 b->col[i][c] = t ? am_arena_strdup(&b->strs, t) : NULL;
             }
+            b->has_weight[i] = !am_stmt_is_null(l->st, LOAD_COLS);
+            b->weight[i] = b->has_weight[i] ? am_stmt_double(l->st, LOAD_COLS) : 0;
         }
         pthread_mutex_lock(&l->mu);
         b->full = 1;
@@ -483,6 +520,9 @@ int am__link_records_load(struct am__link_records *r, struct am_store *store, st
             am__link_records_add(r, b->num[i][0], (uint32_t)b->num[i][1], b->num[i][2],
                                  by && strcmp(by, "review") == 0, c[4], c[5], c[6], c[7], c[8],
                                  c[9], c[10], c[11], c[12], c[13], c[14], c[15], &scratch);
+            if (b->num[i][2])
+                am__link_records_set_row(r, r->n - 1, b->has_weight[i], b->weight[i], by,
+                                         c[16]);
         }
         /* Parsed names are needed only until interned. */
         am_arena_release(&scratch);
@@ -509,6 +549,10 @@ int am__link_records_load(struct am__link_records *r, struct am_store *store, st
                                  am_stmt_text(st, 8), am_stmt_text(st, 9), am_stmt_text(st, 10),
                                  am_stmt_text(st, 11), am_stmt_text(st, 12), am_stmt_text(st, 13),
                                  am_stmt_text(st, 14), am_stmt_text(st, 15), &scratch);
+            if (!am_stmt_is_null(st, 2))
+                am__link_records_set_row(r, r->n - 1, !am_stmt_is_null(st, LOAD_COLS),
+                                         am_stmt_double(st, LOAD_COLS), by,
+                                         am_stmt_text(st, 16));
             if (r->n % LOAD_BATCH == 0) {
                 am_arena_release(&scratch);
                 am_arena_init(&scratch);

@@ -213,15 +213,6 @@ static int wb_row(struct wbatch *b, struct am_err *err)
     return ++b->rows == WB_ROWS ? wb_flush(b, err) : 0;
 }
 
-/* A record's row of record_person as it stands before the write. */
-struct old_rp {
-    double weight;
-    uint32_t at;     /* index in the interned decided_at strings */
-    uint8_t present; /* the record has a row */
-    uint8_t has_weight;
-    uint8_t by;      /* index in decided_by_name; 3: another value */
-};
-
 static const char *const decided_by_name[3] = {"auto", "review", "import"};
 
 static const char rp_upsert[] =
@@ -311,94 +302,58 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
                                const uint8_t *by_review, const char *at, struct am_err *err)
 {
     size_t n = r->n;
-    struct old_rp *old = am_calloc(n ? n : 1, sizeof(*old));
-    struct am_strmap at_map;
-    am_strmap_init(&at_map);
-    AM_VEC(const char *) at_str = {0};
-    struct am_arena arena;
-    am_arena_init(&arena);
     struct saved_indexes idx = {0};
     struct am_stmt *st = NULL;
     struct wbatch wb = {0};
+    uint8_t *change = NULL;
     int rc = -1;
-    size_t stray = 0;
 
-    /* The rows as they are, matched to the records (both in ascending record id). */
-    st = am_stmt_prepare(store,
-                         "SELECT record_id, weight, decided_by, decided_at FROM record_person"
-                         " ORDER BY record_id",
-                         err);
-    if (!st)
+    /* The rows as they stood were read with the records; a row of no loaded record (none
+     * when the registry is consistent) is counted here and left alone. */
+    size_t present = 0, total = 0;
+    for (size_t i = 0; i < n; i++)
+        present += (r->rp_flags[i] & AM__LINK_RP_PRESENT) != 0;
+    st = am_stmt_prepare(store, "SELECT count(*) FROM record_person", err);
+    if (!st || am_stmt_step(st, err) != 1)
         goto out;
-    {
-        size_t i = 0;
-        int step;
-        stray = 0;
-        while ((step = am_stmt_step(st, err)) == 1) {
-            int64_t id = am_stmt_int64(st, 0);
-            while (i < n && r->id[i] < id)
-                i++;
-            if (i == n || r->id[i] != id) {
-                stray++; /* a row of no loaded record: left alone */
-                continue;
-            }
-            struct old_rp *o = &old[i];
-            o->present = 1;
-            o->has_weight = !am_stmt_is_null(st, 1);
-            o->weight = o->has_weight ? am_stmt_double(st, 1) : 0;
-            const char *by = am_stmt_text(st, 2), *when = am_stmt_text(st, 3);
-            o->by = 3;
-            for (uint8_t k = 0; k < 3; k++)
-                if (by && strcmp(by, decided_by_name[k]) == 0)
-                    o->by = k;
-            int64_t v;
-            if (!when)
-                when = "";
-            if (!am_strmap_get(&at_map, when, &v)) {
-                v = (int64_t)at_str.n;
-                AM_VEC_PUSH(&at_str, am_arena_strdup(&arena, when));
-                am_strmap_put(&at_map, when, v);
-            }
-            o->at = (uint32_t)v;
-        }
-        am_stmt_finalize(st);
-        st = NULL;
-        if (step < 0)
-            goto out;
-    }
+    total = (size_t)am_stmt_int64(st, 0);
+    am_stmt_finalize(st);
+    st = NULL;
+    size_t stray = total > present ? total - present : 0;
     /* Which rows change. */
-    uint8_t *change = am_malloc(n ? n : 1);
+    change = am_malloc(n ? n : 1);
     size_t changed = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct old_rp *o = &old[i];
-        uint8_t by = by_review && by_review[i] ? 1 : 0;
+        unsigned f = r->rp_flags[i];
+        unsigned by = by_review && by_review[i] ? AM__LINK_BY_REVIEW : AM__LINK_BY_AUTO;
         double nw = isnan(best[i]) ? -1e9 : (double)best[i];
-        double ow = o->has_weight ? o->weight : -1e9;
-        change[i] = !o->present || r->old_person[i] != person[label[i]] || o->by != by ||
-                    fabs(ow - nw) > 1e-3;
+        double ow = f & AM__LINK_RP_WEIGHT ? r->rp_weight[i] : -1e9;
+        change[i] = !(f & AM__LINK_RP_PRESENT) || r->old_person[i] != person[label[i]] ||
+                    (f & AM__LINK_RP_BY) >> AM__LINK_RP_BY_SHIFT != by || fabs(ow - nw) > 1e-3;
         changed += change[i];
     }
     int whole = n && !stray && changed * 5 >= n;
     if (whole && (drop_indexes(store, "record_person", &idx, err) < 0 ||
                   am_store_exec(store, "DELETE FROM record_person", err) < 0))
-        goto out_change;
+        goto out;
     if (whole) {
         if (wb_open(&wb, store,
                     "INSERT INTO record_person(record_id, person_id, weight, decided_by,"
                     " decided_at) VALUES ",
                     "", 5, err) < 0)
-            goto out_change;
+            goto out;
     } else if (!(st = am_stmt_prepare(store, rp_upsert, err)))
-        goto out_change;
+        goto out;
     for (size_t i = 0; i < n; i++) {
         if (!change[i] && !whole)
             continue;
-        const struct old_rp *o = &old[i];
+        unsigned f = r->rp_flags[i];
+        /* Unchanged: kept as it was (its origin is auto or review: others change). */
         const char *by = change[i] ? decided_by_name[by_review && by_review[i] ? 1 : 0]
-                                   : decided_by_name[o->by];
-        const char *when = change[i] ? at : at_str.v[o->at];
-        int has_w = change[i] ? !isnan(best[i]) : o->has_weight;
-        double w = change[i] ? (double)best[i] : o->weight; /* unchanged: kept as it was */
+                                   : decided_by_name[(f & AM__LINK_RP_BY) >> AM__LINK_RP_BY_SHIFT];
+        const char *when = change[i] ? at : r->rp_at_str.v[r->rp_at[i]];
+        int has_w = change[i] ? !isnan(best[i]) : (f & AM__LINK_RP_WEIGHT) != 0;
+        double w = change[i] ? (double)best[i] : r->rp_weight[i];
         if (whole) {
             wb_int(&wb, 0, r->id[i]);
             wb_int(&wb, 1, person[label[i]]);
@@ -409,7 +364,7 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
             wb_text(&wb, 3, by);
             wb_text(&wb, 4, when);
             if (wb_row(&wb, err) < 0)
-                goto out_change;
+                goto out;
             continue;
         }
         am_stmt_reset_keep(st);
@@ -422,23 +377,18 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
         am_stmt_bind_text_nocopy(st, 4, by, strlen(by), err);
         am_stmt_bind_text_nocopy(st, 5, when, strlen(when), err);
         if (am_stmt_step(st, err) < 0)
-            goto out_change;
+            goto out;
     }
     if (whole && wb_flush(&wb, err) < 0)
-        goto out_change;
+        goto out;
     if (whole && restore_indexes(store, &idx, err) < 0)
-        goto out_change;
+        goto out;
     rc = 0;
-out_change:
-    am_free(change);
 out:
+    am_free(change);
     am_stmt_finalize(st);
     wb_close(&wb);
     am_buf_release(&idx.defs);
-    AM_VEC_FREE(&at_str);
-    am_strmap_release(&at_map);
-    am_arena_release(&arena);
-    am_free(old);
     return rc;
 }
 
