@@ -777,6 +777,16 @@ static void test_hand_rows_follow_merge(void **state)
                                   " rp.person_id OR ?1 = 0",
                                1),
                      0);
+    /* The write turned foreign keys and CHECK constraints off for itself: every reference
+     * holds, and both are in force again on this connection. */
+    assert_int_equal(fx_scalar(s, "SELECT count(*) FROM pragma_foreign_key_check WHERE ?1", 1),
+                     0);
+    assert_int_equal(fx_scalar(s, "SELECT foreign_keys FROM pragma_foreign_keys WHERE ?1", 1), 1);
+    assert_int_equal(am_store_exec(s, "UPDATE person SET sensitivity = 'secreto'", &err), -1);
+    assert_int_equal(err.code, AM_EDB);
+    am_err_clear(&err);
+    assert_int_equal(am_store_exec(s, "UPDATE record_person SET decided_by = 'nadie'", &err), -1);
+    am_err_clear(&err);
     /* One verdict per remaining person (those of removed persons collided and went). */
     assert_int_equal(fx_scalar(s, "SELECT count(*) FROM verdict WHERE ?1", 1),
                      fx_scalar(s, "SELECT count(*) FROM person WHERE ?1", 1));
