@@ -308,8 +308,9 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
     uint8_t *change = NULL;
     int rc = -1;
 
-    /* The rows as they stood were read with the records; a row of no loaded record (none
-     * when the registry is consistent) is counted here and left alone. */
+    /* The rows as they stood were read with the records. When the table holds another
+     * number of rows (a row of no loaded record, or a change since the load), only
+     * changed rows are written and the others are left alone. */
     size_t present = 0, total = 0;
     for (size_t i = 0; i < n; i++)
         present += (r->rp_flags[i] & AM__LINK_RP_PRESENT) != 0;
@@ -319,7 +320,7 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
     total = (size_t)am_stmt_int64(st, 0);
     am_stmt_finalize(st);
     st = NULL;
-    size_t stray = total > present ? total - present : 0;
+    int stray = total != present;
     /* Which rows change. */
     change = am_malloc(n ? n : 1);
     size_t changed = 0;
