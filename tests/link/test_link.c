@@ -902,6 +902,48 @@ static void test_incremental(void **state)
     fx_remove(path);
 }
 
+/* The record_person row noted with a loaded record: origin, weight, and decided_at
+ * interned (the same string once; none reads as ""), and no row for a record without. */
+static void test_records_keep_old_rows(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    am__link_records_init(&r);
+    struct am_arena ar;
+    am_arena_init(&ar);
+    for (int64_t id = 1; id <= 6; id++)
+        add(&r, &ar, id, "Ana", "Rojas", NULL, NULL, NULL, NULL, NULL, NULL);
+    char when[] = "2026-11-29T10:00:00Z"; /* a buffer the records must not keep */
+    am__link_records_set_row(&r, 0, 1, 12.5, "auto", when);
+    am__link_records_set_row(&r, 1, 0, 99, "review", "2026-11-29T10:00:00Z");
+    am__link_records_set_row(&r, 2, 1, -3.25, "import", "2026-10-01T00:00:00Z");
+    am__link_records_set_row(&r, 3, 1, 0, "otro", NULL);
+    am__link_records_set_row(&r, 4, 0, 0, NULL, "");
+    when[0] = 'X';
+    assert_int_equal(r.rp_flags[0], AM__LINK_RP_PRESENT | AM__LINK_RP_WEIGHT |
+                                        AM__LINK_BY_AUTO << AM__LINK_RP_BY_SHIFT);
+    assert_true(r.rp_weight[0] == 12.5);
+    assert_int_equal(r.rp_flags[1], AM__LINK_RP_PRESENT | AM__LINK_BY_REVIEW
+                                                               << AM__LINK_RP_BY_SHIFT);
+    assert_true(r.rp_weight[1] == 0); /* no weight: NULL, not the value passed */
+    assert_int_equal((r.rp_flags[2] & AM__LINK_RP_BY) >> AM__LINK_RP_BY_SHIFT,
+                     AM__LINK_BY_IMPORT);
+    assert_true(r.rp_weight[2] == -3.25);
+    assert_int_equal((r.rp_flags[3] & AM__LINK_RP_BY) >> AM__LINK_RP_BY_SHIFT, AM__LINK_BY_OTHER);
+    assert_int_equal((r.rp_flags[4] & AM__LINK_RP_BY) >> AM__LINK_RP_BY_SHIFT, AM__LINK_BY_OTHER);
+    assert_int_equal(r.rp_flags[5], 0);
+    assert_int_equal(r.rp_at[0], r.rp_at[1]);
+    assert_string_equal(r.rp_at_str.v[r.rp_at[0]], "2026-11-29T10:00:00Z");
+    assert_string_equal(r.rp_at_str.v[r.rp_at[2]], "2026-10-01T00:00:00Z");
+    assert_int_not_equal(r.rp_at[0], r.rp_at[2]);
+    assert_int_equal(r.rp_at[3], 0);
+    assert_int_equal(r.rp_at[4], 0);
+    assert_string_equal(r.rp_at_str.v[0], "");
+    assert_int_equal(r.rp_at_str.n, 3);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
 /* record_person after a relink, whichever way the write takes (the whole table rewritten
  * when many rows change, only the changed rows otherwise): a row whose person, origin and
  * weight stay keeps its weight and decided_at; a changed row gets the new ones; the
@@ -1086,6 +1128,7 @@ int main(void)
         cmocka_unit_test(test_tricky_pairs),
         cmocka_unit_test(test_explain_review_decide),
         cmocka_unit_test(test_incremental),
+        cmocka_unit_test(test_records_keep_old_rows),
         cmocka_unit_test(test_write_keeps_rows),
         cmocka_unit_test(test_hand_rows_follow_merge),
     };
