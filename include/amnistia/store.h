@@ -34,6 +34,27 @@ void am_store_rollback(struct am_store *store);
 /* Runs constant SQL with no parameters (one or more statements). */
 int am_store_exec(struct am_store *store, const char *sql, struct am_err *err);
 int64_t am_store_last_insert_id(struct am_store *store);
+/*
+ * A bulk rewrite drops secondary indexes and builds them again after it (one sort each
+ * instead of B-tree inserts at random places). am_store_indexes_drop drops the indexes of
+ * `table` that have a CREATE INDEX statement, except those whose first column is one of
+ * keep_lead (NULL-terminated, or NULL), and appends their definitions to *saved (zeroed
+ * before the first call; several tables may share it). am_store_indexes_restore builds
+ * them all again and empties *saved, also on failure; am_store_indexes_forget only empties
+ * it (after a rollback, which brings the indexes back by itself). Definitions come from
+ * the registry's own schema, so this follows whatever the migrations say.
+ */
+struct am_store_indexes {
+    struct am_buf defs; /* CREATE INDEX statements, NUL-separated */
+    size_t n;
+};
+int am_store_indexes_drop(struct am_store *store, const char *table,
+                          const char *const *keep_lead, struct am_store_indexes *saved,
+                          struct am_err *err);
+int am_store_indexes_restore(struct am_store *store, struct am_store_indexes *saved,
+                             struct am_err *err);
+void am_store_indexes_forget(struct am_store_indexes *saved);
+
 int am_store_changes(struct am_store *store);
 
 /*

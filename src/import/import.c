@@ -126,7 +126,7 @@ static int next_line(struct lines *ls, const char **text, size_t *len)
 
 enum stmt_id {
     ST_SOURCE_GET, ST_SOURCE_ADD, ST_DUP, ST_SNAPSHOT_ADD, ST_SNAPSHOT_COUNTS, ST_MAX_RECORD,
-    ST_MAX_PERSON, ST_INDEXES, ST_SNAPSHOT_HEADER, ST__COUNT
+    ST_MAX_PERSON, ST_SNAPSHOT_HEADER, ST__COUNT
 };
 
 static const char *const sql[ST__COUNT] = {
@@ -140,11 +140,6 @@ static const char *const sql[ST__COUNT] = {
     [ST_SNAPSHOT_HEADER] = "INSERT INTO snapshot_header(snapshot_id, header) VALUES (?1, ?2)",
     [ST_MAX_RECORD] = "SELECT coalesce(max(id), 0) FROM record",
     [ST_MAX_PERSON] = "SELECT coalesce(max(id), 0) FROM person",
-    [ST_INDEXES] = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-                   " AND sql IS NOT NULL AND tbl_name IN ('record', 'person',"
-                   " 'record_person', 'event', 'charge', 'measure', 'category')"
-                   " AND sql NOT LIKE '%(person^_id%' ESCAPE '^'"
-                   " AND sql NOT LIKE '%(record^_id%' ESCAPE '^'",
 };
 
 /*
@@ -1226,39 +1221,18 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
  * registry's own schema (sqlite_master), so this follows whatever schema.c says. Inside the transaction: a
  * failed import rolls the drop back with everything else.
  */
-struct sql_list {
-    AM_VEC(char *) v;
-};
+/* The tables an import fills, and the leading columns whose indexes stay (see above). */
+static const char *const bulk_tables[] = {"record", "person",  "record_person", "event",
+                                          "charge", "measure", "category"};
+static const char *const bulk_keep_lead[] = {"person_id", "record_id", NULL};
 
-static int drop_indexes(struct run *r, struct sql_list *saved, struct am_err *err)
+static int drop_indexes(struct am_store *store, struct am_store_indexes *saved,
+                        struct am_err *err)
 {
-    struct am_stmt *s = r->st[ST_INDEXES];
-    AM_VEC(char *) names = {0};
-    int rc;
-    while ((rc = am_stmt_step(s, err)) == 1) {
-        AM_VEC_PUSH(&names, am_strdup(am_stmt_text(s, 0)));
-        AM_VEC_PUSH(&saved->v, am_strdup(am_stmt_text(s, 1)));
-    }
-    am_stmt_reset(s);
-    struct am_buf q;
-    am_buf_init(&q);
-    for (size_t i = 0; i < names.n; i++) {
-        if (rc >= 0) {
-            am_buf_reset(&q);
-            am_buf_adds(&q, "DROP INDEX \"");
-            for (const char *c = names.v[i]; *c; c++) {
-                if (*c == '"')
-                    am_buf_addc(&q, '"');
-                am_buf_addc(&q, *c);
-            }
-            am_buf_addc(&q, '"');
-            rc = am_store_exec(r->store, q.ptr, err);
-        }
-        am_free(names.v[i]);
-    }
-    am_buf_release(&q);
-    AM_VEC_FREE(&names);
-    return rc < 0 ? -1 : 0;
+    for (size_t i = 0; i < sizeof(bulk_tables) / sizeof(bulk_tables[0]); i++)
+        if (am_store_indexes_drop(store, bulk_tables[i], bulk_keep_lead, saved, err) < 0)
+            return -1;
+    return 0;
 }
 
 /*
@@ -1352,7 +1326,7 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     struct am_buf rejects_tmp;
     am_buf_init(&rejects_tmp);
     int rc = -1, began = 0, fk_off = 0;
-    struct sql_list indexes = {0};
+    struct am_store_indexes indexes = {0};
     for (int i = 0; i < B__COUNT; i++) {
         r.batch[i].id = i;
         r.batch[i].ncols = batch_sql[i].ncols;
@@ -1413,7 +1387,7 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     if (max_id(r.st[ST_MAX_RECORD], &r.next_record, err) ||
         max_id(r.st[ST_MAX_PERSON], &r.next_person, err))
         goto done;
-    if (bulk && drop_indexes(&r, &indexes, err))
+    if (bulk && drop_indexes(store, &indexes, err))
         goto done;
     for (int i = 0; i < B__COUNT; i++)
         if (!(r.batch[i].full = batch_prepare(store, i, BATCH_ROWS, err)))
@@ -1441,9 +1415,8 @@ int am_import_run(struct am_store *store, const struct am_import_options *opt,
     for (int i = 0; i < B__COUNT; i++)
         if (batch_flush(store, &r.batch[i], &r.persons, err))
             goto done;
-    for (size_t i = 0; i < indexes.v.n; i++)
-        if (am_store_exec(store, indexes.v.v[i], err))
-            goto done;
+    if (am_store_indexes_restore(store, &indexes, err))
+        goto done;
     for (int i = 0; i < ST__COUNT; i++) {
         am_stmt_finalize(r.st[i]);
         r.st[i] = NULL;
@@ -1479,9 +1452,7 @@ done:
         batch_release(&r.batch[i]);
     for (int i = 0; i < P__COUNT; i++)
         am_stmt_finalize(r.persons.st[i]);
-    for (size_t i = 0; i < indexes.v.n; i++)
-        am_free(indexes.v.v[i]);
-    AM_VEC_FREE(&indexes.v);
+    am_store_indexes_forget(&indexes);
     if (began)
         am_store_rollback(store);
     if (fk_off) {

@@ -221,71 +221,6 @@ static const char rp_upsert[] =
     " weight = excluded.weight, decided_by = excluded.decided_by, decided_at ="
     " excluded.decided_at";
 
-/* A table's secondary indexes, dropped so that a rewrite of most of the table can build
- * them again (one sort each) instead of updating entries at random places. Definitions
- * come from the registry's own schema (sqlite_master), so this follows schema.c. */
-struct saved_indexes {
-    struct am_buf defs; /* CREATE INDEX statements, NUL-separated */
-    size_t n;
-};
-
-static int drop_indexes(struct am_store *store, const char *table, struct saved_indexes *saved,
-                        struct am_err *err)
-{
-    am_buf_init(&saved->defs);
-    saved->n = 0;
-    struct am_stmt *st = am_stmt_prepare(store,
-                                         "SELECT name, sql FROM sqlite_master WHERE type ="
-                                         " 'index' AND tbl_name = ?1 AND sql IS NOT NULL"
-                                         " ORDER BY name",
-                                         err);
-    if (!st || am_stmt_bind_text(st, 1, table, err) < 0) {
-        am_stmt_finalize(st);
-        return -1;
-    }
-    struct am_buf names;
-    am_buf_init(&names);
-    int rc;
-    while ((rc = am_stmt_step(st, err)) == 1) {
-        am_buf_adds(&names, am_stmt_text(st, 0));
-        am_buf_addc(&names, 0);
-        am_buf_adds(&saved->defs, am_stmt_text(st, 1));
-        am_buf_addc(&saved->defs, 0);
-        saved->n++;
-    }
-    am_stmt_finalize(st);
-    struct am_buf q;
-    am_buf_init(&q);
-    const char *name = names.ptr;
-    for (size_t k = 0; k < saved->n && rc == 0; k++, name += strlen(name) + 1) {
-        am_buf_reset(&q);
-        am_buf_adds(&q, "DROP INDEX \"");
-        for (const char *ch = name; *ch; ch++) {
-            if (*ch == '"')
-                am_buf_addc(&q, '"');
-            am_buf_addc(&q, *ch);
-        }
-        am_buf_addc(&q, '"');
-        rc = am_store_exec(store, q.ptr, err) < 0 ? -1 : 0;
-    }
-    am_buf_release(&q);
-    am_buf_release(&names);
-    return rc < 0 ? -1 : 0;
-}
-
-/* Builds the dropped indexes again and forgets them (also on failure). */
-static int restore_indexes(struct am_store *store, struct saved_indexes *saved,
-                           struct am_err *err)
-{
-    int rc = 0;
-    const char *def = saved->defs.ptr;
-    for (size_t k = 0; k < saved->n && rc == 0; k++, def += strlen(def) + 1)
-        rc = am_store_exec(store, def, err) < 0 ? -1 : 0;
-    am_buf_release(&saved->defs);
-    saved->n = 0;
-    return rc;
-}
-
 /*
  * record_person: record i goes to person[label[i]] with its strongest link's weight
  * (best[i], NAN: none) and its origin ('review' when a human decision shaped its cluster).
@@ -302,7 +237,7 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
                                const uint8_t *by_review, const char *at, struct am_err *err)
 {
     size_t n = r->n;
-    struct saved_indexes idx = {0};
+    struct am_store_indexes idx = {0};
     struct am_stmt *st = NULL;
     struct wbatch wb = {0};
     uint8_t *change = NULL;
@@ -334,7 +269,7 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
         changed += change[i];
     }
     int whole = n && !stray && changed * 5 >= n;
-    if (whole && (drop_indexes(store, "record_person", &idx, err) < 0 ||
+    if (whole && (am_store_indexes_drop(store, "record_person", NULL, &idx, err) < 0 ||
                   am_store_exec(store, "DELETE FROM record_person", err) < 0))
         goto out;
     if (whole) {
@@ -382,14 +317,14 @@ static int write_record_person(struct am_store *store, const struct am__link_rec
     }
     if (whole && wb_flush(&wb, err) < 0)
         goto out;
-    if (whole && restore_indexes(store, &idx, err) < 0)
+    if (whole && am_store_indexes_restore(store, &idx, err) < 0)
         goto out;
     rc = 0;
 out:
     am_free(change);
     am_stmt_finalize(st);
     wb_close(&wb);
-    am_buf_release(&idx.defs);
+    am_store_indexes_forget(&idx);
     return rc;
 }
 

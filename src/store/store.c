@@ -302,3 +302,86 @@ const void *am_stmt_blob(struct am_stmt *stmt, int col, size_t *len)
         *len = (size_t)sqlite3_column_bytes(stmt->st, col);
     return p;
 }
+
+/* Whether an index definition leads with one of the columns (its text has "(column"). */
+static int leads_with(const char *sql, const char *const *keep_lead)
+{
+    for (; keep_lead && *keep_lead; keep_lead++) {
+        const char *at = sql;
+        size_t n = strlen(*keep_lead);
+        while ((at = strchr(at, '(')) != NULL) {
+            at++;
+            if (strncmp(at, *keep_lead, n) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int am_store_indexes_drop(struct am_store *store, const char *table,
+                          const char *const *keep_lead, struct am_store_indexes *saved,
+                          struct am_err *err)
+{
+    if (!saved->defs.ptr)
+        am_buf_init(&saved->defs);
+    struct am_stmt *st = am_stmt_prepare(store,
+                                         "SELECT name, sql FROM sqlite_master WHERE type ="
+                                         " 'index' AND tbl_name = ?1 AND sql IS NOT NULL"
+                                         " ORDER BY name",
+                                         err);
+    if (!st || am_stmt_bind_text(st, 1, table, err) < 0) {
+        am_stmt_finalize(st);
+        return -1;
+    }
+    struct am_buf names;
+    am_buf_init(&names);
+    size_t n = 0;
+    int rc;
+    while ((rc = am_stmt_step(st, err)) == 1) {
+        const char *sql = am_stmt_text(st, 1);
+        if (leads_with(sql, keep_lead))
+            continue;
+        am_buf_adds(&names, am_stmt_text(st, 0));
+        am_buf_addc(&names, 0);
+        am_buf_adds(&saved->defs, sql);
+        am_buf_addc(&saved->defs, 0);
+        n++;
+    }
+    am_stmt_finalize(st);
+    saved->n += n;
+    struct am_buf q;
+    am_buf_init(&q);
+    const char *name = names.ptr;
+    for (size_t k = 0; k < n && rc == 0; k++, name += strlen(name) + 1) {
+        am_buf_reset(&q);
+        am_buf_adds(&q, "DROP INDEX \"");
+        for (const char *ch = name; *ch; ch++) {
+            if (*ch == '"')
+                am_buf_addc(&q, '"');
+            am_buf_addc(&q, *ch);
+        }
+        am_buf_addc(&q, '"');
+        rc = am_store_exec(store, q.ptr, err) < 0 ? -1 : 0;
+    }
+    am_buf_release(&q);
+    am_buf_release(&names);
+    return rc < 0 ? -1 : 0;
+}
+
+int am_store_indexes_restore(struct am_store *store, struct am_store_indexes *saved,
+                             struct am_err *err)
+{
+    int rc = 0;
+    const char *def = saved->defs.ptr;
+    for (size_t k = 0; k < saved->n && rc == 0; k++, def += strlen(def) + 1)
+        rc = am_store_exec(store, def, err) < 0 ? -1 : 0;
+    am_store_indexes_forget(saved);
+    return rc;
+}
+
+void am_store_indexes_forget(struct am_store_indexes *saved)
+{
+    if (saved->defs.ptr)
+        am_buf_release(&saved->defs);
+    memset(saved, 0, sizeof(*saved));
+}

@@ -150,6 +150,61 @@ static void test_transactions_and_strict(void **state)
     unlink(path);
 }
 
+/* Counts the indexes of a table that have a CREATE INDEX statement. */
+static int64_t count_indexes(struct am_store *s, const char *table)
+{
+    struct am_err err = AM_ERR_INIT;
+    struct am_stmt *st = am_stmt_prepare(s,
+                                         "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                         " AND tbl_name = ?1 AND sql IS NOT NULL",
+                                         &err);
+    assert_non_null(st);
+    assert_int_equal(am_stmt_bind_text(st, 1, table, &err), 0);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    int64_t n = am_stmt_int64(st, 0);
+    am_stmt_finalize(st);
+    return n;
+}
+
+/* Indexes dropped for a bulk rewrite (but those led by a kept column) and built again. */
+static void test_indexes_drop_and_restore(void **state)
+{
+    (void)state;
+    char path[512];
+    temp_db(path, sizeof(path), "indexes");
+    struct am_err err = AM_ERR_INIT;
+    struct am_store *s = am_store_open(path, &err);
+    assert_non_null(s);
+    assert_int_equal(am_store_exec(s,
+                                   "CREATE TABLE t(a INTEGER, b TEXT, c TEXT) STRICT;"
+                                   " CREATE INDEX t_a ON t(a); CREATE INDEX t_b ON t(b, c);"
+                                   " CREATE INDEX \"t c\" ON t(c) WHERE c IS NOT NULL;",
+                                   &err),
+                     0);
+    assert_int_equal(count_indexes(s, "t"), 3);
+    static const char *const keep[] = {"a", NULL};
+    struct am_store_indexes saved = {0};
+    assert_int_equal(am_store_indexes_drop(s, "t", keep, &saved, &err), 0);
+    assert_int_equal(saved.n, 2);
+    assert_int_equal(count_indexes(s, "t"), 1); /* t_a, led by a kept column */
+    /* Several tables may share one saved set; a table without indexes adds none. */
+    assert_int_equal(am_store_exec(s, "CREATE TABLE u(x INTEGER) STRICT", &err), 0);
+    assert_int_equal(am_store_indexes_drop(s, "u", keep, &saved, &err), 0);
+    assert_int_equal(saved.n, 2);
+    assert_int_equal(am_store_indexes_restore(s, &saved, &err), 0);
+    assert_int_equal(saved.n, 0);
+    assert_int_equal(count_indexes(s, "t"), 3);
+    /* Without kept columns every index goes; forgetting them leaves them dropped. */
+    assert_int_equal(am_store_indexes_drop(s, "t", NULL, &saved, &err), 0);
+    assert_int_equal(saved.n, 3);
+    assert_int_equal(count_indexes(s, "t"), 0);
+    am_store_indexes_forget(&saved);
+    assert_int_equal(saved.n, 0);
+    assert_int_equal(count_indexes(s, "t"), 0);
+    am_store_close(s);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_newer_refused),
         cmocka_unit_test(test_not_a_registry),
         cmocka_unit_test(test_transactions_and_strict),
+        cmocka_unit_test(test_indexes_drop_and_restore),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
