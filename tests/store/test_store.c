@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "amnistia/store.h"
 
 static void temp_db(char *path, size_t n, const char *name)
@@ -55,6 +57,53 @@ static void test_open_migrates(void **state)
     assert_non_null(s);
     am_store_close(s);
     unlink(path);
+}
+
+static int64_t page_size(struct am_store *s)
+{
+    struct am_err err = AM_ERR_INIT;
+    struct am_stmt *st = am_stmt_prepare(s, "PRAGMA page_size", &err);
+    assert_non_null(st);
+    assert_int_equal(am_stmt_step(st, &err), 1);
+    int64_t n = am_stmt_int64(st, 0);
+    am_stmt_finalize(st);
+    return n;
+}
+
+/* A new registry gets 16 KiB pages; one made with another page size keeps it and still
+ * opens and migrates (the pragma only applies to a file with no pages yet). */
+static void test_page_size(void **state)
+{
+    (void)state;
+    char path[512];
+    temp_db(path, sizeof(path), "pages");
+    struct am_err err = AM_ERR_INIT;
+    struct am_store *s = am_store_open(path, &err);
+    assert_non_null(s);
+    assert_int_equal(page_size(s), 16384);
+    am_store_close(s);
+    s = am_store_open(path, &err);
+    assert_non_null(s);
+    assert_int_equal(page_size(s), 16384);
+    am_store_close(s);
+    unlink(path);
+
+    /* A registry from before: 4 KiB pages, written by plain SQLite. */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE t(x);"
+                                      " DROP TABLE t;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    s = am_store_open(path, &err);
+    assert_non_null(s);
+    assert_int_equal(page_size(s), 4096);
+    am_store_close(s);
+    unlink(path);
+    char aux[600];
+    snprintf(aux, sizeof(aux), "%s-wal", path);
+    unlink(aux);
+    snprintf(aux, sizeof(aux), "%s-shm", path);
+    unlink(aux);
 }
 
 /* am_stmt_reset clears the bindings; am_stmt_reset_keep keeps them for the next step. */
@@ -209,6 +258,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_migrates),
+        cmocka_unit_test(test_page_size),
         cmocka_unit_test(test_reset_keeps_or_clears_bindings),
         cmocka_unit_test(test_newer_refused),
         cmocka_unit_test(test_not_a_registry),
