@@ -426,6 +426,17 @@ void am_catalog_free(struct am_catalog *catalog);
  * am_name_normalize) occurs in it. Unknown charges get class "unknown". */
 void am_catalog_charge(const struct am_catalog *catalog, const char *text,
                        struct am_record_charge *out);
+/*
+ * The charges of a charges column: its ';'-separated items (am_split_list), and within an
+ * item the charges people write in one phrase ("TRAICIÓN A LA PATRIA, terrorismo y
+ * asociación"): the item is cut at commas and at the words "y"/"e" (outside parentheses)
+ * when at least two of the pieces are charges of the catalog; a piece that is none stays
+ * with the charge before it ("asociación, en grado de cooperador"), so no word is lost.
+ * Otherwise the item is one charge. Each charge is a verbatim, trimmed part of s;
+ * *items and the strings live in arena. Returns how many.
+ */
+size_t am_catalog_split_charges(const struct am_catalog *catalog, struct am_arena *arena,
+                                const char *s, const char ***items);
 /* Matches one measure text; type "other" when no alias occurs. */
 void am_catalog_measure(const struct am_catalog *catalog, const char *text,
                         struct am_record_measure *out);

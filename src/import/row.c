@@ -630,7 +630,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
 
     if (rec->charges_text) {
         const char **items;
-        size_t n = am_split_list(arena, rec->charges_text, &items);
+        size_t n = am_catalog_split_charges(catalog, arena, rec->charges_text, &items);
         rec->charges = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->charges));
         for (size_t i = 0; i < n; i++)
             am_catalog_charge(catalog, items[i], &rec->charges[i]);

@@ -211,6 +211,104 @@ void am_catalog_charge(const struct am_catalog *cat, const char *text,
     out->certainty = nonempty(en->certainty);
 }
 
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* A trimmed copy of s[a, b) in the arena; NULL when only blanks. */
+static const char *span_dup(struct am_arena *arena, const char *s, size_t a, size_t b)
+{
+    while (a < b && is_blank(s[a]))
+        a++;
+    while (b > a && (is_blank(s[b - 1]) || s[b - 1] == ','))
+        b--;
+    return b > a ? am_arena_strndup(arena, s + a, b - a) : NULL;
+}
+
+/* Cuts one item at ',' and at a lone word "y"/"e" outside brackets: the pieces as
+ * [start, end) offsets into pieces (two per piece, at most cap pieces; the last one takes
+ * the rest). Returns how many. */
+static size_t cut_item(const char *s, size_t len, size_t *pieces, size_t cap)
+{
+    size_t n = 0, start = 0;
+    int depth = 0;
+    for (size_t i = 0; i < len && n + 1 < cap; i++) {
+        char c = s[i];
+        if (c == '(' || c == '[')
+            depth++;
+        else if ((c == ')' || c == ']') && depth > 0)
+            depth--;
+        if (depth)
+            continue;
+        size_t sep = 0; /* length of the separator at i */
+        if (c == ',')
+            sep = 1;
+        else if (is_blank(c) && i + 2 < len &&
+                 ((s[i + 1] | 0x20) == 'y' || (s[i + 1] | 0x20) == 'e') && is_blank(s[i + 2]))
+            sep = 3;
+        if (!sep)
+            continue;
+        pieces[2 * n] = start;
+        pieces[2 * n + 1] = i;
+        n++;
+        start = i + sep;
+        i = start - 1;
+    }
+    pieces[2 * n] = start;
+    pieces[2 * n + 1] = len;
+    return n + 1;
+}
+
+size_t am_catalog_split_charges(const struct am_catalog *cat, struct am_arena *arena,
+                                const char *s, const char ***items)
+{
+    const char **list;
+    size_t n = am_split_list(arena, s, &list);
+    AM_VEC(const char *) out = {0};
+    enum { MAX_PIECES = 32 };
+    size_t pieces[2 * MAX_PIECES];
+    int known[MAX_PIECES];
+    for (size_t i = 0; i < n; i++) {
+        const char *item = list[i];
+        size_t len = strlen(item);
+        size_t np = cut_item(item, len, pieces, MAX_PIECES);
+        size_t n_known = 0;
+        for (size_t k = 0; k < np && np > 1; k++) {
+            const char *piece = span_dup(arena, item, pieces[2 * k], pieces[2 * k + 1]);
+            known[k] = piece && match(cat, &cat->charges, piece) >= 0;
+            n_known += (size_t)known[k];
+        }
+        if (n_known < 2) {
+            AM_VEC_PUSH(&out, item);
+            continue;
+        }
+        /* A charge runs from a known piece to the next one; unknown pieces stay with the
+         * charge before them (those before the first known one, with the first). */
+        size_t first = 0; /* the group's first piece */
+        int seen = 0;
+        for (size_t k = 0; k < np; k++) {
+            if (!known[k])
+                continue;
+            if (seen) {
+                const char *ch =
+                    span_dup(arena, item, pieces[2 * first], pieces[2 * (k - 1) + 1]);
+                if (ch)
+                    AM_VEC_PUSH(&out, ch);
+                first = k;
+            }
+            seen = 1;
+        }
+        const char *ch = span_dup(arena, item, pieces[2 * first], len);
+        if (ch)
+            AM_VEC_PUSH(&out, ch);
+    }
+    const char **v = am_arena_alloc(arena, (out.n ? out.n : 1) * sizeof(*v));
+    if (out.n)
+        memcpy(v, out.v, out.n * sizeof(*v));
+    size_t count = out.n;
+    AM_VEC_FREE(&out);
+    *items = v;
+    return count;
+}
+
 void am_catalog_measure(const struct am_catalog *cat, const char *text,
                         struct am_record_measure *out)
 {

@@ -171,7 +171,7 @@ static void add_record(struct acc *a, struct am_stmt *st, int c0)
 
     if (charges) {
         const char **items;
-        size_t n = am_split_list(ar, charges, &items);
+        size_t n = am_catalog_split_charges(a->catalog, ar, charges, &items);
         for (size_t i = 0; i < n; i++) {
             struct am_record_charge c;
             am_catalog_charge(a->catalog, items[i], &c);

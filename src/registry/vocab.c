@@ -80,6 +80,14 @@ static int later(const struct am_event_fact *a, const struct am_event_fact *b)
         if (c)
             return c > 0;
     }
+    /* One day, two sources: one says released, the other released with measures. The
+     * measures are imposed at the release and a bare "released" does not deny them
+     * (only a full release is freedom), so the release with measures is taken as the
+     * later, more precise word, whatever the order of the two lists. */
+    if (a->type == AM_EV_RELEASE_WITH_MEASURES && b->type == AM_EV_RELEASE)
+        return 1;
+    if (a->type == AM_EV_RELEASE && b->type == AM_EV_RELEASE_WITH_MEASURES)
+        return 0;
     int ra = event_table[a->type].rank, rb = event_table[b->type].rank;
     if (ra != rb)
         return ra > rb;

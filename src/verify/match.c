@@ -131,7 +131,7 @@ static uint32_t charges_id(struct am__verify_matcher *m, const char *text, int a
     struct am_arena scratch;
     am_arena_init(&scratch);
     const char **items;
-    size_t n = am_split_list(&scratch, text, &items);
+    size_t n = am_catalog_split_charges(m->catalog, &scratch, text, &items);
     const char **keys = am_arena_alloc(&scratch, (n ? n : 1) * sizeof(*keys));
     struct am_buf b;
     am_buf_init(&b);

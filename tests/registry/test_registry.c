@@ -92,6 +92,87 @@ static void test_same_day_order(void **state)
     assert_int_equal(derive(f, 2, NULL), AM_STATUS_IN_HIDING); /* hiding ranks after exile */
 }
 
+static void test_same_day_release_with_measures(void **state)
+{
+    (void)state;
+    /* The ministry says "released", an NGO "released with measures", on the same day:
+     * the measures stand, whichever list was imported last. */
+    struct am_event_fact a[] = {
+        EV(AM_EV_RELEASE_WITH_MEASURES, "2026-01-15", 2),
+        EV(AM_EV_RELEASE, "2026-01-15", 1),
+    };
+    assert_int_equal(derive(a, 2, NULL), AM_STATUS_RELEASED_WITH_MEASURES);
+    struct am_event_fact b[] = {
+        EV(AM_EV_RELEASE, "2026-01-15", 2),
+        EV(AM_EV_RELEASE_WITH_MEASURES, "2026-01-15", 1),
+    };
+    assert_int_equal(derive(b, 2, NULL), AM_STATUS_RELEASED_WITH_MEASURES);
+    /* A full release on a later day still ends the measures. */
+    struct am_event_fact c[] = {
+        EV(AM_EV_RELEASE_WITH_MEASURES, "2026-01-15", 2),
+        EV(AM_EV_RELEASE, "2026-03-01", 1),
+    };
+    assert_int_equal(derive(c, 2, NULL), AM_STATUS_RELEASED);
+    /* Measures lifted the same day as the release with measures: lifted (rank). */
+    struct am_event_fact d[] = {
+        EV(AM_EV_MEASURES_LIFTED, "2026-01-15", 1),
+        EV(AM_EV_RELEASE_WITH_MEASURES, "2026-01-15", 2),
+    };
+    assert_int_equal(derive(d, 2, NULL), AM_STATUS_RELEASED);
+}
+
+/* The charges of one column, split as lists write them; each with its catalog class. */
+static void check_split(const struct am_catalog *cat, const char *text, size_t n,
+                        const char *const *want, const char *const *classes)
+{
+    struct am_arena a;
+    am_arena_init(&a);
+    const char **items;
+    size_t got = am_catalog_split_charges(cat, &a, text, &items);
+    assert_int_equal(got, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(items[i], want[i]);
+        struct am_record_charge c;
+        am_catalog_charge(cat, items[i], &c);
+        assert_string_equal(c.class_name, classes[i]);
+    }
+    am_arena_release(&a);
+}
+
+static void test_split_charges(void **state)
+{
+    (void)state;
+    struct am_err err = {0};
+    struct am_catalog *cat = am_catalog_load(&err);
+    assert_non_null(cat);
+    /* Two charges in one phrase: both kept (the homicide must not hide behind the
+     * longer political alias). */
+    check_split(cat, "TRAICIÓN A LA PATRIA, homicidio", 2,
+                (const char *const[]){"TRAICIÓN A LA PATRIA", "homicidio"},
+                (const char *const[]){"political", "homicide"});
+    check_split(cat, "Terrorismo, instigación al odio y asociación para delinquir; robo", 4,
+                (const char *const[]){"Terrorismo", "instigación al odio",
+                                      "asociación para delinquir", "robo"},
+                (const char *const[]){"political", "political", "political", "common"});
+    /* A piece that is no charge stays with the one before it. */
+    check_split(cat, "asociación para delinquir, en grado de cooperador, terrorismo", 2,
+                (const char *const[]){"asociación para delinquir, en grado de cooperador",
+                                      "terrorismo"},
+                (const char *const[]){"political", "political"});
+    /* One charge whose words hold a comma or a "y": left whole. */
+    check_split(cat, "Daños (a la propiedad, en grado de determinador)", 1,
+                (const char *const[]){"Daños (a la propiedad, en grado de determinador)"},
+                (const char *const[]){"political"});
+    check_split(cat, "incitación al odio y a la violencia", 1,
+                (const char *const[]){"incitación al odio y a la violencia"},
+                (const char *const[]){"political"});
+    check_split(cat, "  ;  ", 0, NULL, NULL);
+    check_split(cat, "cargo desconocido, otro", 1,
+                (const char *const[]){"cargo desconocido, otro"},
+                (const char *const[]){"unknown"});
+    am_catalog_free(cat);
+}
+
 static void test_undated_events(void **state)
 {
     (void)state;
@@ -333,6 +414,8 @@ int main(void)
         cmocka_unit_test(test_latest_event_wins),
         cmocka_unit_test(test_revocation_and_rearrest),
         cmocka_unit_test(test_same_day_order),
+        cmocka_unit_test(test_same_day_release_with_measures),
+        cmocka_unit_test(test_split_charges),
         cmocka_unit_test(test_undated_events),
         cmocka_unit_test(test_incommunicado),
         cmocka_unit_test_setup_teardown(test_people, setup, teardown),
