@@ -836,6 +836,44 @@ static long chars_of(const char *s, size_t len)
     return n;
 }
 
+/*
+ * The separator when the first line has none: a title above the table ("LISTA DE
+ * EXCARCELADOS"), from which the reader would guess ','. The first of the next few lines
+ * that holds ',' or ';' outside quotes decides, as the reader decides on a first line.
+ * Returns 0 when the first line decides (or nothing does); the file is read again from
+ * its start afterwards.
+ */
+static char separator_below_title(struct file_src *src)
+{
+    char buf[16 * 1024];
+    long n = file_read(src, buf, sizeof(buf));
+    char sep = 0;
+    size_t commas = 0, semis = 0;
+    int quoted = 0, lines = 0;
+    for (long i = 0; i < n && lines < 10; i++) {
+        char c = buf[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && c == ',')
+            commas++;
+        else if (!quoted && c == ';')
+            semis++;
+        else if (!quoted && (c == '\n' || c == '\r')) {
+            if (commas || semis) {
+                if (lines > 0)
+                    sep = semis > commas ? ';' : ',';
+                break;
+            }
+            if (c == '\n' || i + 1 == n || buf[i + 1] != '\n')
+                lines++;
+        }
+    }
+    rewind(src->f);
+    am_buf_reset(&src->conv);
+    src->conv_off = 0;
+    return sep;
+}
+
 static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
 {
     struct am_csv_record rec;
@@ -854,26 +892,75 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
         r->fatal = 1;
         return 0;
     }
-    for (size_t i = 0; i < rec.n; i++) {
-        struct am_err why;
-        row_err_init(&why);
-        if (check_utf8(r, rec.fields[i].value, rec.fields[i].len, rec.fields[i].line,
-                       rec.fields[i].col, rec.fields[i].quoted, &why)) {
+    /* The header, and before it perhaps a title a spreadsheet put above the table
+     * ("MINISTERIO ... LISTA DE EXCARCELADOS", then an empty row): a line of at most one
+     * filled cell whose columns give no plan, followed within a few lines by one that
+     * does, is a title. When no later line does, the first line's error stands. */
+    struct am_buf extra;
+    am_buf_init(&extra);
+    struct am_plan *plan = NULL;
+    struct am_err first_try;
+    row_err_init(&first_try);
+    long title_from = rec.line, title_to = 0;
+    for (int tries = 0;; tries++) {
+        for (size_t i = 0; i < rec.n; i++) {
+            struct am_err why;
+            row_err_init(&why);
+            if (check_utf8(r, rec.fields[i].value, rec.fields[i].len, rec.fields[i].line,
+                           rec.fields[i].col, rec.fields[i].quoted, &why)) {
+                if (!am_err_is_set(&r->first))
+                    r->first = am_err_is_set(&first_try) ? first_try : why;
+                r->fatal = 1;
+                am_buf_release(&extra);
+                return 0;
+            }
+        }
+        size_t filled = 0;
+        for (size_t i = 0; i < rec.n; i++)
+            filled += rec.fields[i].len > 0;
+        if (tries > 0 && filled == 0 && !rec.problem) {
+            title_to = rec.line; /* an empty row under the title */
+        } else {
+            struct am_err try_err;
+            row_err_init(&try_err);
+            am_buf_reset(&extra);
+            plan = am_plan_build(r->map, r->path, rec.line, rec.fields, rec.n, &extra,
+                                 &try_err);
+            if (plan)
+                break;
+            if (!am_err_is_set(&first_try))
+                first_try = try_err;
+            if ((tries == 0 && filled > 1) || tries >= 8 || rec.problem)
+                break;
+            title_to = rec.line;
+        }
+        int more = am_csv_next(csv, &rec, err);
+        if (more < 0) {
+            am_buf_release(&extra);
+            return -1;
+        }
+        if (more == 0)
+            break;
+        if (rec.problem) {
             if (!am_err_is_set(&r->first))
-                r->first = why;
+                r->first = first_try;
             r->fatal = 1;
+            am_buf_release(&extra);
             return 0;
         }
     }
-    struct am_buf extra;
-    am_buf_init(&extra);
-    struct am_plan *plan = am_plan_build(r->map, r->path, rec.line, rec.fields, rec.n, &extra,
-                                         &r->first);
     if (!plan) {
+        if (!am_err_is_set(&r->first))
+            r->first = first_try;
         am_buf_release(&extra);
         r->fatal = 1;
         return 0;
     }
+    if (title_to && r->opt->warn)
+        fprintf(r->opt->warn,
+                "amnistia: warning: %s: lines %ld-%ld above the header (line %ld) are not "
+                "part of the list (a title?); they are kept only in the file's SHA-256\n",
+                r->path, title_from, title_to, rec.line);
     warn_extra(r, &extra);
     am_buf_release(&extra);
     size_t width = am_plan_width(plan);
@@ -897,8 +984,15 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
     AM_VEC(long) cols = {0};
     int out = 0;
     while ((rc = am_csv_next(csv, &rec, err)) == 1) {
-        if (rec.n == 1 && rec.fields[0].len == 0 && !rec.fields[0].quoted && !rec.problem)
-            continue; /* a blank line */
+        /* A blank line, or a row of separators alone (";;;;;", how spreadsheets export
+         * an empty row): no row of the list. */
+        if (!rec.problem) {
+            size_t f = 0;
+            while (f < rec.n && rec.fields[f].len == 0 && !rec.fields[f].quoted)
+                f++;
+            if (f == rec.n)
+                continue;
+        }
         values.n = lines.n = cols.n = 0;
         for (size_t i = 0; i < rec.n; i++) {
             AM_VEC_PUSH(&values, rec.fields[i].value);
@@ -1192,7 +1286,10 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
         out = import_jsonl(r, &ls, err);
         am_free(ls.buf);
     } else {
+        char sep = separator_below_title(&src);
         struct am_csv *csv = am_csv_new(path, file_read, &src);
+        if (sep)
+            am_csv_set_separator(csv, sep);
         out = import_csv(r, csv, err);
         am_csv_free(csv);
     }

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const am__categories[] = {
@@ -121,6 +122,65 @@ static const struct word status_words[] = {
     S("fallecida bajo custodia", AM_STATUS_DECEASED),
     S("murio bajo custodia", AM_STATUS_DECEASED), S("dead", AM_STATUS_DECEASED),
     S("died", AM_STATUS_DECEASED), S("died in custody", AM_STATUS_DECEASED),
+    /* As NGO and family lists write them (checked on hand-written lists). */
+    S("desaparecido forzosamente", AM_STATUS_DISAPPEARED),
+    S("desaparecida forzosamente", AM_STATUS_DISAPPEARED),
+    S("desaparecidos forzosamente", AM_STATUS_DISAPPEARED),
+    S("desaparicion forzosa", AM_STATUS_DISAPPEARED),
+    S("victima de desaparicion forzada", AM_STATUS_DISAPPEARED),
+    S("en desaparicion forzada", AM_STATUS_DISAPPEARED),
+    S("desaparecidos", AM_STATUS_DISAPPEARED), S("desaparecidas", AM_STATUS_DISAPPEARED),
+    S("detenido a", AM_STATUS_DETAINED), S("detenidas", AM_STATUS_DETAINED),
+    S("presos", AM_STATUS_DETAINED), S("presas", AM_STATUS_DETAINED),
+    S("presos politicos", AM_STATUS_DETAINED), S("presas politicas", AM_STATUS_DETAINED),
+    S("privado de su libertad", AM_STATUS_DETAINED),
+    S("privada de su libertad", AM_STATUS_DETAINED),
+    S("privados de libertad", AM_STATUS_DETAINED),
+    S("privadas de libertad", AM_STATUS_DETAINED), S("arrestado", AM_STATUS_DETAINED),
+    S("arrestada", AM_STATUS_DETAINED), S("aprehendido", AM_STATUS_DETAINED),
+    S("aprehendida", AM_STATUS_DETAINED), S("capturado", AM_STATUS_DETAINED),
+    S("capturada", AM_STATUS_DETAINED), S("sentenciado", AM_STATUS_DETAINED),
+    S("sentenciada", AM_STATUS_DETAINED), S("bajo custodia", AM_STATUS_DETAINED),
+    S("en custodia", AM_STATUS_DETAINED), S("recluidos", AM_STATUS_DETAINED),
+    S("en reclusion", AM_STATUS_DETAINED),
+    S("liberado con medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("liberada con medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("liberados con medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelados con medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelados con medidas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelado con medida cautelar", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelada con medida cautelar", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelado con medidas sustitutivas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelada con medidas sustitutivas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("liberado con medidas sustitutivas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("liberada con medidas sustitutivas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelado bajo regimen de presentacion", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelada bajo regimen de presentacion", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("bajo regimen de presentacion", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("con regimen de presentacion", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("bajo medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("con medida cautelar", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("con medidas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("medidas cautelares sustitutivas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("libertad con medidas", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("libertad con medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("libertad bajo medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("excarcelado a", AM_STATUS_RELEASED_WITH_MEASURES),
+    S("liberacion plena", AM_STATUS_RELEASED), S("libertad total", AM_STATUS_RELEASED),
+    S("libertad sin restricciones", AM_STATUS_RELEASED),
+    S("liberado sin medidas", AM_STATUS_RELEASED), S("liberada sin medidas", AM_STATUS_RELEASED),
+    S("excarcelado sin medidas", AM_STATUS_RELEASED),
+    S("excarcelada sin medidas", AM_STATUS_RELEASED), S("liberado a", AM_STATUS_RELEASED),
+    S("exiliados", AM_STATUS_EXILED), S("exiliadas", AM_STATUS_EXILED),
+    S("en exilio", AM_STATUS_EXILED), S("exiliado a", AM_STATUS_EXILED),
+    S("con casa por carcel", AM_STATUS_HOUSE_ARREST),
+    S("fallecio", AM_STATUS_DECEASED), S("murio", AM_STATUS_DECEASED),
+    S("fallecido en custodia", AM_STATUS_DECEASED),
+    S("fallecida en custodia", AM_STATUS_DECEASED), S("murio en custodia", AM_STATUS_DECEASED),
+    S("fallecido a", AM_STATUS_DECEASED), S("asesinado", AM_STATUS_DECEASED),
+    S("asesinada", AM_STATUS_DECEASED),
+    S("sin confirmar", AM_STATUS_UNKNOWN), S("por confirmar", AM_STATUS_UNKNOWN),
+    S("por verificar", AM_STATUS_UNKNOWN), S("no se sabe", AM_STATUS_UNKNOWN),
     S("unknown", AM_STATUS_UNKNOWN), S("desconocido", AM_STATUS_UNKNOWN),
     S("desconocida", AM_STATUS_UNKNOWN), S("sin informacion", AM_STATUS_UNKNOWN),
     S("sin datos", AM_STATUS_UNKNOWN), S("n a", AM_STATUS_UNKNOWN),
@@ -232,17 +292,141 @@ const char *am_category_word(const char *word)
 
 /* ---- dates ------------------------------------------------------------------------ */
 
+/* Month names and their short forms, Spanish and English, 1-12. */
+static int month_of(const char *w)
+{
+    static const struct {
+        const char *name;
+        int month;
+    } months[] = {
+        {"enero", 1},      {"ene", 1},       {"january", 1},  {"jan", 1},
+        {"febrero", 2},    {"feb", 2},       {"february", 2}, {"marzo", 3},
+        {"mar", 3},        {"march", 3},     {"abril", 4},    {"abr", 4},
+        {"april", 4},      {"apr", 4},       {"mayo", 5},     {"may", 5},
+        {"junio", 6},      {"jun", 6},       {"june", 6},     {"julio", 7},
+        {"jul", 7},        {"july", 7},      {"agosto", 8},   {"ago", 8},
+        {"august", 8},     {"aug", 8},       {"septiembre", 9}, {"setiembre", 9},
+        {"sep", 9},        {"sept", 9},      {"set", 9},      {"september", 9},
+        {"octubre", 10},   {"oct", 10},      {"october", 10}, {"noviembre", 11},
+        {"nov", 11},       {"november", 11}, {"diciembre", 12}, {"dic", 12},
+        {"december", 12},  {"dec", 12},
+    };
+    for (size_t i = 0; i < sizeof(months) / sizeof(months[0]); i++)
+        if (!strcmp(w, months[i].name))
+            return months[i].month;
+    return 0;
+}
+
+/*
+ * A date written with the month's name, as people write it: "12 de agosto de 2024",
+ * "12-ago-2024", "1ro de agosto 2024", "1° de agosto", "agosto 12, 2024". Returns 1 and
+ * "DD/MM/YYYY" in out when s is one; 0 when s names no month; -1 (with why) when it names
+ * one but is not a whole date ("agosto 2024").
+ */
+static int named_month_date(const char *s, char out[16], char *why, size_t why_len)
+{
+    char word[16];
+    int month = 0, day = -1, year = -1, words = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p == ' ' || *p == '-' || *p == '/' || *p == '.' || *p == ',' || *p == '\t') {
+            p++;
+            continue;
+        }
+        size_t n = 0;
+        int digits = isdigit(*p) != 0;
+        while (*p && !(*p == ' ' || *p == '-' || *p == '/' || *p == '.' || *p == ',' ||
+                       *p == '\t')) {
+            if (n + 1 >= sizeof(word))
+                return 0;
+            word[n++] = (char)tolower(*p);
+            p++;
+        }
+        word[n] = '\0';
+        words++;
+        if (digits) {
+            /* "1ro", "1°", "1º": the first of the month. */
+            size_t d = 0;
+            while (d < n && isdigit((unsigned char)word[d]))
+                d++;
+            const char *rest = word + d;
+            if (*rest && strcmp(rest, "ro") && strcmp(rest, "\xc2\xb0") &&
+                strcmp(rest, "\xc2\xba") && strcmp(rest, "o"))
+                return 0;
+            long v = strtol(word, NULL, 10);
+            if (d == 4 && !*rest && year < 0)
+                year = (int)v;
+            else if (d <= 2 && day < 0)
+                day = (int)v;
+            else
+                return 0;
+        } else if (!strcmp(word, "de") || !strcmp(word, "del")) {
+            words--;
+        } else {
+            int m = month_of(word);
+            if (!m || month)
+                return 0;
+            month = m;
+        }
+    }
+    if (!month)
+        return 0;
+    if (day < 0 || year < 0 || words != 3) {
+        if (why && why_len)
+            snprintf(why, why_len, "%s",
+                     words > 3      ? "not a date"
+                     : year < 0     ? "the year is missing"
+                                    : "a month without its day");
+        return -1;
+    }
+    snprintf(out, 16, "%02d/%02d/%04d", day % 100, month, year % 10000);
+    return 1;
+}
+
+/* The length of s without a time of day after its date ("2024-08-12 00:00:00",
+ * "12/08/2024 14:30", "2024-08-12T00:00:00Z"), as spreadsheets export dates. */
+static size_t without_time(const char *s, size_t n)
+{
+    const char *colon = memchr(s, ':', n);
+    if (!colon)
+        return n;
+    const char *h = colon;
+    while (h > s && isdigit((unsigned char)h[-1]))
+        h--;
+    if (h == colon || colon - h > 2 || h == s || (h[-1] != ' ' && h[-1] != 'T'))
+        return n;
+    for (const char *q = colon; q < s + n; q++)
+        if (!isdigit((unsigned char)*q) && *q != ':' && *q != '.' &&
+            !(*q == 'Z' && q + 1 == s + n))
+            return n;
+    size_t k = (size_t)(h - 1 - s);
+    while (k && s[k - 1] == ' ')
+        k--;
+    return k;
+}
+
 int am__date_parse(const char *s, enum am_date_order order, char out[11], char *why,
                    size_t why_len)
 {
-    char tmp[32];
+    char tmp[48];
     size_t n = strlen(s);
     if (n >= sizeof(tmp)) {
         if (why && why_len)
             snprintf(why, why_len, "too long for a date");
         return -1;
     }
-    memcpy(tmp, s, n + 1);
+    n = without_time(s, n);
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    char named[16];
+    int nm = named_month_date(tmp, named, why, why_len);
+    if (nm < 0)
+        return -1;
+    if (nm > 0) {
+        memcpy(tmp, named, strlen(named) + 1);
+        n = strlen(tmp);
+        order = AM_DATES_DMY; /* the month is named: no order to guess */
+    }
     /* YYYY/MM/DD, as some spreadsheets export it, is ISO with slashes. */
     if (n == 10 && isdigit((unsigned char)tmp[0]) && isdigit((unsigned char)tmp[3]) &&
         tmp[4] == '/' && tmp[7] == '/') {
@@ -474,7 +658,8 @@ static int parse_date(const struct am_plan *plan, const struct am_list_row *row,
     why[0] = '\0';
     char iso[11];
     if (am__date_parse(cl->v, plan->map->dates, iso, why, sizeof(why))) {
-        if (!why[0])
+        /* The text parser's "expected YYYY-MM-DD or DD/MM/YYYY" would say the hint twice. */
+        if (!why[0] || !strncmp(why, "expected YYYY-MM-DD or DD/MM/YYYY", 33))
             snprintf(why, sizeof(why), "not a date");
         AM_FAIL_AT(err, AM_EINPUT, row->file, cl->line, cl->col,
                    "%s '%s': %s; write YYYY-MM-DD or DD/MM/YYYY, or leave it empty",
@@ -597,7 +782,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
                        "unknown status word '%s'; use detained, disappeared, house_arrest, "
                        "released_with_measures, released, exiled, in_hiding, deceased or "
                        "unknown (or a Spanish word: docs/columns.md), or map it in the "
-                       "mapping file: status \"%s\" -> released",
+                       "mapping file: status \"%s\" -> STATUS, with the status it means",
                        w, w);
         if (s >= 0) {
             rec->status = s;

@@ -846,6 +846,108 @@ static void test_row_bad(void **state)
     am_catalog_free(cat);
 }
 
+/* Dates as people and spreadsheets write them: month names, times after the date. */
+static void test_row_dates_as_written(void **state)
+{
+    (void)state;
+    struct am_catalog *cat = catalog();
+    static const struct {
+        const char *date;
+        const char *iso;
+    } good[] = {
+        {"12 de agosto de 2024", "2024-08-12"}, {"12 agosto 2024", "2024-08-12"},
+        {"12-ago-2024", "2024-08-12"},          {"12/AGO/2024", "2024-08-12"},
+        {"1ro de agosto 2024", "2024-08-01"},   {"1° de agosto de 2024", "2024-08-01"},
+        {"Agosto 12, 2024", "2024-08-12"},      {"3 de Septiembre del 2024", "2024-09-03"},
+        {"3 setiembre 2024", "2024-09-03"},     {"12/08/2024 00:00", "2024-08-12"},
+        {"2024-08-12 00:00:00", "2024-08-12"},  {"2024-08-12T13:05:00Z", "2024-08-12"},
+        {"12/8/2024 9:30", "2024-08-12"},
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        char csv[128];
+        snprintf(csv, sizeof(csv), "full_name,arrest_date\nAna,\"%s\"\n", good[i].date);
+        struct parsed p;
+        parse_row(NULL, csv, cat, &p);
+        if (p.rc)
+            fail_msg("%s: %s", good[i].date, p.err.msg);
+        assert_string_equal(p.rec.arrest_date, good[i].iso);
+        am_arena_release(&p.arena);
+    }
+    /* A named month is read the same under `dates mdy`. */
+    struct parsed p;
+    parse_row("dates mdy\n", "full_name,arrest_date\nAna,3 de agosto de 2024\n", cat, &p);
+    assert_int_equal(p.rc, 0);
+    assert_string_equal(p.rec.arrest_date, "2024-08-03");
+    am_arena_release(&p.arena);
+    static const struct {
+        const char *date;
+        const char *needle;
+    } bad[] = {
+        {"agosto 2024", "arrest_date 'agosto 2024': a month without its day; write"},
+        {"12 de agosto", "arrest_date '12 de agosto': the year is missing; write"},
+        {"31 de febrero de 2024", "day 31 does not exist in February 2024"},
+        {"12 de agosto de 2027", "date is in the future"},
+        {"12 de agosto de 2024 de 2025", "'12 de agosto de 2024 de 2025': not a date"},
+        {"ayer", "arrest_date 'ayer': not a date; write YYYY-MM-DD or DD/MM/YYYY"},
+        {"12 de agostos de 2024", "not a date"},
+        {"2024-08-12 xx:00", "not a date"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char csv[128];
+        snprintf(csv, sizeof(csv), "full_name,arrest_date\nAna,%s\n", bad[i].date);
+        parse_row(NULL, csv, cat, &p);
+        assert_int_equal(p.rc, -1);
+        if (!strstr(p.err.msg, bad[i].needle))
+            fail_msg("%s: got '%s', want '%s'", bad[i].date, p.err.msg, bad[i].needle);
+        assert_int_equal(p.err.code, AM_EINPUT);
+        assert_int_equal(p.err.input_line, 2);
+        assert_int_equal(p.err.input_col, 5);
+        am_arena_release(&p.arena);
+    }
+    am_catalog_free(cat);
+}
+
+/* Status phrases of NGO and family lists, and the hint for an unknown one. */
+static void test_status_words_as_written(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *word;
+        int status;
+    } cases[] = {
+        {"desaparecido forzosamente", AM_STATUS_DISAPPEARED},
+        {"Desaparecida forzosamente", AM_STATUS_DISAPPEARED},
+        {"desaparición forzosa", AM_STATUS_DISAPPEARED},
+        {"Detenido/a", AM_STATUS_DETAINED},
+        {"presos políticos", AM_STATUS_DETAINED},
+        {"privada de su libertad", AM_STATUS_DETAINED},
+        {"Liberado con medidas cautelares", AM_STATUS_RELEASED_WITH_MEASURES},
+        {"bajo régimen de presentación", AM_STATUS_RELEASED_WITH_MEASURES},
+        {"Excarcelado(a)", AM_STATUS_RELEASED_WITH_MEASURES},
+        {"liberada sin medidas", AM_STATUS_RELEASED},
+        {"en exilio", AM_STATUS_EXILED},
+        {"falleció", AM_STATUS_DECEASED},
+        {"fallecida en custodia", AM_STATUS_DECEASED},
+        {"por confirmar", AM_STATUS_UNKNOWN},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int ev;
+        if (am_status_word(cases[i].word, &ev) != cases[i].status)
+            fail_msg("%s: got %d, want %d", cases[i].word, am_status_word(cases[i].word, &ev),
+                     cases[i].status);
+    }
+    /* The hint must not suggest a status: copied as it is, it would call a disappeared
+     * person released. */
+    struct am_catalog *cat = catalog();
+    struct parsed p;
+    parse_row(NULL, "full_name,status\nAna,de vacaciones\n", cat, &p);
+    assert_int_equal(p.rc, -1);
+    assert_non_null(strstr(p.err.msg, "status \"de vacaciones\" -> STATUS, with the status it"));
+    assert_null(strstr(p.err.msg, "-> released"));
+    am_arena_release(&p.arena);
+    am_catalog_free(cat);
+}
+
 static void test_status_and_category_words(void **state)
 {
     (void)state;
@@ -1623,6 +1725,8 @@ int main(void)
         cmocka_unit_test(test_row_full_name_and_fields),
         cmocka_unit_test(test_row_mapping),
         cmocka_unit_test(test_row_bad),
+        cmocka_unit_test(test_row_dates_as_written),
+        cmocka_unit_test(test_status_words_as_written),
         cmocka_unit_test(test_status_and_category_words),
         cmocka_unit_test(test_catalog_matching),
         cmocka_unit_test(test_catalog_missing),
