@@ -909,7 +909,7 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
             if (check_utf8(r, rec.fields[i].value, rec.fields[i].len, rec.fields[i].line,
                            rec.fields[i].col, rec.fields[i].quoted, &why)) {
                 if (!am_err_is_set(&r->first))
-                    r->first = am_err_is_set(&first_try) ? first_try : why;
+                    r->first = why; /* the encoding, even below a title, comes first */
                 r->fatal = 1;
                 am_buf_release(&extra);
                 return 0;

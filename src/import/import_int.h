@@ -56,6 +56,8 @@ struct am_plan {
     struct am_strmap keys;             /* normalised name -> column index (JSON Lines) */
     int feed[AM__COL_COUNT];           /* column index feeding each canonical, -1 */
     int join_cols[16][AM__JOIN_MAX];   /* per mapping join: the column of each part, -1 */
+    enum am_name_order order;          /* the mapping's, or what the name column's header
+                                          says ("APELLIDOS Y NOMBRES": surnames first) */
 };
 
 /* The DESIGN §2 categories, NULL-terminated. */

@@ -685,6 +685,7 @@ struct am_plan *am_plan_build(const struct am_mapping *map, const char *file, lo
 {
     struct am_plan *plan = am_calloc(1, sizeof(*plan));
     plan->map = map;
+    plan->order = map->order;
     am_strmap_init(&plan->keys);
     for (int c = 0; c < AM__COL_COUNT; c++)
         plan->feed[c] = -1;
@@ -734,6 +735,15 @@ struct am_plan *am_plan_build(const struct am_mapping *map, const char *file, lo
                    "the header has no name column; name one full_name (or given_names and "
                    "surnames), or say which column holds the name in a mapping file (--map)");
         goto fail;
+    }
+    /* "APELLIDOS Y NOMBRES", "Apellidos, nombres": the header says the order the mapping
+     * left to detection (an upper-case name alone does not show it). */
+    int fn = plan->feed[AM_COL_FULL_NAME];
+    if (plan->order == AM_ORDER_UNKNOWN && fn >= 0 && (size_t)fn < n) {
+        char *key = header_key(header[fn].value);
+        if (!strncmp(key, "apellido", 8) && strstr(key, "nombre"))
+            plan->order = AM_ORDER_SURNAMES_FIRST;
+        am_free(key);
     }
     return plan;
 fail:

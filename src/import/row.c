@@ -704,7 +704,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
             rec->full_name = join2(arena, given->v, sur->v);
     } else if (full->v) {
         struct am_name nm;
-        am_name_parse(full->v, map->order, arena, &nm);
+        am_name_parse(full->v, plan->order, arena, &nm);
         rec->name_order =
             nm.order == AM_ORDER_SURNAMES_FIRST ? "surnames_first" : "given_first";
         struct words w;

@@ -7,6 +7,8 @@
  */
 #include "verify_int.h"
 
+#include "amnistia/text.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,24 +153,31 @@ static int record_charges(struct am_facts_reader *fr, const struct side_rec *r,
     return 0;
 }
 
-/* Case-insensitive (ASCII) comparison ignoring surrounding blanks. */
-static int same_text(const char *x, const char *y)
+/* The same text as people write it: case, accents, punctuation and blanks do not
+ * matter ("TOCORON" and "Tocorón", "Rodeo I" and "RODEO I."), nor, for a facility, a
+ * leading article ("El Helicoide" and "Helicoide"). */
+static int same_text(const char *x, const char *y, int facility)
 {
-    while (isspace((unsigned char)*x))
-        x++;
-    while (isspace((unsigned char)*y))
-        y++;
-    size_t nx = strlen(x), ny = strlen(y);
-    while (nx && isspace((unsigned char)x[nx - 1]))
-        nx--;
-    while (ny && isspace((unsigned char)y[ny - 1]))
-        ny--;
-    if (nx != ny)
-        return 0;
-    for (size_t i = 0; i < nx; i++)
-        if (tolower((unsigned char)x[i]) != tolower((unsigned char)y[i]))
-            return 0;
-    return 1;
+    struct am_buf bx, by;
+    am_buf_init(&bx);
+    am_buf_init(&by);
+    am_name_normalize(x, &bx);
+    am_name_normalize(y, &by);
+    const char *px = bx.len ? bx.ptr : "", *py = by.len ? by.ptr : "";
+    if (facility) {
+        static const char *const articles[] = {"el ", "la ", "los ", "las "};
+        for (size_t i = 0; i < sizeof(articles) / sizeof(articles[0]); i++) {
+            size_t n = strlen(articles[i]);
+            if (!strncmp(px, articles[i], n))
+                px += n;
+            if (!strncmp(py, articles[i], n))
+                py += n;
+        }
+    }
+    int same = strcmp(px, py) == 0;
+    am_buf_release(&bx);
+    am_buf_release(&by);
+    return same;
 }
 
 static struct am_compare_entry entry(const struct side_rec *r)
@@ -203,7 +212,7 @@ static int compare_pair(struct am_compare *out, struct am_facts_reader *fr,
     if (class_a != class_b) /* classes on one side, raw text on the other: not comparable */
         va[AM_CMP_CHARGES] = vb[AM_CMP_CHARGES] = NULL;
     for (int f = 0; f < AM__CMP_COUNT; f++) {
-        if (!va[f] || !vb[f] || !*va[f] || !*vb[f] || same_text(va[f], vb[f]))
+        if (!va[f] || !vb[f] || !*va[f] || !*vb[f] || same_text(va[f], vb[f], f == AM_CMP_FACILITY))
             continue;
         struct am_compare_disagreement d = {
             .person_id = x->person_id,

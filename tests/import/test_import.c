@@ -907,6 +907,35 @@ static void test_row_dates_as_written(void **state)
     am_catalog_free(cat);
 }
 
+/* "APELLIDOS Y NOMBRES": the header says the order an upper-case name cannot show. */
+static void test_row_order_from_header(void **state)
+{
+    (void)state;
+    struct am_catalog *cat = catalog();
+    struct parsed p;
+    parse_row("column \"APELLIDOS Y NOMBRES\" -> full_name\n",
+              "APELLIDOS Y NOMBRES\nMARQUEZ ROJAS LUIS JOSE\n", cat, &p);
+    assert_int_equal(p.rc, 0);
+    assert_string_equal(p.rec.name_order, "surnames_first");
+    assert_string_equal(p.rec.surnames, "MARQUEZ ROJAS");
+    assert_string_equal(p.rec.given_names, "LUIS JOSE");
+    am_arena_release(&p.arena);
+    /* The mapping's own order wins over the header's words. */
+    parse_row("order given_first\ncolumn \"Apellidos, nombres\" -> full_name\n",
+              "\"Apellidos, nombres\"\nLUIS JOSE MARQUEZ ROJAS\n", cat, &p);
+    assert_int_equal(p.rc, 0);
+    assert_string_equal(p.rec.name_order, "given_first");
+    assert_string_equal(p.rec.given_names, "LUIS JOSE");
+    am_arena_release(&p.arena);
+    /* Another name column says nothing about the order. */
+    parse_row("column \"NOMBRE COMPLETO\" -> full_name\n",
+              "NOMBRE COMPLETO\nLUIS JOSE MARQUEZ ROJAS\n", cat, &p);
+    assert_int_equal(p.rc, 0);
+    assert_string_equal(p.rec.name_order, "given_first");
+    am_arena_release(&p.arena);
+    am_catalog_free(cat);
+}
+
 /* Status phrases of NGO and family lists, and the hint for an unknown one. */
 static void test_status_words_as_written(void **state)
 {
@@ -1727,6 +1756,7 @@ int main(void)
         cmocka_unit_test(test_row_bad),
         cmocka_unit_test(test_row_dates_as_written),
         cmocka_unit_test(test_status_words_as_written),
+        cmocka_unit_test(test_row_order_from_header),
         cmocka_unit_test(test_status_and_category_words),
         cmocka_unit_test(test_catalog_matching),
         cmocka_unit_test(test_catalog_missing),
