@@ -631,6 +631,48 @@ static char *join_tokens(struct am_arena *arena, const struct words *w,
     return res;
 }
 
+/* A cédula after the label some lists write in the cell ("C.I. V-12.345.678",
+ * "CI: 12345678", "Cédula V-..."): the number alone; s itself when there is no label. */
+static const char *cedula_unlabelled(const char *s)
+{
+    if (!s)
+        return NULL;
+    static const char *const labels[] = {"c.i.", "c.i", "ci", "c i", "cedula", "cédula",
+                                         "ced.", "céd."};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        size_t n = strlen(labels[i]), k = 0;
+        while (k < n && s[k] && tolower((unsigned char)s[k]) == (unsigned char)labels[i][k])
+            k++;
+        if (k < n)
+            continue;
+        /* The label must end there: "CI 123", "C.I.:123", not "Cinco". */
+        const char *p = s + n;
+        if (*p && *p != ' ' && *p != ':' && *p != '.' && *p != '-' && *p != '\t' &&
+            !isdigit((unsigned char)*p) && !(p[-1] == '.'))
+            continue;
+        while (*p == ' ' || *p == ':' || *p == '.' || *p == '\t')
+            p++;
+        if (*p == '-' && p[1] && !isdigit((unsigned char)p[1]))
+            continue;
+        return *p ? p : s;
+    }
+    return s;
+}
+
+/* Words lists use for "no cédula" beyond am_cedula_is_missing's: "S/N" (sin número), "N/T"
+ * (no tiene), a minor's row ("menor de edad"), a spreadsheet's 0. */
+static int cedula_none(const char *s)
+{
+    char *norm = norm_dup(s);
+    static const char *const none[] = {"s n", "n t", "menor de edad", "menor", "sin documento",
+                                       "sin documentos", "sin numero", "0", "00"};
+    int found = 0;
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]) && !found; i++)
+        found = !strcmp(norm, none[i]);
+    am_free(norm);
+    return found;
+}
+
 static int bad(struct am_err *err, const struct am_list_row *row, const struct cell *cl,
                const char *fmt, const char *a, const char *b)
 {
@@ -735,11 +777,12 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
 
     /* Cédula: digits apart from the V/E kind. */
     /* "S/C", "N/A", "sin cédula": the list says it has none, which is not an error. */
-    if (c[AM_COL_CEDULA].v && !am_cedula_is_missing(c[AM_COL_CEDULA].v)) {
+    const char *ced_text = cedula_unlabelled(c[AM_COL_CEDULA].v);
+    if (ced_text && !am_cedula_is_missing(ced_text) && !cedula_none(ced_text)) {
         struct am_cedula ced;
         char why[128];
         why[0] = '\0';
-        if (am_cedula_parse(c[AM_COL_CEDULA].v, &ced, why, sizeof(why))) {
+        if (am_cedula_parse(ced_text, &ced, why, sizeof(why))) {
             if (!why[0])
                 snprintf(why, sizeof(why), "not a cédula");
             AM_FAIL_AT(err, AM_EINPUT, row->file, c[AM_COL_CEDULA].line, c[AM_COL_CEDULA].col,

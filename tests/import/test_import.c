@@ -907,6 +907,54 @@ static void test_row_dates_as_written(void **state)
     am_catalog_free(cat);
 }
 
+/* Cédulas as lists write them: with the cell's own label, or a word for "none". */
+static void test_row_cedula_as_written(void **state)
+{
+    (void)state;
+    struct am_catalog *cat = catalog();
+    static const struct {
+        const char *cedula;
+        char kind;
+        const char *number; /* NULL: none */
+    } cases[] = {
+        {"C.I. V-12.345.678", 'V', "12345678"}, {"CI: 12345678", 0, "12345678"},
+        {"C.I.: E-84.123.456", 'E', "84123456"}, {"Cédula V-12345678", 'V', "12345678"},
+        {"CI12345678", 0, "12345678"},           {"S/N", 0, NULL},
+        {"N/T", 0, NULL},                        {"menor de edad", 0, NULL},
+        {"0", 0, NULL},                          {"V-012.345.678", 'V', "12345678"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char csv[128];
+        snprintf(csv, sizeof(csv), "full_name,cedula\nAna,\"%s\"\n", cases[i].cedula);
+        struct parsed p;
+        parse_row(NULL, csv, cat, &p);
+        if (p.rc)
+            fail_msg("%s: %s", cases[i].cedula, p.err.msg);
+        if (cases[i].number) {
+            assert_non_null(p.rec.cedula);
+            assert_string_equal(p.rec.cedula, cases[i].number);
+            assert_int_equal(p.rec.cedula_kind, cases[i].kind);
+        } else {
+            assert_null(p.rec.cedula);
+        }
+        am_arena_release(&p.arena);
+    }
+    /* A label alone, or a word that only starts like one, is still refused, at its cell. */
+    static const char *const bad[] = {"Cinco", "CI", "C.I."};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char csv[128];
+        snprintf(csv, sizeof(csv), "full_name,cedula\nAna,%s\n", bad[i]);
+        struct parsed p;
+        parse_row(NULL, csv, cat, &p);
+        assert_int_equal(p.rc, -1);
+        assert_int_equal(p.err.input_line, 2);
+        assert_int_equal(p.err.input_col, 5);
+        assert_non_null(strstr(p.err.msg, "cedula '"));
+        am_arena_release(&p.arena);
+    }
+    am_catalog_free(cat);
+}
+
 /* "APELLIDOS Y NOMBRES": the header says the order an upper-case name cannot show. */
 static void test_row_order_from_header(void **state)
 {
@@ -1757,6 +1805,7 @@ int main(void)
         cmocka_unit_test(test_row_dates_as_written),
         cmocka_unit_test(test_status_words_as_written),
         cmocka_unit_test(test_row_order_from_header),
+        cmocka_unit_test(test_row_cedula_as_written),
         cmocka_unit_test(test_status_and_category_words),
         cmocka_unit_test(test_catalog_matching),
         cmocka_unit_test(test_catalog_missing),
