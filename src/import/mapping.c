@@ -673,7 +673,10 @@ static int classify(struct am_plan *plan, const char *name, const char *file, lo
     } else if (!ignored && extra) {
         if (extra->len)
             am_buf_adds(extra, ", ");
-        am_buf_addf(extra, "'%s'", name);
+        if (*name)
+            am_buf_addf(extra, "'%s'", name);
+        else /* a spreadsheet's unnamed column (";;" at the end of the header) */
+            am_buf_addf(extra, "column %zu (no name)", idx + 1);
     }
     AM_VEC_PUSH(&plan->cols, pc);
     return 0;
