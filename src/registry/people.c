@@ -173,6 +173,36 @@ int am_registry_find_person(struct am_store *store, const char *id_or_cedula, in
         am_buf_release(&ids);
         return -1;
     }
+    if (n == 0 && ced.kind) {
+        /* The number under the other letter: one list's V is often another's E (a
+         * naturalised foreigner, a typing slip). Said, not silently taken. */
+        st = am_stmt_prepare(store,
+                             "SELECT DISTINCT rp.person_id FROM record r JOIN record_person rp"
+                             " ON rp.record_id = r.id WHERE r.cedula = ?1 ORDER BY rp.person_id",
+                             err);
+        if (!st) {
+            am_buf_release(&ids);
+            return -1;
+        }
+        am_stmt_bind_text(st, 1, ced.number, err);
+        int m = 0;
+        while ((rc = am_stmt_step(st, err)) == 1)
+            am_buf_addf(&ids, "%s%lld", m++ ? ", " : "", (long long)am_stmt_int64(st, 0));
+        am_stmt_finalize(st);
+        if (rc < 0) {
+            am_buf_release(&ids);
+            return -1;
+        }
+        if (m > 0) {
+            rc = AM_FAIL(err, AM_ENOTFOUND,
+                         "no person with cédula %s-%s, but the number %s is on person%s %s "
+                         "under the other letter (%s); show it by id, or without V/E",
+                         kind, ced.number, ced.number, m > 1 ? "s" : "", ids.ptr,
+                         ced.kind == 'V' ? "E" : "V");
+            am_buf_release(&ids);
+            return rc;
+        }
+    }
     if (n == 0)
         rc = AM_FAIL(err, AM_ENOTFOUND, "no person with %s%s%s%s; see amnistia people",
                      ced.kind ? "cédula " : "id or cédula ", ced.kind ? kind : "",

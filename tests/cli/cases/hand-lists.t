@@ -62,6 +62,12 @@ $ show V-15.432.198
 >~ person 14  Óscar Eduardo Villegas Parra
 >~   political  Traición a la patria
 >~   homicide   homicidio intencional  (catalog: likely)
+# The number under the other letter is said, not silently taken.
+$ show V-84.123.456
+? 2
+! no person with cédula V-84123456, but the number 84123456 is on person 4 under the other letter (E); show it by id, or without V/E
+$ show 84123456
+>~ person 4  GONZALEZ DE LOPEZ MARIA AUXILIADORA
 $ show 1
 >~   political  TRAICIÓN A LA PATRIA
 >~   political  terrorismo
