@@ -437,6 +437,10 @@ void am_catalog_charge(const struct am_catalog *catalog, const char *text,
  */
 size_t am_catalog_split_charges(const struct am_catalog *catalog, struct am_arena *arena,
                                 const char *s, const char ***items);
+/* The same for a measures column ("presentación cada 30 días, prohibición de salida del
+ * país" is two measures), against the measure catalog. */
+size_t am_catalog_split_measures(const struct am_catalog *catalog, struct am_arena *arena,
+                                 const char *s, const char ***items);
 /* Matches one measure text; type "other" when no alias occurs. */
 void am_catalog_measure(const struct am_catalog *catalog, const char *text,
                         struct am_record_measure *out);

@@ -712,6 +712,54 @@ static int parse_date(const struct am_plan *plan, const struct am_list_row *row,
     return 0;
 }
 
+/* A category word through the mapping's own words, then ours; NULL when unknown. */
+static const char *category_of(const struct am_mapping *map, const char *word)
+{
+    int64_t idx;
+    char *norm = norm_dup(word);
+    const char *cat = am_strmap_get(&map->category_words, norm, &idx) ? am__categories[idx]
+                                                                     : category_of_norm(norm);
+    am_free(norm);
+    return cat;
+}
+
+/* An item that is several categories written with commas, slashes or "y" ("Manifestante,
+ * estudiante", "periodista / activista"): their names into out, when every piece is a
+ * category word; 0 (nothing written) otherwise. */
+static size_t category_pieces(const struct am_mapping *map, struct am_arena *arena,
+                              const char *item, const char **out)
+{
+    char *copy = am_arena_strdup(arena, item);
+    size_t n = 0;
+    char *p = copy;
+    while (*p) {
+        char *start = p, *end = NULL;
+        for (; *p; p++) {
+            if (*p == ',' || *p == '/') {
+                end = p++;
+                break;
+            }
+            if (*p == ' ' && (p[1] == 'y' || p[1] == 'Y' || p[1] == 'e' || p[1] == 'E') &&
+                p[2] == ' ') {
+                end = p;
+                p += 3;
+                break;
+            }
+        }
+        if (!end)
+            end = p;
+        *end = '\0';
+        const char *piece = trim(arena, start, 1);
+        if (!piece)
+            continue;
+        const char *cat = category_of(map, piece);
+        if (!cat)
+            return 0;
+        out[n++] = cat;
+    }
+    return n > 1 ? n : 0;
+}
+
 int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog,
                     const struct am_list_row *row, struct am_arena *arena,
                     struct am_record *rec, struct am_err *err)
@@ -866,7 +914,7 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     }
     if (rec->measures_text) {
         const char **items;
-        size_t n = am_split_list(arena, rec->measures_text, &items);
+        size_t n = am_catalog_split_measures(catalog, arena, rec->measures_text, &items);
         rec->measures = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->measures));
         for (size_t i = 0; i < n; i++)
             am_catalog_measure(catalog, items[i], &rec->measures[i]);
@@ -875,22 +923,27 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     if (rec->categories_text) {
         const char **items;
         size_t n = am_split_list(arena, rec->categories_text, &items);
-        rec->categories = am_arena_alloc(arena, (n ? n : 1) * sizeof(*rec->categories));
+        /* Room for the pieces of items written "Manifestante, estudiante". */
+        size_t room = n;
+        for (const char *q = rec->categories_text; *q; q++)
+            room += *q == ',' || *q == '/' || *q == ' ';
+        rec->categories = am_arena_alloc(arena, (room ? room : 1) * sizeof(*rec->categories));
+        size_t k = 0;
         for (size_t i = 0; i < n; i++) {
-            int64_t idx;
-            char *norm = norm_dup(items[i]);
-            const char *cat = am_strmap_get(&map->category_words, norm, &idx)
-                                  ? am__categories[idx]
-                                  : category_of_norm(norm);
-            am_free(norm);
-            if (!cat)
+            const char *cat = category_of(map, items[i]);
+            if (cat) {
+                rec->categories[k++] = cat;
+                continue;
+            }
+            size_t got = category_pieces(map, arena, items[i], rec->categories + k);
+            if (!got)
                 return bad(err, row, &c[AM_COL_CATEGORIES],
                            "unknown category '%s'; use %s (or a Spanish word: "
                            "docs/columns.md), or map it: category \"WORD\" -> other",
                            items[i], category_list);
-            rec->categories[i] = cat;
+            k += got;
         }
-        rec->n_categories = n;
+        rec->n_categories = k;
     }
     return 0;
 }

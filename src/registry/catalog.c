@@ -257,8 +257,8 @@ static size_t cut_item(const char *s, size_t len, size_t *pieces, size_t cap)
     return n + 1;
 }
 
-size_t am_catalog_split_charges(const struct am_catalog *cat, struct am_arena *arena,
-                                const char *s, const char ***items)
+static size_t split_items(const struct am_catalog *cat, const struct table *table,
+                          struct am_arena *arena, const char *s, const char ***items)
 {
     const char **list;
     size_t n = am_split_list(arena, s, &list);
@@ -273,7 +273,7 @@ size_t am_catalog_split_charges(const struct am_catalog *cat, struct am_arena *a
         size_t n_known = 0;
         for (size_t k = 0; k < np && np > 1; k++) {
             const char *piece = span_dup(arena, item, pieces[2 * k], pieces[2 * k + 1]);
-            known[k] = piece && match(cat, &cat->charges, piece) >= 0;
+            known[k] = piece && match(cat, table, piece) >= 0;
             n_known += (size_t)known[k];
         }
         if (n_known < 2) {
@@ -307,6 +307,18 @@ size_t am_catalog_split_charges(const struct am_catalog *cat, struct am_arena *a
     AM_VEC_FREE(&out);
     *items = v;
     return count;
+}
+
+size_t am_catalog_split_charges(const struct am_catalog *cat, struct am_arena *arena,
+                                const char *s, const char ***items)
+{
+    return split_items(cat, &cat->charges, arena, s, items);
+}
+
+size_t am_catalog_split_measures(const struct am_catalog *cat, struct am_arena *arena,
+                                 const char *s, const char ***items)
+{
+    return split_items(cat, &cat->measures, arena, s, items);
 }
 
 void am_catalog_measure(const struct am_catalog *cat, const char *text,

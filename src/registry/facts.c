@@ -183,7 +183,7 @@ static void add_record(struct acc *a, struct am_stmt *st, int c0)
     }
     if (measures) {
         const char **items;
-        size_t n = am_split_list(ar, measures, &items);
+        size_t n = am_catalog_split_measures(a->catalog, ar, measures, &items);
         rec.n_measures = n;
         for (size_t i = 0; i < n; i++) {
             struct am_record_measure m;

@@ -955,6 +955,39 @@ static void test_row_cedula_as_written(void **state)
     am_catalog_free(cat);
 }
 
+/* Categories and measures written in one phrase, as people write them. */
+static void test_row_lists_in_one_phrase(void **state)
+{
+    (void)state;
+    struct am_catalog *cat = catalog();
+    struct parsed p;
+    parse_row(NULL,
+              "full_name,categories,measures,release_date\n"
+              "Ana,\"Manifestante, estudiante; periodista / activista y sindicalista\","
+              "\"presentación cada 30 días, prohibición de salida del país\",2026-01-15\n",
+              cat, &p);
+    if (p.rc)
+        fail_msg("%s", p.err.msg);
+    assert_int_equal(p.rec.n_categories, 5);
+    assert_string_equal(p.rec.categories[0], "protester");
+    assert_string_equal(p.rec.categories[1], "student");
+    assert_string_equal(p.rec.categories[2], "journalist");
+    assert_string_equal(p.rec.categories[3], "social_activist");
+    assert_string_equal(p.rec.categories[4], "trade_unionist");
+    assert_int_equal(p.rec.n_measures, 2);
+    assert_string_equal(p.rec.measures[0].type, "COPP-242-3");
+    assert_string_equal(p.rec.measures[1].type, "COPP-242-4");
+    am_arena_release(&p.arena);
+    /* One unknown piece: the item is refused whole, with the list of ours. */
+    parse_row(NULL, "full_name,categories\nAna,\"Manifestante, astronauta\"\n", cat, &p);
+    assert_int_equal(p.rc, -1);
+    assert_non_null(strstr(p.err.msg, "unknown category 'Manifestante, astronauta'; use"));
+    assert_int_equal(p.err.input_line, 2);
+    assert_int_equal(p.err.input_col, 5);
+    am_arena_release(&p.arena);
+    am_catalog_free(cat);
+}
+
 /* "APELLIDOS Y NOMBRES": the header says the order an upper-case name cannot show. */
 static void test_row_order_from_header(void **state)
 {
@@ -1806,6 +1839,7 @@ int main(void)
         cmocka_unit_test(test_status_words_as_written),
         cmocka_unit_test(test_row_order_from_header),
         cmocka_unit_test(test_row_cedula_as_written),
+        cmocka_unit_test(test_row_lists_in_one_phrase),
         cmocka_unit_test(test_status_and_category_words),
         cmocka_unit_test(test_catalog_matching),
         cmocka_unit_test(test_catalog_missing),

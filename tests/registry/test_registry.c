@@ -167,6 +167,22 @@ static void test_split_charges(void **state)
                 (const char *const[]){"incitación al odio y a la violencia"},
                 (const char *const[]){"political"});
     check_split(cat, "  ;  ", 0, NULL, NULL);
+    /* Measures written in one phrase: each its own code. */
+    {
+        struct am_arena a;
+        am_arena_init(&a);
+        const char **items;
+        size_t n = am_catalog_split_measures(
+            cat, &a, "Régimen de presentación cada 30 días, prohibición de salida del país", &items);
+        assert_int_equal(n, 2);
+        struct am_record_measure m;
+        am_catalog_measure(cat, items[0], &m);
+        assert_string_equal(m.type, "COPP-242-3");
+        am_catalog_measure(cat, items[1], &m);
+        assert_string_equal(m.type, "COPP-242-4");
+        assert_int_equal(am_catalog_split_measures(cat, &a, "fianza", &items), 1);
+        am_arena_release(&a);
+    }
     check_split(cat, "cargo desconocido, otro", 1,
                 (const char *const[]){"cargo desconocido, otro"},
                 (const char *const[]){"unknown"});
