@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const am__categories[] = {
     "protester",         "student",          "social_activist", "journalist",
@@ -760,6 +761,86 @@ static size_t category_pieces(const struct am_mapping *map, struct am_arena *are
     return n > 1 ? n : 0;
 }
 
+/* A status word through the mapping's own words, then ours: the status, -1 when
+ * unknown, -2 when empty. */
+static int status_lookup(const struct am_mapping *map, const char *word, int *event)
+{
+    int64_t st;
+    *event = -1;
+    char *norm = norm_dup(word);
+    int s = am_strmap_get(&map->status_words, norm, &st) ? (int)st : status_of_norm(norm, event);
+    am_free(norm);
+    return s;
+}
+
+/*
+ * A status cell that holds a status and its date: the longest known status words at its
+ * start, then (after "el", "desde", "en fecha", "a partir del", a parenthesis or a dash)
+ * a date. Returns 1 with *status, *event and *date (ISO, in arena); 0 when the cell is
+ * not that; -1 when it is but the date is wrong (err says why, at the cell).
+ */
+static int status_with_date(const struct am_plan *plan, const struct am_list_row *row,
+                            const struct cell *cl, struct am_arena *arena, int *status,
+                            int *event, const char **date, struct am_err *err)
+{
+    const char *w = cl->v;
+    size_t len = strlen(w);
+    /* The longest status at the start: "Excarcelado con medidas cautelares el ...", not
+     * "Excarcelado" and a date "con medidas ...". */
+    for (size_t i = len - 1; i > 0; i--) {
+        if (w[i] != ' ' && w[i] != '(' && w[i] != ',' && w[i] != '-')
+            continue;
+        char *head = am_arena_strndup(arena, w, i);
+        int ev;
+        int s = status_lookup(plan->map, head, &ev);
+        if (s < 0)
+            continue;
+        /* The rest, without its connectors. */
+        const char *rest = w + i;
+        static const char *const connectors[] = {"a partir del ", "a partir de ", "en fecha ",
+                                                 "el dia ", "el día ", "desde el ", "desde ",
+                                                 "el ", "del ", "en ", "al "};
+        for (int again = 1; again;) {
+            again = 0;
+            while (*rest == ' ' || *rest == '(' || *rest == ',' || *rest == '-' || *rest == ':')
+                rest++;
+            for (size_t k = 0; k < sizeof(connectors) / sizeof(connectors[0]); k++) {
+                size_t n = strlen(connectors[k]);
+                if (!strncasecmp(rest, connectors[k], n)) {
+                    rest += n;
+                    again = 1;
+                    break;
+                }
+            }
+        }
+        size_t rn = strlen(rest);
+        while (rn && (rest[rn - 1] == ')' || rest[rn - 1] == ' ' || rest[rn - 1] == '.'))
+            rn--;
+        int digit = 0;
+        for (size_t k = 0; k < rn && !digit; k++)
+            digit = isdigit((unsigned char)rest[k]) != 0;
+        if (!digit)
+            continue; /* not a date ("Detenido en Rodeo I" stays an unknown status) */
+        char *text = am_arena_strndup(arena, rest, rn);
+        char iso[11], why[128];
+        why[0] = '\0';
+        if (am__date_parse(text, plan->map->dates, iso, why, sizeof(why))) {
+            if (!why[0] || !strncmp(why, "expected YYYY-MM-DD or DD/MM/YYYY", 33))
+                snprintf(why, sizeof(why), "not a date");
+            AM_FAIL_AT(err, AM_EINPUT, row->file, cl->line, cl->col,
+                       "status '%s': the date '%s' after the status: %s; write the date in "
+                       "status_date (YYYY-MM-DD or DD/MM/YYYY), or correct it",
+                       w, text, why);
+            return -1;
+        }
+        *status = s;
+        *event = ev;
+        *date = am_arena_strdup(arena, iso);
+        return 1;
+    }
+    return 0;
+}
+
 int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog,
                     const struct am_list_row *row, struct am_arena *arena,
                     struct am_record *rec, struct am_err *err)
@@ -860,14 +941,19 @@ int am_record_parse(const struct am_plan *plan, const struct am_catalog *catalog
     /* Status: the mapping's own words first, then ours. */
     if (c[AM_COL_STATUS].v) {
         const char *w = c[AM_COL_STATUS].v;
-        int64_t st;
-        int ev = -1, s = -1;
-        char *norm = norm_dup(w);
-        if (am_strmap_get(&map->status_words, norm, &st))
-            s = (int)st;
-        else
-            s = status_of_norm(norm, &ev);
-        am_free(norm);
+        int ev = -1;
+        int s = status_lookup(map, w, &ev);
+        if (s == -1) {
+            /* "Excarcelado el 15/01/2026", "Detenido desde 12-ago-2024": a status word and
+             * its date in one cell. */
+            const char *date = NULL;
+            int r = status_with_date(plan, row, &c[AM_COL_STATUS], arena, &s, &ev, &date,
+                                     err);
+            if (r < 0)
+                return -1;
+            if (r > 0 && !rec->status_date)
+                rec->status_date = date;
+        }
         if (s == -1)
             return bad(err, row, &c[AM_COL_STATUS],
                        "unknown status word '%s'; use detained, disappeared, house_arrest, "

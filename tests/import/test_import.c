@@ -955,6 +955,59 @@ static void test_row_cedula_as_written(void **state)
     am_catalog_free(cat);
 }
 
+/* A status cell with its date: "Excarcelado el 15/01/2026". */
+static void test_row_status_with_date(void **state)
+{
+    (void)state;
+    struct am_catalog *cat = catalog();
+    static const struct {
+        const char *cell;
+        int status;
+        const char *date;
+    } good[] = {
+        {"Excarcelado el 15/01/2026", AM_STATUS_RELEASED_WITH_MEASURES, "2026-01-15"},
+        {"Excarcelado con medidas cautelares el 15/01/2026", AM_STATUS_RELEASED_WITH_MEASURES,
+         "2026-01-15"},
+        {"Detenido desde 12-ago-2024", AM_STATUS_DETAINED, "2024-08-12"},
+        {"Excarcelada (17/01/2026)", AM_STATUS_RELEASED_WITH_MEASURES, "2026-01-17"},
+        {"Fallecido el 3 de marzo de 2025", AM_STATUS_DECEASED, "2025-03-03"},
+        {"en el exilio desde 2025-03-01", AM_STATUS_EXILED, "2025-03-01"},
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        char csv[160];
+        snprintf(csv, sizeof(csv), "full_name,status\nAna,\"%s\"\n", good[i].cell);
+        struct parsed p;
+        parse_row(NULL, csv, cat, &p);
+        if (p.rc)
+            fail_msg("%s: %s", good[i].cell, p.err.msg);
+        assert_int_equal(p.rec.status, good[i].status);
+        assert_non_null(p.rec.status_date);
+        assert_string_equal(p.rec.status_date, good[i].date);
+        am_arena_release(&p.arena);
+    }
+    /* The status_date column wins over the cell's date. */
+    struct parsed p;
+    parse_row(NULL, "full_name,status,status_date\nAna,Excarcelado el 15/01/2026,2026-01-16\n",
+              cat, &p);
+    assert_int_equal(p.rc, 0);
+    assert_string_equal(p.rec.status_date, "2026-01-16");
+    am_arena_release(&p.arena);
+    /* A wrong date after a status: said as such, at the cell. */
+    parse_row(NULL, "full_name,status\nAna,Excarcelado el 31/02/2026\n", cat, &p);
+    assert_int_equal(p.rc, -1);
+    assert_non_null(strstr(p.err.msg, "status 'Excarcelado el 31/02/2026': the date "
+                                      "'31/02/2026' after the status: day 31 does not exist"));
+    assert_int_equal(p.err.input_line, 2);
+    assert_int_equal(p.err.input_col, 5);
+    am_arena_release(&p.arena);
+    /* No date after it: still an unknown status word. */
+    parse_row(NULL, "full_name,status\nAna,Detenido en Rodeo I\n", cat, &p);
+    assert_int_equal(p.rc, -1);
+    assert_non_null(strstr(p.err.msg, "unknown status word 'Detenido en Rodeo I'"));
+    am_arena_release(&p.arena);
+    am_catalog_free(cat);
+}
+
 /* Categories and measures written in one phrase, as people write them. */
 static void test_row_lists_in_one_phrase(void **state)
 {
@@ -1840,6 +1893,7 @@ int main(void)
         cmocka_unit_test(test_row_order_from_header),
         cmocka_unit_test(test_row_cedula_as_written),
         cmocka_unit_test(test_row_lists_in_one_phrase),
+        cmocka_unit_test(test_row_status_with_date),
         cmocka_unit_test(test_status_and_category_words),
         cmocka_unit_test(test_catalog_matching),
         cmocka_unit_test(test_catalog_missing),
