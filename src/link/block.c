@@ -192,6 +192,69 @@ static void key_surname_given(const struct am__link_records *r, size_t i, uint64
     surname_given(r, i, out, 5, 0);
 }
 
+/* The first letter of a surname as a typist may vary it: a typo rarely touches a word's
+ * first letter, and the letters Spanish spells alike (b/v, s/z, c/k/q, g/j) are one. */
+static uint64_t sur_initial(const struct am__link_records *r, uint32_t tok)
+{
+    unsigned char c = (unsigned char)r->tok.str.v[tok][0];
+    switch (c) {
+    case 'v': return 'b';
+    case 'z': return 's';
+    case 'k':
+    case 'q': return 'c';
+    case 'j': return 'g';
+    default: return c;
+    }
+}
+
+/* The first given name's sound with each surname's first letter and `what` (an arrest
+ * date, a place): a surname with a typo ("Mratinez", "Peerz", "Gutierriz") changes its
+ * sound, so the surname keys above never bring it together with the same name spelt
+ * right; its first letter almost always survives. A name whose order is a guess gives
+ * the initials of its last words, as in key_surname_arrest. */
+static void given_initials(const struct am__link_records *r, size_t i, uint64_t out[KEYS],
+                           uint64_t salt, uint64_t what)
+{
+    uint32_t g = r->given[i][0];
+    if (!g)
+        return;
+    uint32_t cand[3] = {r->sur[i][0], r->sur[i][1], r->sur[i][2]};
+    int nw = r->n_words[i];
+    if (nw >= 2) {
+        int from = nw - 3 > 1 ? nw - 3 : 1;
+        for (int k = 0; k < 3; k++)
+            cand[k] = from + k < nw ? r->words[i][from + k] : 0;
+    }
+    int n = 0;
+    for (int k = 0; k < 3; k++) {
+        if (!cand[k] || cand[k] == g)
+            continue;
+        uint64_t key = mix(mix(mix(salt, phon(r, g)), sur_initial(r, cand[k])), what);
+        int dup = 0;
+        for (int j = 0; j < n; j++)
+            dup |= out[j] == key;
+        if (!dup)
+            out[n++] = key;
+    }
+}
+
+static void key_given_initial_arrest(const struct am__link_records *r, size_t i,
+                                     uint64_t out[KEYS])
+{
+    if (!r->arrest || r->arrest[i] == AM__LINK_MISSING_DATE)
+        return;
+    given_initials(r, i, out, 9, (uint64_t)(uint32_t)r->arrest[i]);
+}
+
+static void key_given_initial_place(const struct am__link_records *r, size_t i,
+                                    uint64_t out[KEYS])
+{
+    uint32_t place = r->facility[i] ? r->facility[i] : r->state[i];
+    if (!place)
+        return;
+    given_initials(r, i, out, 10, place);
+}
+
 /* cap_div: the rule's cap is the block cap divided by this. The last rule has no date in
  * its key, so its blocks of common names are large and are capped harder. */
 static const struct rule {
@@ -211,6 +274,8 @@ static const struct rule {
     {"cedula_digits+given", key_cedula_digits, 1, 1, 0},
     {"surname+given+place", key_surname_given_place, 4, 0, 0},
     {"surname+given", key_surname_given, 16, 0, 0},
+    {"given+initial+arrest_date", key_given_initial_arrest, 4, 1, 0},
+    {"given+initial+place", key_given_initial_place, 4, 0, 0},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 

@@ -325,8 +325,12 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
      * in written order so that comparisons can try the other readings. */
     r->n_words[i] = 0;
     memset(r->words[i], 0, sizeof(r->words[i]));
+    /* A comma states where the surnames end whatever order a mapping declared
+     * ("HERNANDEZ MARQUEZ, LUIS" under `order surnames_first`): such a name is read as
+     * written, not guessed, so that "hernandez" stays a surname in every key. */
     int nw = r->n_given[i] + r->n_sur[i];
-    if (nm.order_why && !r->sur[i][2] && nw >= 2 && nw <= 5 &&
+    int comma = !split && full_name && strchr(full_name, ',') != NULL;
+    if (nm.order_why && !comma && !r->sur[i][2] && nw >= 2 && nw <= 5 &&
         (strcmp(nm.order_why, "default") == 0 || strcmp(nm.order_why, "mapping") == 0)) {
         int k2 = 0;
         if (nm.order == AM_ORDER_SURNAMES_FIRST) {

@@ -208,6 +208,58 @@ static void test_blocking_surnames_first_splits(void **state)
     am_arena_release(&ar);
 }
 
+/* The press writes "SURNAMES, GIVEN" and its mapping says `order surnames_first`: the comma
+ * says where the surnames end, so the name is read as written, not guessed (before, the
+ * first word "hernandez" was taken for a possible given name and left out of the
+ * surname+arrest_date key, so "Luis Hernández" arrested the same day never met it). A
+ * surname with a typo ("GUTIERRIZ") keeps its first letter: given+initial+arrest_date
+ * brings it to the same name spelt right, and nothing to another surname's initial. */
+static void test_blocking_comma_and_surname_typos(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Luis", "Hernández", NULL, NULL, NULL, NULL, NULL, NULL);
+    am__link_records_add(&r, 2, 2, 0, 0, NULL, NULL, "HERNANDEZ MARQUEZ, LUIS",
+                         "surnames_first", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ar);
+    add(&r, &ar, 3, "Yonathan", "Gutiérrez Arias", NULL, NULL, NULL, NULL, NULL, NULL);
+    am__link_records_add(&r, 4, 2, 0, 0, NULL, NULL, "GUTIERRIZ, YONATHAN", "surnames_first",
+                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ar);
+    /* Same given name and day, another surname's initial: not brought together. */
+    add(&r, &ar, 5, "Yonathan", "Torres", NULL, NULL, NULL, NULL, NULL, NULL);
+    /* Same name spelt right, arrested another day: not by the dated rules. */
+    add(&r, &ar, 6, "Yonathan", "Gutiérrez", NULL, NULL, NULL, NULL, NULL, NULL);
+    /* "Vásquez" and a typist's "BASQUZE": b and v share an initial here. */
+    add(&r, &ar, 7, "Wilmer", "Vásquez Rojas", NULL, NULL, NULL, NULL, NULL, NULL);
+    am__link_records_add(&r, 8, 2, 0, 0, NULL, NULL, "BASQUZE, WILMER", "surnames_first", NULL,
+                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ar);
+    assert_int_equal(r.n_words[1], 0); /* read as written */
+    assert_int_equal(r.n_sur[1], 2);
+    const char *dates[] = {"2025-01-06", "2025-01-06", "2024-08-03", "2024-08-03",
+                           "2024-08-03", "2024-09-30", "2019-01-23", "2019-01-23"};
+    for (size_t i = 0; i < 8; i++)
+        am__link_arrest_set(&r, i, dates[i]);
+    struct am__link_block_out out;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__link_block(&r, NULL, &out, &err), 0);
+    assert_string_equal(am__link_block_rule_of(&out, 0, 1), "surname+arrest_date");
+    assert_string_equal(am__link_block_rule_of(&out, 2, 3), "given+initial+arrest_date");
+    assert_string_equal(am__link_block_rule_of(&out, 6, 7), "given+initial+arrest_date");
+    assert_null(am__link_block_rule_of(&out, 3, 4));
+    /* 3 and 6 (Gutiérrez, another day) meet only by the name-only rule. */
+    assert_string_equal(am__link_block_rule_of(&out, 2, 5), "surname+given");
+    am__link_block_release(&out);
+    /* Compared, the typo pair agrees on the given name and closely on the surnames. */
+    am__link_pattern p = am__link_compare(&r, 2, 3);
+    assert_int_equal(am__link_level_of(p, AM_LF_GIVEN), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(p, AM_LF_SURNAMES), AM_LL_CLOSE);
+    assert_int_equal(am__link_level_of(p, AM_LF_ARREST), AM_LL_EXACT);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
 /* Two digits of a cédula swapped: the sorted-digits rule compares the pair, and a place
  * shared by two namesakes without dates gets them compared by surname+given+place. */
 static void test_blocking_rules_for_sparse_lists(void **state)
@@ -1119,6 +1171,7 @@ int main(void)
         cmocka_unit_test(test_arrest_levels),
         cmocka_unit_test(test_blocking_rules_for_sparse_lists),
         cmocka_unit_test(test_blocking_surnames_first_splits),
+        cmocka_unit_test(test_blocking_comma_and_surname_typos),
         cmocka_unit_test(test_block_pairs_match_compare),
         cmocka_unit_test(test_sex_place_levels),
         cmocka_unit_test(test_name_readings),
