@@ -246,14 +246,6 @@ static void key_given_initial_arrest(const struct am__link_records *r, size_t i,
     given_initials(r, i, out, 9, (uint64_t)(uint32_t)r->arrest[i]);
 }
 
-static void key_given_initial_place(const struct am__link_records *r, size_t i,
-                                    uint64_t out[KEYS])
-{
-    uint32_t place = r->facility[i] ? r->facility[i] : r->state[i];
-    if (!place)
-        return;
-    given_initials(r, i, out, 10, place);
-}
 
 /* cap_div: the rule's cap is the block cap divided by this. The last rule has no date in
  * its key, so its blocks of common names are large and are capped harder. */
@@ -275,7 +267,6 @@ static const struct rule {
     {"surname+given+place", key_surname_given_place, 4, 0, 0},
     {"surname+given", key_surname_given, 16, 0, 0},
     {"given+initial+arrest_date", key_given_initial_arrest, 4, 1, 0},
-    {"given+initial+place", key_given_initial_place, 4, 0, 0},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
