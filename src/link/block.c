@@ -247,6 +247,11 @@ static void key_given_initial_arrest(const struct am__link_records *r, size_t i,
 }
 
 
+/* Bits of AM__LINK_FREE_FIELDS (arrest date, cédula, birth date). */
+#define HOLDS_ARREST 1u
+#define HOLDS_CEDULA 2u
+#define HOLDS_BIRTH 4u
+
 /* cap_div: the rule's cap is the block cap divided by this. The last rule has no date in
  * its key, so its blocks of common names are large and are capped harder. */
 static const struct rule {
@@ -257,16 +262,18 @@ static const struct rule {
     /* A capped block's neighbourhood is ordered by the first given name's sound first:
      * for keys without the given name, where namesakes by surname meet. */
     int given_first;
+    /* The fields its key holds, of AM__LINK_FREE_FIELDS (bit k for field k there). */
+    unsigned holds;
 } rules[] = {
-    {"cedula", key_cedula, 1, 1, 0},
-    {"surname+given+year", key_surname_given_year, 1, 1, 0},
-    {"birth_date+initial", key_birth_initial, 1, 1, 0},
-    {"surnames+year", key_surnames_year, 1, 1, 0},
-    {"surname+arrest_date", key_surname_arrest, 4, 1, 1},
-    {"cedula_digits+given", key_cedula_digits, 1, 1, 0},
-    {"surname+given+place", key_surname_given_place, 4, 0, 0},
-    {"surname+given", key_surname_given, 16, 0, 0},
-    {"given+initial+arrest_date", key_given_initial_arrest, 4, 1, 0},
+    {"cedula", key_cedula, 1, 1, 0, HOLDS_CEDULA},
+    {"surname+given+year", key_surname_given_year, 1, 1, 0, HOLDS_BIRTH},
+    {"birth_date+initial", key_birth_initial, 1, 1, 0, HOLDS_BIRTH},
+    {"surnames+year", key_surnames_year, 1, 1, 0, HOLDS_BIRTH},
+    {"surname+arrest_date", key_surname_arrest, 4, 1, 1, HOLDS_ARREST},
+    {"cedula_digits+given", key_cedula_digits, 1, 1, 0, HOLDS_CEDULA},
+    {"surname+given+place", key_surname_given_place, 4, 0, 0, 0},
+    {"surname+given", key_surname_given, 16, 0, 0, 0},
+    {"given+initial+arrest_date", key_given_initial_arrest, 4, 1, 0, HOLDS_ARREST},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -701,6 +708,17 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         workers[t].pc_n = am_calloc(PC_SLOTS, sizeof(uint64_t));
     }
     out->pattern_count_dated = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    /* A pair is compared by the first rule that generates it, so a later rule never sees
+     * the pairs an earlier one took: only the rules before the first that holds a field
+     * compare pairs whatever that field says (see pattern_count_free). */
+    size_t first_holding[AM__LINK_NFREE];
+    for (int g = 0; g < AM__LINK_NFREE; g++) {
+        out->pattern_count_free[g] = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+        first_holding[g] = NRULES;
+        for (size_t k = NRULES; k-- > 0;)
+            if (rules[k].holds & (1u << g))
+                first_holding[g] = k;
+    }
 
     /* Rule k + 1's blocks are sorted on a thread of their own while rule k's pairs are
      * compared: the sort would otherwise leave the second core idle. */
@@ -745,8 +763,13 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
             /* The pairs of rules whose key holds a cédula or a date, for fitting m. */
             for (size_t p = 0; p < AM__LINK_NPATTERNS; p++) {
                 uint64_t delta = workers[t].pattern_count[p] - workers[t].dated_seen[p];
+                if (!delta)
+                    continue;
                 if (rules[k].dated)
                     out->pattern_count_dated[p] += delta;
+                for (int g = 0; g < AM__LINK_NFREE; g++)
+                    if (k < first_holding[g])
+                        out->pattern_count_free[g][p] += delta;
                 workers[t].dated_seen[p] = workers[t].pattern_count[p];
             }
         }
@@ -804,5 +827,7 @@ void am__link_block_release(struct am__link_block_out *out)
     am_free(out->pairs.v);
     am_free(out->pattern_count);
     am_free(out->pattern_count_dated);
+    for (int g = 0; g < AM__LINK_NFREE; g++)
+        am_free(out->pattern_count_free[g]);
     memset(out, 0, sizeof(*out));
 }

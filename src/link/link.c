@@ -162,8 +162,9 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     lk->sum.pairs_per_second = t2 > t1 ? (double)lk->blk.pairs.n / (t2 - t1) : 0;
 
     am__link_model_u_packed(&lk->model, &lk->rec, lk->blk.crec, 0x5eed);
-    am__link_model_em_fit(&lk->model, lk->blk.pattern_count_dated, lk->blk.pattern_count,
-                          lk->blk.pairs.n, lk->rec.n);
+    am__link_model_em_fit_free(&lk->model, lk->blk.pattern_count_dated,
+                               (const uint64_t *const *)lk->blk.pattern_count_free,
+                               lk->blk.pattern_count, lk->blk.pairs.n, lk->rec.n);
     /* Weigh every compared pair, split across the threads. */
     struct am__link_tfcache tf;
     am__link_tfcache_init(&tf, &lk->model, &lk->rec);

@@ -212,6 +212,12 @@ struct am__link_block_out {
     struct am__link_pairs pairs;    /* every compared pair, a < b */
     uint64_t *pattern_count;        /* AM__LINK_NPATTERNS counts */
     uint64_t *pattern_count_dated;  /* the same for the rules keyed on a cédula or date */
+    /* The same for the rules before the first whose key holds the field
+     * AM__LINK_FREE_FIELDS[k] (arrest date, cédula, birth date): a rule keyed on the exact
+     * arrest date never compares a pair whose dates differ by a day, and a later rule
+     * never compares a pair an earlier one took, so only those pairs tell how often a
+     * match's dates differ. */
+    uint64_t *pattern_count_free[3];
     size_t n_rules;
     struct am_link_rule_stats rules[AM_LINK_MAX_RULES];
     /* Per record, per rule, KEYS (3) slots, record-major (block.c's KIX): 0 = no key;
@@ -261,6 +267,18 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
 void am__link_model_em_fit(struct am__link_model *model, const uint64_t *fit_count,
                            const uint64_t *pattern_count, uint64_t n_pairs,
                            uint64_t n_records);
+/* The fields whose m is learnt again, after am__link_model_em_fit's fit, from the pairs of
+ * the rules whose key does not hold them. */
+#define AM__LINK_NFREE 3
+extern const int AM__LINK_FREE_FIELDS[AM__LINK_NFREE];
+/* am__link_model_em_fit, then for each field of AM__LINK_FREE_FIELDS its m again by EM
+ * over free_count[k] (NULL: not done) with every other field's m held (the other fields tell matches from
+ * the rest; only this field's levels among matches are learnt), when those pairs give
+ * the field on both sides at least 100 times; then lambda and the prior as before. */
+void am__link_model_em_fit_free(struct am__link_model *model, const uint64_t *fit_count,
+                                const uint64_t *const *free_count,
+                                const uint64_t *pattern_count, uint64_t n_pairs,
+                                uint64_t n_records);
 /* Term-frequency adjustment in bits for the field (0 unless names agree exactly). */
 double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
                           int field, int level, uint32_t a, uint32_t b);

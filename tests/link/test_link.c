@@ -1079,17 +1079,19 @@ static void test_write_keeps_rows(void **state)
 
 /* Pattern counts drawn exactly from two classes with known m, u and lambda: EM from its
  * usual start recovers them. */
+static const double mix_m[AM_LF__COUNT][4] = {
+    {0.70, 0.20, 0.06, 0.04}, {0.65, 0.30, 0.02, 0.03}, {0.80, 0.05, 0, 0.15},
+    {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20},
+    {0.85, 0.10, 0.03, 0.02}};
+static const double mix_u[AM_LF__COUNT][4] = {
+    {0.01, 0.02, 0.05, 0.92}, {0.005, 0.03, 0.06, 0.905}, {0.0001, 0.0005, 0, 0.9994},
+    {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85},
+    {0.003, 0.03, 0.10, 0.867}};
+
 static void test_em_recovers_mixture(void **state)
 {
     (void)state;
-    static const double m_true[AM_LF__COUNT][4] = {
-        {0.70, 0.20, 0.06, 0.04}, {0.65, 0.30, 0.02, 0.03}, {0.80, 0.05, 0, 0.15},
-        {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20},
-        {0.85, 0.10, 0.03, 0.02}};
-    static const double u_true[AM_LF__COUNT][4] = {
-        {0.01, 0.02, 0.05, 0.92}, {0.005, 0.03, 0.06, 0.905}, {0.0001, 0.0005, 0, 0.9994},
-        {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85},
-        {0.003, 0.03, 0.10, 0.867}};
+    const double(*m_true)[4] = mix_m, (*u_true)[4] = mix_u;
     const double lambda = 0.05, total = 2e8;
     uint64_t *count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
     int lv[AM_LF__COUNT];
@@ -1162,6 +1164,86 @@ static void test_em_recovers_mixture(void **state)
     am_free(count);
 }
 
+/* The mixture of test_em_recovers_mixture as pattern counts (every combination of the
+ * levels each field uses); keep_arrest: only the patterns with that arrest level, as a
+ * rule keyed on the exact arrest date gives (-1: all). */
+static uint64_t mixture_counts(uint64_t *count, double lambda, double total, int keep_arrest)
+{
+    int lv[AM_LF__COUNT];
+    uint64_t pairs = 0;
+    for (int c = 0; c < 4 * 4 * 4 * 4 * 4 * 4 * 4; c++) {
+        int x = c, ok = 1;
+        double pm = lambda, pu = 1 - lambda;
+        for (int f = 0; f < AM_LF__COUNT; f++) {
+            lv[f] = x % 4;
+            x /= 4;
+            if (!am__link_level_used(f, lv[f]))
+                ok = 0;
+            else {
+                pm *= mix_m[f][lv[f]];
+                pu *= mix_u[f][lv[f]];
+            }
+        }
+        if (!ok || (keep_arrest >= 0 && lv[AM_LF_ARREST] != keep_arrest))
+            continue;
+        am__link_pattern p = 0;
+        for (int f = 0; f < AM_LF__COUNT; f++)
+            p |= (am__link_pattern)lv[f] << (AM__LINK_PATTERN_BITS * f);
+        count[p] = (uint64_t)llround(total * (pm + pu));
+        pairs += count[p];
+    }
+    return pairs;
+}
+
+/* m fitted only on pairs a rule keyed on the exact arrest date compared sees no match
+ * whose arrest dates differ by a few days (m of "close" near 0, so a three-day slip
+ * weighs as if it never happened to one person); learnt again from pairs that no rule
+ * on the arrest date chose, with the other fields' m held, it comes back to the
+ * mixture's 0.10. */
+static void test_em_free_fields(void **state)
+{
+    (void)state;
+    uint64_t *biased = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    uint64_t *all = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    uint64_t nb = mixture_counts(biased, 0.05, 2e7, AM_LL_EXACT);
+    uint64_t na = mixture_counts(all, 0.05, 2e8, -1);
+    assert_true(nb > 1000 && na > nb);
+    struct am__link_model a, b;
+    memset(&a, 0, sizeof(a));
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        for (int l = 0; l < 4; l++)
+            a.u[f][l] = mix_u[f][l];
+        a.u[f][AM_LL_MISSING] = 1;
+    }
+    b = a;
+    am__link_model_em_fit(&a, biased, all, na, 100000);
+    assert_true(a.m[AM_LF_ARREST][AM_LL_CLOSE] < 0.01);
+    const uint64_t *free_count[AM__LINK_NFREE] = {NULL, NULL, NULL};
+    for (int k = 0; k < AM__LINK_NFREE; k++)
+        if (AM__LINK_FREE_FIELDS[k] == AM_LF_ARREST)
+            free_count[k] = all;
+    am__link_model_em_fit_free(&b, biased, free_count, all, na, 100000);
+    assert_float_equal(b.m[AM_LF_ARREST][AM_LL_EXACT], 0.85, 0.02);
+    assert_float_equal(b.m[AM_LF_ARREST][AM_LL_CLOSE], 0.10, 0.02);
+    assert_true(b.w[AM_LF_ARREST][AM_LL_CLOSE] > a.w[AM_LF_ARREST][AM_LL_CLOSE] + 3);
+    /* The other fields keep the m of the first fit; the share of matches is the same. */
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        if (f != AM_LF_ARREST)
+            for (int l = 0; l < AM_LL_MISSING; l++)
+                assert_float_equal(b.m[f][l], a.m[f][l], 1e-12);
+    assert_float_equal(b.lambda, 0.05, 0.005);
+    /* Too few pairs giving the field on both sides: nothing is learnt again. */
+    memset(all, 0, AM__LINK_NPATTERNS * sizeof(uint64_t));
+    all[0] = 99; /* every field exact: the arrest date known 99 times */
+    struct am__link_model c = b;
+    memset(&c.m, 0, sizeof(c.m));
+    c.lambda = 0;
+    am__link_model_em_fit_free(&c, biased, free_count, biased, nb, 100000);
+    assert_float_equal(c.m[AM_LF_ARREST][AM_LL_CLOSE], a.m[AM_LF_ARREST][AM_LL_CLOSE], 1e-9);
+    am_free(biased);
+    am_free(all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1177,6 +1259,7 @@ int main(void)
         cmocka_unit_test(test_name_readings),
         cmocka_unit_test(test_cluster_constraints),
         cmocka_unit_test(test_em_recovers_mixture),
+        cmocka_unit_test(test_em_free_fields),
         cmocka_unit_test(test_population_em_and_accuracy),
         cmocka_unit_test(test_tricky_pairs),
         cmocka_unit_test(test_explain_review_decide),
