@@ -48,6 +48,8 @@ struct am__link_records {
     struct am_strmap rp_at_map;
     AM_VEC(const char *) rp_at_str;
     uint32_t *source;      /* source id */
+    uint32_t *snap;        /* the list (snapshot id); the source id for records added by
+                            * am__link_records_add until the loader sets it */
     uint32_t (*given)[AM__LINK_NGIVEN];
     uint8_t *n_given;
     uint32_t (*sur)[AM__LINK_NSUR]; /* [0],[1] surnames, [2] married name */
@@ -235,12 +237,24 @@ const char *am__link_block_rule_of(const struct am__link_block_out *out, uint32_
 
 /* ---- model ------------------------------------------------------------------------ */
 
+struct am__link_model;
+/* The prior (log2 odds) of records a and b: within one list or across two. */
+static inline double am__link_prior_of(const struct am__link_model *model,
+                                       const struct am__link_records *r, uint32_t a,
+                                       uint32_t b);
+
 struct am__link_model {
     double m[AM_LF__COUNT][AM_LL__COUNT];
     double u[AM_LF__COUNT][AM_LL__COUNT];
     double w[AM_LF__COUNT][AM_LL__COUNT];
     double lambda;
     double prior;          /* log2 prior odds */
+    /* The prior for two records of one list and of two lists (by_list: estimated, see
+     * am__link_model_lists); else both are prior. */
+    double prior_same, prior_cross;
+    int by_list;
+    double m_same_list, u_same_list; /* share of matches / of random pairs within a list */
+    double ub[AM_LF__COUNT][AM_LL__COUNT]; /* EM's level frequencies among blocked non-matches */
     int iterations, converged;
     int em_refit;          /* EM's first answer was not about names: refit with names fixed */
     double u_given_exact, u_sur_exact; /* for term-frequency adjustment */
@@ -259,6 +273,28 @@ void am__link_model_u_packed(struct am__link_model *model, const struct am__link
                              const struct am__link_crec *crec, uint64_t seed);
 /* m and lambda by EM over the pattern counts of the compared pairs; then weights and the
  * prior (n_pairs compared out of all pairs of n records). */
+static inline double am__link_prior_of(const struct am__link_model *model,
+                                       const struct am__link_records *r, uint32_t a,
+                                       uint32_t b)
+{
+    if (!model->by_list)
+        return model->prior;
+    return r->snap[a] == r->snap[b] ? model->prior_same : model->prior_cross;
+}
+
+/* EM's probability that a pair with pattern p is one person (no term frequencies). */
+double am__link_pattern_posterior(const struct am__link_model *model, am__link_pattern p);
+/* The prior by list: a list names a person twice only by mistake, while lists of the same
+ * prisoners overlap, so two records of one list are far less often one person than two
+ * records of two lists. With same_g the sum of am__link_pattern_posterior over the
+ * compared pairs within one list and all_g over all compared pairs, m_same = same_g /
+ * all_g is the share of matches within a list; u_same, the share of all pairs of records
+ * within a list, comes from the records per list. prior_same = prior + log2(m_same /
+ * u_same), prior_cross = prior + log2((1 - m_same) / (1 - u_same)). Left off (by_list 0)
+ * when every record is in one list, every list has one record, or all_g is below 1. */
+void am__link_model_lists(struct am__link_model *model, const struct am__link_records *r,
+                          double same_g, double all_g);
+
 void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
                        uint64_t n_pairs, uint64_t n_records);
 /* m from EM over the pairs of the rules keyed on a cédula or a date (fit_count): there

@@ -1252,6 +1252,74 @@ static void test_em_free_fields(void **state)
     am_free(all);
 }
 
+/* The prior by list: two records of one list are one person only when the list repeats
+ * someone, two records of two lists whenever the lists overlap. am__link_model_lists from
+ * the sums of posteriors, and the records per list. */
+static void test_prior_by_list(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    for (int i = 0; i < 4; i++)
+        add(&r, &ar, i + 1, "Luis", "Pérez", NULL, NULL, NULL, NULL, NULL, NULL);
+    r.snap[0] = r.snap[1] = 7;
+    r.snap[2] = r.snap[3] = 9;
+    struct am__link_model m;
+    memset(&m, 0, sizeof(m));
+    m.prior = -10;
+    /* Pairs within a list: 2 of the 12 ordered pairs of 4 records are in one list twice
+     * over, u = 4/12; a tenth of the matches within a list. */
+    am__link_model_lists(&m, &r, 0.1, 1.0);
+    assert_true(m.by_list);
+    assert_float_equal(m.u_same_list, 4.0 / 12.0, 1e-12);
+    assert_float_equal(m.prior_same, -10 + log2(0.1 / (1.0 / 3.0)), 1e-9);
+    assert_float_equal(m.prior_cross, -10 + log2(0.9 / (2.0 / 3.0)), 1e-9);
+    assert_float_equal(am__link_prior_of(&m, &r, 0, 1), m.prior_same, 0);
+    assert_float_equal(am__link_prior_of(&m, &r, 1, 2), m.prior_cross, 0);
+    /* No evidence of any match (sums below one): the one prior. */
+    am__link_model_lists(&m, &r, 0, 0.5);
+    assert_false(m.by_list);
+    assert_float_equal(am__link_prior_of(&m, &r, 0, 1), -10, 0);
+    /* Every record in one list: nothing to tell apart. */
+    r.snap[2] = r.snap[3] = 7;
+    am__link_model_lists(&m, &r, 0.5, 2.0);
+    assert_false(m.by_list);
+    assert_float_equal(am__link_prior_of(&m, &r, 1, 2), -10, 0);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+
+    /* In a registry: namesakes within one list start from a lower prior than the same
+     * name across two lists, and two snapshots of one source are two lists (an NGO's
+     * list of March and its list of November name the same prisoners). */
+    char path[512];
+    struct am_store *s = fx_open(path, sizeof(path), "bylist");
+    assert_non_null(s);
+    struct fx_population pop;
+    fx_population(&pop, 1200, 5);
+    assert_int_equal(fx_list(&pop, s, "Lista A", 0.8, 0.03, 21), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista B", 0.6, 0.03, 22), 0);
+    int64_t march = fx_snapshot(s, "Foro"), november = fx_snapshot(s, "Foro");
+    struct fx_rec x = {.full = "Yelitza Coromoto Briceño Uzcátegui"};
+    int64_t a = fx_record(s, march, &x), b = fx_record(s, march, &x),
+            c = fx_record(s, november, &x);
+    struct am_err err = AM_ERR_INIT;
+    struct am_linker *lk = am_linker_new(s, NULL, &err);
+    assert_non_null(lk);
+    struct am_link_explanation e1, e2;
+    assert_int_equal(am_linker_explain(lk, a, b, &e1, &err), 0);
+    assert_int_equal(am_linker_explain(lk, a, c, &e2, &err), 0);
+    double prior = am_linker_summary(lk)->model.prior_weight;
+    assert_true(e1.prior_weight < prior);
+    assert_true(e2.prior_weight > prior);
+    assert_float_equal(e1.weight - e1.prior_weight, e2.weight - e2.prior_weight, 1e-9);
+    am_linker_free(lk);
+    fx_population_release(&pop);
+    am_store_close(s);
+    fx_remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1268,6 +1336,7 @@ int main(void)
         cmocka_unit_test(test_cluster_constraints),
         cmocka_unit_test(test_em_recovers_mixture),
         cmocka_unit_test(test_em_free_fields),
+        cmocka_unit_test(test_prior_by_list),
         cmocka_unit_test(test_population_em_and_accuracy),
         cmocka_unit_test(test_tricky_pairs),
         cmocka_unit_test(test_explain_review_decide),
