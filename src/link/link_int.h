@@ -237,12 +237,6 @@ const char *am__link_block_rule_of(const struct am__link_block_out *out, uint32_
 
 /* ---- model ------------------------------------------------------------------------ */
 
-struct am__link_model;
-/* The prior (log2 odds) of records a and b: within one list or across two. */
-static inline double am__link_prior_of(const struct am__link_model *model,
-                                       const struct am__link_records *r, uint32_t a,
-                                       uint32_t b);
-
 struct am__link_model {
     double m[AM_LF__COUNT][AM_LL__COUNT];
     double u[AM_LF__COUNT][AM_LL__COUNT];
@@ -271,8 +265,7 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
  * gathering two records from the arrays for each of the 400,000 random pairs. */
 void am__link_model_u_packed(struct am__link_model *model, const struct am__link_records *r,
                              const struct am__link_crec *crec, uint64_t seed);
-/* m and lambda by EM over the pattern counts of the compared pairs; then weights and the
- * prior (n_pairs compared out of all pairs of n records). */
+/* The prior (log2 odds) of records a and b: within one list or across two. */
 static inline double am__link_prior_of(const struct am__link_model *model,
                                        const struct am__link_records *r, uint32_t a,
                                        uint32_t b)
@@ -295,6 +288,8 @@ double am__link_pattern_posterior(const struct am__link_model *model, am__link_p
 void am__link_model_lists(struct am__link_model *model, const struct am__link_records *r,
                           double same_g, double all_g);
 
+/* m and lambda by EM over the pattern counts of the compared pairs; then weights and the
+ * prior (n_pairs compared out of all pairs of n records). */
 void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
                        uint64_t n_pairs, uint64_t n_records);
 /* m from EM over the pairs of the rules keyed on a cédula or a date (fit_count): there
