@@ -15,6 +15,7 @@
 #define U_SAMPLES 400000ull
 #define FLOOR 1e-9
 #define M_FLOOR 1e-3 /* least m of a level: the lists' irreducible error rate */
+#define DATE_U_FLOOR (1.0 / 36525) /* least u of an exact date: one day in a century */
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -83,6 +84,24 @@ struct u_job {
     uint64_t seed, samples;
     uint64_t cnt[AM_LF__COUNT][AM_LL__COUNT];
 };
+
+/*
+ * How often two strangers' records agree, field by field (exact, close, far, different),
+ * before the registry says anything: one pair in a hundred shares its given names (José
+ * Gregorio, María José), fewer both surnames; cédulas are unique; a birth date is one day
+ * in a century; sex is a coin; a facility is one of a few dozen; arrest dates cluster on
+ * days of mass arrests. Only a small registry feels these (see below).
+ */
+static const double u_prior[AM_LF__COUNT][AM_LL_MISSING] = {
+    [AM_LF_GIVEN] = {0.01, 0.03, 0.03, 0.93},
+    [AM_LF_SURNAMES] = {0.002, 0.02, 0.005, 0.973},
+    [AM_LF_CEDULA] = {1e-6, 1e-5, 1e-5, 1},
+    [AM_LF_BIRTH] = {1.0 / 36525, 5e-4, 5e-4, 1},
+    [AM_LF_SEX] = {0.5, 0.5, 0.5, 0.5},
+    [AM_LF_PLACE] = {0.05, 0.05, 0.05, 0.9},
+    [AM_LF_ARREST] = {0.01, 0.03, 0.05, 0.91},
+};
+#define U_PRIOR_PAIRS 2000.0
 
 static void *u_sample(void *arg)
 {
@@ -191,6 +210,11 @@ void am__link_model_u_packed(struct am__link_model *model, const struct am__link
         if (ex[f] < 0)
             continue;
         double e = ex[f] > FLOOR ? ex[f] : FLOOR;
+        /* Two strangers' dates agree at least as often as two days of one century: a
+         * small registry where no two records share a birth date would otherwise give
+         * an equal date thirty bits, enough to join two different names. */
+        if ((f == AM_LF_BIRTH || f == AM_LF_ARREST) && e < DATE_U_FLOOR)
+            e = DATE_U_FLOOR;
         double old = model->u[f][AM_LL_EXACT];
         double scale = old < 1 ? (1 - e) / (1 - old) : 1;
         for (int l = 0; l < AM_LL_MISSING; l++)
@@ -198,12 +222,36 @@ void am__link_model_u_packed(struct am__link_model *model, const struct am__link
                 model->u[f][l] *= scale;
         model->u[f][AM_LL_EXACT] = e;
     }
+    /* What the registry's own pairs say, weighed against what two strangers' records
+     * share anywhere, as if U_PRIOR_PAIRS pairs of them had been seen too: in a registry
+     * of a few short lists the true matches are a large share of all pairs, and its own
+     * counts would say that two strangers often share a cédula. */
+    double pairs = n >= 2 ? (double)n * ((double)n - 1) / 2 : 0;
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        double prior_sum = 0;
+        for (int l = 0; l < AM_LL_MISSING; l++)
+            if (am__link_level_used(f, l))
+                prior_sum += u_prior[f][l];
+        for (int l = 0; l < AM_LL_MISSING; l++)
+            if (am__link_level_used(f, l))
+                model->u[f][l] = (pairs * model->u[f][l] +
+                                  U_PRIOR_PAIRS * u_prior[f][l] / prior_sum) /
+                                 (pairs + U_PRIOR_PAIRS);
+    }
     model->u_given_exact = model->u[AM_LF_GIVEN][AM_LL_EXACT];
     model->u_sur_exact = model->u[AM_LF_SURNAMES][AM_LL_EXACT];
 }
 
 /* Starting m: agreement likely for a match. */
 static const double m_start[AM_LL_MISSING] = {0.85, 0.08, 0.04, 0.03};
+
+/* EM's m are posterior means under a Dirichlet prior worth this many matches spread as
+ * m_start says. A registry of a few hand-written lists offers EM a dozen pairs, and
+ * maximum likelihood then learns m = 0 for every level it did not happen to see among
+ * them: one married name written two ways ("González de López" against "González",
+ * married López) vetoed a pair with the same cédula, given names and facility. Ten
+ * pseudo-matches move nothing where tens of thousands of matches are fitted. */
+#define M_PRIOR_MATCHES 10.0
 
 struct em {
     double m[AM_LF__COUNT][AM_LL__COUNT], ub[AM_LF__COUNT][AM_LL__COUNT];
@@ -250,12 +298,13 @@ static void em_run(struct em *e, const uint64_t *count, unsigned fix_m, unsigned
         double delta = fabs(lambda - e->lambda);
         e->lambda = lambda;
         for (int f = 0; f < AM_LF__COUNT; f++) {
-            double tm = 0, tu = 0;
+            double tm = 0, tu = 0, start = 0;
             int used = 0;
             for (int l = 0; l < AM_LL_MISSING; l++)
                 if (am__link_level_used(f, l)) {
                     tm += sm[f][l];
                     tu += su[f][l];
+                    start += m_start[l];
                     used++;
                 }
             for (int l = 0; l < AM_LL_MISSING; l++) {
@@ -270,7 +319,8 @@ static void em_run(struct em *e, const uint64_t *count, unsigned fix_m, unsigned
                 }
                 if (fix_m & (1u << f))
                     continue;
-                double nm = (sm[f][l] + 1e-3) / (tm + 1e-3 * used);
+                double nm = (sm[f][l] + M_PRIOR_MATCHES * m_start[l] / start) /
+                            (tm + M_PRIOR_MATCHES);
                 if (fabs(nm - e->m[f][l]) > delta)
                     delta = fabs(nm - e->m[f][l]);
                 e->m[f][l] = nm;
@@ -487,6 +537,17 @@ static void em_fit(struct am__link_model *model, const uint64_t *fit_count,
     finish(model, &e, n_pairs, n_records);
 }
 
+/* A value's share of the records (count of known), at least one, pulled toward u (the
+ * share of an average value) as if TF_PRIOR_RECORDS more records had been seen: in a
+ * registry of a dozen records, one surname on two of them says nothing of how common it
+ * is, and its adjustment would take four bits from the same person's two records. */
+#define TF_PRIOR_RECORDS 100.0
+
+static double tf_smooth(double count, double known, double u)
+{
+    return ((count > 1 ? count : 1) + TF_PRIOR_RECORDS * u) / (known + TF_PRIOR_RECORDS);
+}
+
 /* One list gives a single name and the other gives it among more ("Martínez" and
  * "Martínez Arias"): the agreement is worth what that one name is worth. The share of
  * records using the token stands for its frequency; the adjustment is bounded because
@@ -540,9 +601,8 @@ static double tf_close_of(const struct am__link_model *model, const struct am__l
     double u = model->u[field][AM_LL_CLOSE];
     if (!r->n || u <= 0)
         return 0;
-    double tf = (double)r->tok.count.v[one] / (double)r->n;
-    if (tf < 1.0 / (double)r->n)
-        tf = 1.0 / (double)r->n;
+    double c = (double)r->tok.count.v[one];
+    double tf = tf_smooth(c, (double)r->n, u);
     double adj = log2(u / tf);
     return adj > 4 ? 4 : adj < -4 ? -4 : adj;
 }
@@ -675,8 +735,7 @@ static double tf_exact(const struct am__link_model *model, const struct am__link
             return 0;
         double u = model->u[AM_LF_ARREST][AM_LL_EXACT];
         double c = model->arrest_count[(uint32_t)r->arrest[a] & 0xffffu];
-        double tf = (c > 1 ? c : 1) / (double)model->arrest_known;
-        return u > 0 ? log2(u / tf) : 0;
+        return u > 0 ? log2(u / tf_smooth(c, (double)model->arrest_known, u)) : 0;
     }
     uint32_t key;
     const struct am__link_keytab *k;
@@ -694,11 +753,7 @@ static double tf_exact(const struct am__link_model *model, const struct am__link
     uint64_t known = k->known;
     if (!key || !known || u <= 0)
         return 0;
-    double tf = (double)k->count.v[key] / (double)known;
-    double floor_tf = 1.0 / (double)known;
-    if (tf < floor_tf)
-        tf = floor_tf;
-    return log2(u / tf);
+    return log2(u / tf_smooth((double)k->count.v[key], (double)known, u));
 }
 
 double am__link_pair_weight(const struct am__link_model *model, const struct am__link_records *r,

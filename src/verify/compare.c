@@ -153,11 +153,29 @@ static int record_charges(struct am_facts_reader *fr, const struct side_rec *r,
     return 0;
 }
 
+static int same_text(const char *x, const char *y, int facility);
+
+/* A facility with the town or state it is in added in brackets ("INOF (Los Teques)"):
+ * the same facility as the name alone. */
+static int same_facility_but_place(const char *x, const char *y)
+{
+    const char *px = strchr(x, '('), *py = strchr(y, '(');
+    if (!px == !py)
+        return 0;
+    const char *with = px ? x : y, *other = px ? y : x, *open = px ? px : py;
+    char *head = am_strndup(with, (size_t)(open - with));
+    int same = same_text(head, other, 1);
+    am_free(head);
+    return same;
+}
+
 /* The same text as people write it: case, accents, punctuation and blanks do not
  * matter ("TOCORON" and "Tocorón", "Rodeo I" and "RODEO I."), nor, for a facility, a
- * leading article ("El Helicoide" and "Helicoide"). */
+ * leading article ("El Helicoide" and "Helicoide") or the place added in brackets. */
 static int same_text(const char *x, const char *y, int facility)
 {
+    if (facility && same_facility_but_place(x, y))
+        return 1;
     struct am_buf bx, by;
     am_buf_init(&bx);
     am_buf_init(&by);

@@ -79,7 +79,8 @@ $ links --csv
 >~ ONG,1,1
 >~ Comite,,11
 >~ Prensa,,17
-# Facility names that differ only in case and accents are no disagreement.
+# Facility names that differ only in case and accents, or by the town added in brackets
+# ("INOF" and "INOF (Los Teques)"), are no disagreement.
 $ compare Ministerio ONG --csv
 >~ disagree,1,1,,7,,status,released,released_with_measures
 >~ disagree,6,6,,13,,status,released,detained
@@ -88,7 +89,7 @@ $ audit Ministerio --csv
 >~ row,list_id,record,person,verdict,flags,sources,evidence
 >~ 1,,1,1,verified,,ONG,
 >~ 2,,2,2,flagged,still_detained,ONG,still_detained: listed as released (2026-01-16) but ONG's list of 2026-01-25 records detained
->~ 3,,3,3,flagged,still_detained,ONG,"identity: person 9 by the audit's match with ONG r9 (cédula 8765432 the same, 4 name words agree)
+>~ 3,,3,3,flagged,still_detained,ONG,still_detained: listed as released (2026-01-16) but ONG's list of 2026-01-25 records detained [ONG r9
 >~ 4,,4,4,verified,,"Comite;ONG",
 >~ 5,,5,5,flagged,unknown_identity,,unknown_identity: no source other than Ministerio has a record of this person
 >~ 6,,6,6,flagged,"still_detained;not_political",ONG,
