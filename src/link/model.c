@@ -537,15 +537,17 @@ static void em_fit(struct am__link_model *model, const uint64_t *fit_count,
     finish(model, &e, n_pairs, n_records);
 }
 
-/* A value's share of the records (count of known), at least one, pulled toward u (the
- * share of an average value) as if TF_PRIOR_RECORDS more records had been seen: in a
+/* The term-frequency adjustment log2(u / share) of a value held by count of known
+ * records (at least one), trusted in proportion known / (known + TF_PRIOR_RECORDS): in a
  * registry of a dozen records, one surname on two of them says nothing of how common it
- * is, and its adjustment would take four bits from the same person's two records. */
+ * is, and its adjustment would take four bits from the same person's two records; in one
+ * of thousands it stands. */
 #define TF_PRIOR_RECORDS 100.0
 
-static double tf_smooth(double count, double known, double u)
+static double tf_log_ratio(double count, double known, double u)
 {
-    return ((count > 1 ? count : 1) + TF_PRIOR_RECORDS * u) / (known + TF_PRIOR_RECORDS);
+    double share = (count > 1 ? count : 1) / known;
+    return log2(u / share) * known / (known + TF_PRIOR_RECORDS);
 }
 
 /* One list gives a single name and the other gives it among more ("Martínez" and
@@ -601,9 +603,7 @@ static double tf_close_of(const struct am__link_model *model, const struct am__l
     double u = model->u[field][AM_LL_CLOSE];
     if (!r->n || u <= 0)
         return 0;
-    double c = (double)r->tok.count.v[one];
-    double tf = tf_smooth(c, (double)r->n, u);
-    double adj = log2(u / tf);
+    double adj = tf_log_ratio((double)r->tok.count.v[one], (double)r->n, u);
     return adj > 4 ? 4 : adj < -4 ? -4 : adj;
 }
 
@@ -735,7 +735,7 @@ static double tf_exact(const struct am__link_model *model, const struct am__link
             return 0;
         double u = model->u[AM_LF_ARREST][AM_LL_EXACT];
         double c = model->arrest_count[(uint32_t)r->arrest[a] & 0xffffu];
-        return u > 0 ? log2(u / tf_smooth(c, (double)model->arrest_known, u)) : 0;
+        return u > 0 ? tf_log_ratio(c, (double)model->arrest_known, u) : 0;
     }
     uint32_t key;
     const struct am__link_keytab *k;
@@ -753,7 +753,7 @@ static double tf_exact(const struct am__link_model *model, const struct am__link
     uint64_t known = k->known;
     if (!key || !known || u <= 0)
         return 0;
-    return log2(u / tf_smooth((double)k->count.v[key], (double)known, u));
+    return tf_log_ratio((double)k->count.v[key], (double)known, u);
 }
 
 double am__link_pair_weight(const struct am__link_model *model, const struct am__link_records *r,
