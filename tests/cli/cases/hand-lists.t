@@ -92,6 +92,11 @@ $ audit Ministerio --csv
 >~ 4,,4,4,verified,,"Comite;ONG",
 >~ 5,,5,5,flagged,unknown_identity,,unknown_identity: no source other than Ministerio has a record of this person
 >~ 6,,6,6,flagged,"still_detained;not_political",ONG,
+# The list's own row id stays the list's text in JSON (it is no id of ours).
+$ export --json
+>~ "list_id":"8","full_name":"Óscar Eduardo Villegas Parra"
+$ show 14 --json
+>~ "list_id":"8"
 $ reconcile --csv
 >~ Ministerio,official,1,2026-01-20,6,6,1,6,2,1,0,0,0,3,1,0,0,0
 $ flow --by month --csv
