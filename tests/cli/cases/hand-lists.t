@@ -97,6 +97,11 @@ $ export --json
 >~ "list_id":"8","full_name":"Óscar Eduardo Villegas Parra"
 $ show 14 --json
 >~ "list_id":"8"
+>~ "incommunicado":false
+# people --json says incommunicado as show --json does: a boolean, not the string "false"
+# that a program would read as true.
+$ people --json --status detained
+>~ {"person_id": 14, "name": "Óscar Eduardo Villegas Parra", "cedula": "V-15432198", "status": "detained", "incommunicado": false,
 $ reconcile --csv
 >~ Ministerio,official,1,2026-01-20,6,6,1,6,2,1,0,0,0,3,1,0,0,0
 $ flow --by month --csv
