@@ -107,3 +107,15 @@ $ reconcile --csv
 $ flow --by month --csv
 >~ 2026-01,Ministerio,0,6
 >~ 2026-01,ONG,0,2
+# The ministry's next list names one person twice, the second time shorter, with the same
+# cédula; linking keeps the two rows apart, the audit does not: the first row stays
+# verified (its cédula on the list's other row is no doubt about it), the second is the
+# duplicate.
+$ import --source Ministerio --as-of 2026-01-21 --map ministerio.map --encoding latin1 ministerio-dup.csv
+> ministerio-dup.csv: snapshot 6 of source Ministerio: 4 records imported, 0 rejected
+$ link
+>~ threshold
+$ audit Ministerio --csv
+>~ 1,,22,1,verified,,ONG,
+>~ 2,,23,22,flagged,"unknown_identity;duplicate",,
+>~ duplicate: the same person is already on the list at row 1 [Ministerio r22 earlier row]
