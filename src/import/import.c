@@ -956,11 +956,18 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
         r->fatal = 1;
         return 0;
     }
-    if (title_to && r->opt->warn)
+    if (title_to && r->opt->warn) {
+        char lines[64];
+        if (title_to > title_from)
+            snprintf(lines, sizeof(lines), "lines %ld-%ld", title_from, title_to);
+        else
+            snprintf(lines, sizeof(lines), "line %ld", title_from);
         fprintf(r->opt->warn,
-                "amnistia: warning: %s: lines %ld-%ld above the header (line %ld) are not "
-                "part of the list (a title?); they are kept only in the file's SHA-256\n",
-                r->path, title_from, title_to, rec.line);
+                "amnistia: warning: %s: %s above the header (line %ld) %s not part of the "
+                "list (a title?); %s kept only in the file's SHA-256\n",
+                r->path, lines, rec.line, title_to > title_from ? "are" : "is",
+                title_to > title_from ? "they are" : "it is");
+    }
     warn_extra(r, &extra);
     am_buf_release(&extra);
     size_t width = am_plan_width(plan);
