@@ -54,7 +54,7 @@ struct am_link_options {
 };
 
 /* Blocking rule figures. */
-#define AM_LINK_MAX_RULES 8
+#define AM_LINK_MAX_RULES 9
 struct am_link_rule_stats {
     const char *name;       /* "cedula", "surname+given+year", ... (static) */
     uint64_t blocks;        /* keys shared by two records or more */

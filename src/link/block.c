@@ -192,6 +192,66 @@ static void key_surname_given(const struct am__link_records *r, size_t i, uint64
     surname_given(r, i, out, 5, 0);
 }
 
+/* The first letter of a surname as a typist may vary it: a typo rarely touches a word's
+ * first letter, and the letters Spanish spells alike (b/v, s/z, c/k/q, g/j) are one. */
+static uint64_t sur_initial(const struct am__link_records *r, uint32_t tok)
+{
+    unsigned char c = (unsigned char)r->tok.str.v[tok][0];
+    switch (c) {
+    case 'v': return 'b';
+    case 'z': return 's';
+    case 'k':
+    case 'q': return 'c';
+    case 'j': return 'g';
+    default: return c;
+    }
+}
+
+/* The first given name's sound with each surname's first letter and `what` (an arrest
+ * date, a place): a surname with a typo ("Mratinez", "Peerz", "Gutierriz") changes its
+ * sound, so the surname keys above never bring it together with the same name spelt
+ * right; its first letter almost always survives. A name whose order is a guess gives
+ * the initials of its last words, as in key_surname_arrest. */
+static void given_initials(const struct am__link_records *r, size_t i, uint64_t out[KEYS],
+                           uint64_t salt, uint64_t what)
+{
+    uint32_t g = r->given[i][0];
+    if (!g)
+        return;
+    uint32_t cand[3] = {r->sur[i][0], r->sur[i][1], r->sur[i][2]};
+    int nw = r->n_words[i];
+    if (nw >= 2) {
+        int from = nw - 3 > 1 ? nw - 3 : 1;
+        for (int k = 0; k < 3; k++)
+            cand[k] = from + k < nw ? r->words[i][from + k] : 0;
+    }
+    int n = 0;
+    for (int k = 0; k < 3; k++) {
+        if (!cand[k] || cand[k] == g)
+            continue;
+        uint64_t key = mix(mix(mix(salt, phon(r, g)), sur_initial(r, cand[k])), what);
+        int dup = 0;
+        for (int j = 0; j < n; j++)
+            dup |= out[j] == key;
+        if (!dup)
+            out[n++] = key;
+    }
+}
+
+static void key_given_initial_arrest(const struct am__link_records *r, size_t i,
+                                     uint64_t out[KEYS])
+{
+    if (!r->arrest || r->arrest[i] == AM__LINK_MISSING_DATE)
+        return;
+    given_initials(r, i, out, 9, (uint64_t)(uint32_t)r->arrest[i]);
+}
+
+
+/* Bits of AM__LINK_FREE_FIELDS (arrest date, cédula, birth date). */
+#define HOLDS_ARREST 1u
+#define HOLDS_CEDULA 2u
+#define HOLDS_BIRTH 4u
+
 /* cap_div: the rule's cap is the block cap divided by this. The last rule has no date in
  * its key, so its blocks of common names are large and are capped harder. */
 static const struct rule {
@@ -202,15 +262,18 @@ static const struct rule {
     /* A capped block's neighbourhood is ordered by the first given name's sound first:
      * for keys without the given name, where namesakes by surname meet. */
     int given_first;
+    /* The fields its key holds, of AM__LINK_FREE_FIELDS (bit k for field k there). */
+    unsigned holds;
 } rules[] = {
-    {"cedula", key_cedula, 1, 1, 0},
-    {"surname+given+year", key_surname_given_year, 1, 1, 0},
-    {"birth_date+initial", key_birth_initial, 1, 1, 0},
-    {"surnames+year", key_surnames_year, 1, 1, 0},
-    {"surname+arrest_date", key_surname_arrest, 4, 1, 1},
-    {"cedula_digits+given", key_cedula_digits, 1, 1, 0},
-    {"surname+given+place", key_surname_given_place, 4, 0, 0},
-    {"surname+given", key_surname_given, 16, 0, 0},
+    {"cedula", key_cedula, 1, 1, 0, HOLDS_CEDULA},
+    {"surname+given+year", key_surname_given_year, 1, 1, 0, HOLDS_BIRTH},
+    {"birth_date+initial", key_birth_initial, 1, 1, 0, HOLDS_BIRTH},
+    {"surnames+year", key_surnames_year, 1, 1, 0, HOLDS_BIRTH},
+    {"surname+arrest_date", key_surname_arrest, 4, 1, 1, HOLDS_ARREST},
+    {"cedula_digits+given", key_cedula_digits, 1, 1, 0, HOLDS_CEDULA},
+    {"surname+given+place", key_surname_given_place, 4, 0, 0, 0},
+    {"surname+given", key_surname_given, 16, 0, 0, 0},
+    {"given+initial+arrest_date", key_given_initial_arrest, 4, 1, 0, HOLDS_ARREST},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
@@ -645,6 +708,17 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
         workers[t].pc_n = am_calloc(PC_SLOTS, sizeof(uint64_t));
     }
     out->pattern_count_dated = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    /* A pair is compared by the first rule that generates it, so a later rule never sees
+     * the pairs an earlier one took: only the rules before the first that holds a field
+     * compare pairs whatever that field says (see pattern_count_free). */
+    size_t first_holding[AM__LINK_NFREE];
+    for (int g = 0; g < AM__LINK_NFREE; g++) {
+        out->pattern_count_free[g] = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+        first_holding[g] = NRULES;
+        for (size_t k = NRULES; k-- > 0;)
+            if (rules[k].holds & (1u << g))
+                first_holding[g] = k;
+    }
 
     /* Rule k + 1's blocks are sorted on a thread of their own while rule k's pairs are
      * compared: the sort would otherwise leave the second core idle. */
@@ -689,8 +763,13 @@ int am__link_block(const struct am__link_records *r, const struct am_link_option
             /* The pairs of rules whose key holds a cédula or a date, for fitting m. */
             for (size_t p = 0; p < AM__LINK_NPATTERNS; p++) {
                 uint64_t delta = workers[t].pattern_count[p] - workers[t].dated_seen[p];
+                if (!delta)
+                    continue;
                 if (rules[k].dated)
                     out->pattern_count_dated[p] += delta;
+                for (int g = 0; g < AM__LINK_NFREE; g++)
+                    if (k < first_holding[g])
+                        out->pattern_count_free[g][p] += delta;
                 workers[t].dated_seen[p] = workers[t].pattern_count[p];
             }
         }
@@ -748,5 +827,7 @@ void am__link_block_release(struct am__link_block_out *out)
     am_free(out->pairs.v);
     am_free(out->pattern_count);
     am_free(out->pattern_count_dated);
+    for (int g = 0; g < AM__LINK_NFREE; g++)
+        am_free(out->pattern_count_free[g]);
     memset(out, 0, sizeof(*out));
 }

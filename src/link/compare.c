@@ -318,11 +318,34 @@ static int cmp_surnames(struct pairctx *c, const struct view *va, const struct v
             if (tm_side(c, a_short, sv->si[0], lv->si[j]))
                 return AM_LL_CLOSE;
     }
-    if (exact + alike >= 1)
+    if (exact + alike >= 1) {
+        /* "urdaneta de suarez" vs "urdaneta salazar": see married_for_mothers. */
+        for (int side = 0; side < 2; side++) {
+            const struct view *mv = side ? vb : va, *ov = side ? va : vb;
+            if (mv->married && !ov->married && mv->ns == 1 && ov->ns == 2 &&
+                tm_side(c, !side, mv->si[0], ov->si[0]) &&
+                !tm_side(c, !side, mv->mi, ov->si[0]) && !tm_side(c, !side, mv->mi, ov->si[1]))
+                return AM_LL_CLOSE;
+        }
         return AM_LL_FAR;
+    }
     return AM_LL_DIFFERENT;
 }
 #endif
+
+/* A married woman writes her father's surname and "de" her husband's, and drops her
+ * mother's: "Irene Urdaneta de Suárez" is "Irene Urdaneta Salazar" of another list. The
+ * maiden surname against the other's first surname, the husband's found in neither:
+ * one list gives the married name, the other the second surname (close, not one surname
+ * in common and another different). like_m: the married side's row of word matches. */
+static int married_for_mothers(const uint8_t *like_m, const struct view *mv,
+                               const struct view *ov)
+{
+    if (!mv->married || ov->married || mv->ns != 1 || ov->ns != 2)
+        return 0;
+    uint8_t both = (uint8_t)(1u << ov->si[0] | 1u << ov->si[1]);
+    return ((like_m[mv->si[0]] >> ov->si[0]) & 1u) && !(like_m[mv->mi] & both);
+}
 
 /* The same levels as cmp_given and cmp_surnames, from the pair's whole table of word
  * matches as bit sets: like[i] holds the words j of b alike (or equal) to word i of a,
@@ -402,8 +425,11 @@ static int cmp_surnames_bits(const uint8_t *like, const uint8_t *like_t, const s
         return AM_LL_CLOSE;
     if (sv->married && unmatched == 1 && ns >= 1 && nl <= 1 && (row[sv->si[0]] & lsur))
         return AM_LL_CLOSE;
-    if (matched)
+    if (matched) {
+        if (married_for_mothers(like, va, vb) || married_for_mothers(like_t, vb, va))
+            return AM_LL_CLOSE;
         return AM_LL_FAR;
+    }
     return AM_LL_DIFFERENT;
 }
 

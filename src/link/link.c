@@ -51,9 +51,9 @@ struct am_linker {
 
 /* A pair is clearly two people when the evidence is against by 8:1 or more, or when
  * both the birth date and the cédula are known and differ. */
-static int is_conflict(const struct am__link_model *m, double weight, am__link_pattern p)
+static int is_conflict(double evidence, am__link_pattern p)
 {
-    if (weight - m->prior < CONFLICT_BF)
+    if (evidence < CONFLICT_BF)
         return 1;
     return am__link_level_of(p, AM_LF_BIRTH) == AM_LL_DIFFERENT &&
            am__link_level_of(p, AM_LF_CEDULA) == AM_LL_DIFFERENT;
@@ -71,13 +71,70 @@ static void *weigh(void *arg)
     struct am_linker *lk = j->lk;
     for (size_t k = j->from; k < j->to; k++) {
         struct am__link_pair *p = &lk->blk.pairs.v[k];
+        double prior = am__link_prior_of(&lk->model, &lk->rec, p->a, p->b);
         double w = am__link_pair_weight_cached(&lk->model, &lk->rec, j->tf, p->a, p->b,
                                                p->pattern);
         p->weight = (float)w;
-        if (is_conflict(&lk->model, w, p->pattern))
+        if (is_conflict(w - prior, p->pattern))
             p->pattern |= AM__LINK_CONFLICT_BIT;
     }
     return NULL;
+}
+
+/* EM's share of matches among the compared pairs within one list (see
+ * am__link_model_lists): sums of the pattern posteriors, split across the threads. */
+struct lists_job {
+    struct am_linker *lk;
+    const float *post; /* posterior per pattern */
+    size_t from, to;
+    double same_g, all_g;
+};
+
+static void *sum_lists(void *arg)
+{
+    struct lists_job *j = arg;
+    const struct am__link_pair *v = j->lk->blk.pairs.v;
+    const uint32_t *snap = j->lk->rec.snap;
+    double same = 0, all = 0;
+    for (size_t k = j->from; k < j->to; k++) {
+        double g = j->post[v[k].pattern & (AM__LINK_NPATTERNS - 1)];
+        all += g;
+        same += snap[v[k].a] == snap[v[k].b] ? g : 0;
+    }
+    j->same_g = same;
+    j->all_g = all;
+    return NULL;
+}
+
+static void fit_lists(struct am_linker *lk, int threads)
+{
+    float *post = am_malloc(AM__LINK_NPATTERNS * sizeof(*post));
+    for (uint32_t p = 0; p < AM__LINK_NPATTERNS; p++)
+        post[p] = lk->blk.pattern_count[p] ? (float)am__link_pattern_posterior(&lk->model, p)
+                                           : 0;
+    pthread_t tid[16];
+    struct lists_job jobs[16];
+    int started[16] = {0};
+    size_t n = lk->blk.pairs.n, per = (n + (size_t)threads - 1) / (size_t)threads;
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (struct lists_job){.lk = lk, .post = post};
+        jobs[t].from = per * (size_t)t < n ? per * (size_t)t : n;
+        jobs[t].to = jobs[t].from + per < n ? jobs[t].from + per : n;
+        if (t > 0)
+            started[t] = pthread_create(&tid[t], NULL, sum_lists, &jobs[t]) == 0;
+    }
+    sum_lists(&jobs[0]);
+    double same = jobs[0].same_g, all = jobs[0].all_g;
+    for (int t = 1; t < threads; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            sum_lists(&jobs[t]);
+        same += jobs[t].same_g;
+        all += jobs[t].all_g;
+    }
+    am_free(post);
+    am__link_model_lists(&lk->model, &lk->rec, same, all);
 }
 
 static int load_decisions(struct am_linker *lk, struct am_store *store, struct am_err *err)
@@ -162,8 +219,10 @@ struct am_linker *am_linker_new(struct am_store *store, const struct am_link_opt
     lk->sum.pairs_per_second = t2 > t1 ? (double)lk->blk.pairs.n / (t2 - t1) : 0;
 
     am__link_model_u_packed(&lk->model, &lk->rec, lk->blk.crec, 0x5eed);
-    am__link_model_em_fit(&lk->model, lk->blk.pattern_count_dated, lk->blk.pattern_count,
-                          lk->blk.pairs.n, lk->rec.n);
+    am__link_model_em_fit_free(&lk->model, lk->blk.pattern_count_dated,
+                               (const uint64_t *const *)lk->blk.pattern_count_free,
+                               lk->blk.pattern_count, lk->blk.pairs.n, lk->rec.n);
+    fit_lists(lk, o.threads > 16 ? 16 : o.threads);
     /* Weigh every compared pair, split across the threads. */
     struct am__link_tfcache tf;
     am__link_tfcache_init(&tf, &lk->model, &lk->rec);
@@ -225,7 +284,9 @@ static int conflict_cb(void *ctx, uint32_t a, uint32_t b)
     am__link_pattern p = lk->blk.crec
                              ? am__link_compare_c(&lk->rec, &lk->blk.crec[a], &lk->blk.crec[b])
                              : am__link_compare(&lk->rec, a, b);
-    return is_conflict(&lk->model, am__link_pair_weight(&lk->model, &lk->rec, a, b, p), p);
+    return is_conflict(am__link_pair_weight(&lk->model, &lk->rec, a, b, p) -
+                           am__link_prior_of(&lk->model, &lk->rec, a, b),
+                       p);
 }
 
 int am_link_run(struct am_store *store, const struct am_link_options *opt,
@@ -373,7 +434,7 @@ static void explain_idx(struct am_linker *lk, uint32_t a, uint32_t b,
     const char *rule = am__link_block_rule_of(&lk->blk, a, b);
     out->rule = rule ? rule : "none";
     am__link_pattern p = am__link_compare(r, a, b);
-    out->prior_weight = m->prior;
+    out->prior_weight = am__link_prior_of(m, r, a, b);
     for (int f = 0; f < AM_LF__COUNT; f++) {
         struct am_link_field_explain *fe = &out->fields[f];
         int l = am__link_level_of(p, f);

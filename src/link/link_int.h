@@ -48,6 +48,8 @@ struct am__link_records {
     struct am_strmap rp_at_map;
     AM_VEC(const char *) rp_at_str;
     uint32_t *source;      /* source id */
+    uint32_t *snap;        /* the list (snapshot id); the source id for records added by
+                            * am__link_records_add until the loader sets it */
     uint32_t (*given)[AM__LINK_NGIVEN];
     uint8_t *n_given;
     uint32_t (*sur)[AM__LINK_NSUR]; /* [0],[1] surnames, [2] married name */
@@ -212,6 +214,12 @@ struct am__link_block_out {
     struct am__link_pairs pairs;    /* every compared pair, a < b */
     uint64_t *pattern_count;        /* AM__LINK_NPATTERNS counts */
     uint64_t *pattern_count_dated;  /* the same for the rules keyed on a cédula or date */
+    /* The same for the rules before the first whose key holds the field
+     * AM__LINK_FREE_FIELDS[k] (arrest date, cédula, birth date): a rule keyed on the exact
+     * arrest date never compares a pair whose dates differ by a day, and a later rule
+     * never compares a pair an earlier one took, so only those pairs tell how often a
+     * match's dates differ. */
+    uint64_t *pattern_count_free[3];
     size_t n_rules;
     struct am_link_rule_stats rules[AM_LINK_MAX_RULES];
     /* Per record, per rule, KEYS (3) slots, record-major (block.c's KIX): 0 = no key;
@@ -235,6 +243,12 @@ struct am__link_model {
     double w[AM_LF__COUNT][AM_LL__COUNT];
     double lambda;
     double prior;          /* log2 prior odds */
+    /* The prior for two records of one list and of two lists (by_list: estimated, see
+     * am__link_model_lists); else both are prior. */
+    double prior_same, prior_cross;
+    int by_list;
+    double m_same_list, u_same_list; /* share of matches / of random pairs within a list */
+    double ub[AM_LF__COUNT][AM_LL__COUNT]; /* EM's level frequencies among blocked non-matches */
     int iterations, converged;
     int em_refit;          /* EM's first answer was not about names: refit with names fixed */
     double u_given_exact, u_sur_exact; /* for term-frequency adjustment */
@@ -251,6 +265,29 @@ void am__link_model_u(struct am__link_model *model, const struct am__link_record
  * gathering two records from the arrays for each of the 400,000 random pairs. */
 void am__link_model_u_packed(struct am__link_model *model, const struct am__link_records *r,
                              const struct am__link_crec *crec, uint64_t seed);
+/* The prior (log2 odds) of records a and b: within one list or across two. */
+static inline double am__link_prior_of(const struct am__link_model *model,
+                                       const struct am__link_records *r, uint32_t a,
+                                       uint32_t b)
+{
+    if (!model->by_list)
+        return model->prior;
+    return r->snap[a] == r->snap[b] ? model->prior_same : model->prior_cross;
+}
+
+/* EM's probability that a pair with pattern p is one person (no term frequencies). */
+double am__link_pattern_posterior(const struct am__link_model *model, am__link_pattern p);
+/* The prior by list: a list names a person twice only by mistake, while lists of the same
+ * prisoners overlap, so two records of one list are far less often one person than two
+ * records of two lists. With same_g the sum of am__link_pattern_posterior over the
+ * compared pairs within one list and all_g over all compared pairs, m_same = same_g /
+ * all_g is the share of matches within a list; u_same, the share of all pairs of records
+ * within a list, comes from the records per list. prior_same = prior + log2(m_same /
+ * u_same), prior_cross = prior + log2((1 - m_same) / (1 - u_same)). Left off (by_list 0)
+ * when every record is in one list, every list has one record, or all_g is below 1. */
+void am__link_model_lists(struct am__link_model *model, const struct am__link_records *r,
+                          double same_g, double all_g);
+
 /* m and lambda by EM over the pattern counts of the compared pairs; then weights and the
  * prior (n_pairs compared out of all pairs of n records). */
 void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_count,
@@ -261,6 +298,18 @@ void am__link_model_em(struct am__link_model *model, const uint64_t *pattern_cou
 void am__link_model_em_fit(struct am__link_model *model, const uint64_t *fit_count,
                            const uint64_t *pattern_count, uint64_t n_pairs,
                            uint64_t n_records);
+/* The fields whose m is learnt again, after am__link_model_em_fit's fit, from the pairs of
+ * the rules whose key does not hold them. */
+#define AM__LINK_NFREE 3
+extern const int AM__LINK_FREE_FIELDS[AM__LINK_NFREE];
+/* am__link_model_em_fit, then for each field of AM__LINK_FREE_FIELDS its m again by EM
+ * over free_count[k] (NULL: not done) with every other field's m held (the other fields tell matches from
+ * the rest; only this field's levels among matches are learnt), when those pairs give
+ * the field on both sides at least 100 times; then lambda and the prior as before. */
+void am__link_model_em_fit_free(struct am__link_model *model, const uint64_t *fit_count,
+                                const uint64_t *const *free_count,
+                                const uint64_t *pattern_count, uint64_t n_pairs,
+                                uint64_t n_records);
 /* Term-frequency adjustment in bits for the field (0 unless names agree exactly). */
 double am__link_tf_adjust(const struct am__link_model *model, const struct am__link_records *r,
                           int field, int level, uint32_t a, uint32_t b);

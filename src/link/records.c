@@ -62,6 +62,7 @@ void am__link_records_release(struct am__link_records *r)
     am_strmap_release(&r->rp_at_map);
     AM_VEC_FREE(&r->rp_at_str);
     am_free(r->source);
+    am_free(r->snap);
     am_free(r->given);
     am_free(r->n_given);
     am_free(r->sur);
@@ -112,6 +113,7 @@ static void ensure(struct am__link_records *r)
     RESIZE(r->rp_weight, *cap);
     RESIZE(r->rp_at, *cap);
     RESIZE(r->source, *cap);
+    RESIZE(r->snap, *cap);
     RESIZE(r->given, *cap);
     RESIZE(r->n_given, *cap);
     RESIZE(r->sur, *cap);
@@ -283,6 +285,7 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
     size_t i = r->n++;
     r->id[i] = id;
     r->source[i] = source;
+    r->snap[i] = source;
     r->old_person[i] = old_person;
     r->reviewed[i] = (uint8_t)(reviewed != 0);
     r->rp_flags[i] = 0;
@@ -325,8 +328,12 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
      * in written order so that comparisons can try the other readings. */
     r->n_words[i] = 0;
     memset(r->words[i], 0, sizeof(r->words[i]));
+    /* A comma states where the surnames end whatever order a mapping declared
+     * ("HERNANDEZ MARQUEZ, LUIS" under `order surnames_first`): such a name is read as
+     * written, not guessed, so that "hernandez" stays a surname in every key. */
     int nw = r->n_given[i] + r->n_sur[i];
-    if (nm.order_why && !r->sur[i][2] && nw >= 2 && nw <= 5 &&
+    int comma = !split && full_name && strchr(full_name, ',') != NULL;
+    if (nm.order_why && !comma && !r->sur[i][2] && nw >= 2 && nw <= 5 &&
         (strcmp(nm.order_why, "default") == 0 || strcmp(nm.order_why, "mapping") == 0)) {
         int k2 = 0;
         if (nm.order == AM_ORDER_SURNAMES_FIRST) {
@@ -422,7 +429,8 @@ long am__link_records_find(const struct am__link_records *r, int64_t id)
 static const char load_sql[] =
     "SELECT r.id, s.source_id, rp.person_id, rp.decided_by, r.given_names, r.surnames,"
     " r.full_name, r.name_order, r.cedula_kind, r.cedula, r.sex, r.birth_date,"
-    " r.nationality, r.state, r.facility, r.sensitivity, rp.decided_at, rp.weight"
+    " r.nationality, r.state, r.facility, r.sensitivity, rp.decided_at, rp.weight,"
+    " r.snapshot_id"
     " FROM record r JOIN snapshot s ON s.id = r.snapshot_id"
     " LEFT JOIN record_person rp ON rp.record_id = r.id"
     " ORDER BY r.id";
@@ -436,7 +444,7 @@ static const char load_sql[] =
 struct load_batch {
     struct am_arena strs;
     size_t n;
-    int64_t num[LOAD_BATCH][3]; /* id, source, person (0 when NULL) */
+    int64_t num[LOAD_BATCH][4]; /* id, source, person (0 when NULL), snapshot */
     double weight[LOAD_BATCH];
     uint8_t has_weight[LOAD_BATCH];
     const char *col[LOAD_BATCH][LOAD_COLS];
@@ -474,6 +482,7 @@ static void *load_reader(void *arg)
                 const char *t = am_stmt_text(l->st, c);
                 b->col[i][c] = t ? am_arena_strdup(&b->strs, t) : NULL;
             }
+            b->num[i][3] = am_stmt_int64(l->st, LOAD_COLS + 1);
             b->has_weight[i] = !am_stmt_is_null(l->st, LOAD_COLS);
             b->weight[i] = b->has_weight[i] ? am_stmt_double(l->st, LOAD_COLS) : 0;
         }
@@ -520,6 +529,7 @@ int am__link_records_load(struct am__link_records *r, struct am_store *store, st
             am__link_records_add(r, b->num[i][0], (uint32_t)b->num[i][1], b->num[i][2],
                                  by && strcmp(by, "review") == 0, c[4], c[5], c[6], c[7], c[8],
                                  c[9], c[10], c[11], c[12], c[13], c[14], c[15], &scratch);
+            r->snap[r->n - 1] = (uint32_t)b->num[i][3];
             if (b->num[i][2])
                 am__link_records_set_row(r, r->n - 1, b->has_weight[i], b->weight[i], by,
                                          c[16]);
@@ -549,6 +559,7 @@ int am__link_records_load(struct am__link_records *r, struct am_store *store, st
                                  am_stmt_text(st, 8), am_stmt_text(st, 9), am_stmt_text(st, 10),
                                  am_stmt_text(st, 11), am_stmt_text(st, 12), am_stmt_text(st, 13),
                                  am_stmt_text(st, 14), am_stmt_text(st, 15), &scratch);
+            r->snap[r->n - 1] = (uint32_t)am_stmt_int64(st, LOAD_COLS + 1);
             if (!am_stmt_is_null(st, 2))
                 am__link_records_set_row(r, r->n - 1, !am_stmt_is_null(st, LOAD_COLS),
                                          am_stmt_double(st, LOAD_COLS), by,

@@ -58,6 +58,14 @@ static const struct lv_case name_cases[] = {
      "married name against the maiden surname (the married name is extra)"},
     {NULL, NULL, "María Pérez de González", "María", "Pérez Rojas de González", NULL,
      AM_LF_SURNAMES, AM_LL_CLOSE, "married name on both sides, one gives a second surname"},
+    {NULL, NULL, "Irene Urdaneta de Suárez", "Irene", "Urdaneta Salazar", NULL, AM_LF_SURNAMES,
+     AM_LL_CLOSE, "married name against father's and mother's surnames (she drops her mother's)"},
+    {"Irene", "Urdaneta Salazar", NULL, NULL, NULL, "URDANETA DE SUAREZ, IRENE", AM_LF_SURNAMES,
+     AM_LL_CLOSE, "the same, the married side second and written surnames first"},
+    {NULL, NULL, "Irene Urdaneta de Suárez", "Irene", "Salazar Urdaneta", NULL, AM_LF_SURNAMES,
+     AM_LL_FAR, "her surname as the other's mother's surname: not her father's, stays far"},
+    {NULL, NULL, "Irene Urdaneta de Suárez", "Irene", "Urdaneta Suárez", NULL, AM_LF_SURNAMES,
+     AM_LL_CLOSE, "the husband's surname among the other's surnames"},
     {"María José", "Pérez", NULL, "María", "Pérez", NULL, AM_LF_GIVEN, AM_LL_CLOSE,
      "second given name missing"},
     {"José", "Pérez", NULL, "Pepe", "Pérez", NULL, AM_LF_GIVEN, AM_LL_EXACT,
@@ -204,6 +212,58 @@ static void test_blocking_surnames_first_splits(void **state)
     am__link_pattern p = am__link_compare(&r, 0, 1);
     assert_int_equal(am__link_level_of(p, AM_LF_GIVEN), AM_LL_EXACT);
     assert_int_equal(am__link_level_of(p, AM_LF_SURNAMES), AM_LL_EXACT);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+}
+
+/* The press writes "SURNAMES, GIVEN" and its mapping says `order surnames_first`: the comma
+ * says where the surnames end, so the name is read as written, not guessed (before, the
+ * first word "hernandez" was taken for a possible given name and left out of the
+ * surname+arrest_date key, so "Luis Hernández" arrested the same day never met it). A
+ * surname with a typo ("GUTIERRIZ") keeps its first letter: given+initial+arrest_date
+ * brings it to the same name spelt right, and nothing to another surname's initial. */
+static void test_blocking_comma_and_surname_typos(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    add(&r, &ar, 1, "Luis", "Hernández", NULL, NULL, NULL, NULL, NULL, NULL);
+    am__link_records_add(&r, 2, 2, 0, 0, NULL, NULL, "HERNANDEZ MARQUEZ, LUIS",
+                         "surnames_first", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ar);
+    add(&r, &ar, 3, "Yonathan", "Gutiérrez Arias", NULL, NULL, NULL, NULL, NULL, NULL);
+    am__link_records_add(&r, 4, 2, 0, 0, NULL, NULL, "GUTIERRIZ, YONATHAN", "surnames_first",
+                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ar);
+    /* Same given name and day, another surname's initial: not brought together. */
+    add(&r, &ar, 5, "Yonathan", "Torres", NULL, NULL, NULL, NULL, NULL, NULL);
+    /* Same name spelt right, arrested another day: not by the dated rules. */
+    add(&r, &ar, 6, "Yonathan", "Gutiérrez", NULL, NULL, NULL, NULL, NULL, NULL);
+    /* "Vásquez" and a typist's "BASQUZE": b and v share an initial here. */
+    add(&r, &ar, 7, "Wilmer", "Vásquez Rojas", NULL, NULL, NULL, NULL, NULL, NULL);
+    am__link_records_add(&r, 8, 2, 0, 0, NULL, NULL, "BASQUZE, WILMER", "surnames_first", NULL,
+                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ar);
+    assert_int_equal(r.n_words[1], 0); /* read as written */
+    assert_int_equal(r.n_sur[1], 2);
+    const char *dates[] = {"2025-01-06", "2025-01-06", "2024-08-03", "2024-08-03",
+                           "2024-08-03", "2024-09-30", "2019-01-23", "2019-01-23"};
+    for (size_t i = 0; i < 8; i++)
+        am__link_arrest_set(&r, i, dates[i]);
+    struct am__link_block_out out;
+    struct am_err err = AM_ERR_INIT;
+    assert_int_equal(am__link_block(&r, NULL, &out, &err), 0);
+    assert_string_equal(am__link_block_rule_of(&out, 0, 1), "surname+arrest_date");
+    assert_string_equal(am__link_block_rule_of(&out, 2, 3), "given+initial+arrest_date");
+    assert_string_equal(am__link_block_rule_of(&out, 6, 7), "given+initial+arrest_date");
+    assert_null(am__link_block_rule_of(&out, 3, 4));
+    /* 3 and 6 (Gutiérrez, another day) meet only by the name-only rule. */
+    assert_string_equal(am__link_block_rule_of(&out, 2, 5), "surname+given");
+    am__link_block_release(&out);
+    /* Compared, the typo pair agrees on the given name and closely on the surnames. */
+    am__link_pattern p = am__link_compare(&r, 2, 3);
+    assert_int_equal(am__link_level_of(p, AM_LF_GIVEN), AM_LL_EXACT);
+    assert_int_equal(am__link_level_of(p, AM_LF_SURNAMES), AM_LL_CLOSE);
+    assert_int_equal(am__link_level_of(p, AM_LF_ARREST), AM_LL_EXACT);
     am__link_records_release(&r);
     am_arena_release(&ar);
 }
@@ -1027,17 +1087,19 @@ static void test_write_keeps_rows(void **state)
 
 /* Pattern counts drawn exactly from two classes with known m, u and lambda: EM from its
  * usual start recovers them. */
+static const double mix_m[AM_LF__COUNT][4] = {
+    {0.70, 0.20, 0.06, 0.04}, {0.65, 0.30, 0.02, 0.03}, {0.80, 0.05, 0, 0.15},
+    {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20},
+    {0.85, 0.10, 0.03, 0.02}};
+static const double mix_u[AM_LF__COUNT][4] = {
+    {0.01, 0.02, 0.05, 0.92}, {0.005, 0.03, 0.06, 0.905}, {0.0001, 0.0005, 0, 0.9994},
+    {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85},
+    {0.003, 0.03, 0.10, 0.867}};
+
 static void test_em_recovers_mixture(void **state)
 {
     (void)state;
-    static const double m_true[AM_LF__COUNT][4] = {
-        {0.70, 0.20, 0.06, 0.04}, {0.65, 0.30, 0.02, 0.03}, {0.80, 0.05, 0, 0.15},
-        {0.75, 0.10, 0, 0.15},    {0.97, 0, 0, 0.03},       {0.50, 0.30, 0, 0.20},
-        {0.85, 0.10, 0.03, 0.02}};
-    static const double u_true[AM_LF__COUNT][4] = {
-        {0.01, 0.02, 0.05, 0.92}, {0.005, 0.03, 0.06, 0.905}, {0.0001, 0.0005, 0, 0.9994},
-        {0.0002, 0.005, 0, 0.9948}, {0.6, 0, 0, 0.4},         {0.05, 0.10, 0, 0.85},
-        {0.003, 0.03, 0.10, 0.867}};
+    const double(*m_true)[4] = mix_m, (*u_true)[4] = mix_u;
     const double lambda = 0.05, total = 2e8;
     uint64_t *count = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
     int lv[AM_LF__COUNT];
@@ -1110,6 +1172,154 @@ static void test_em_recovers_mixture(void **state)
     am_free(count);
 }
 
+/* The mixture of test_em_recovers_mixture as pattern counts (every combination of the
+ * levels each field uses); keep_arrest: only the patterns with that arrest level, as a
+ * rule keyed on the exact arrest date gives (-1: all). */
+static uint64_t mixture_counts(uint64_t *count, double lambda, double total, int keep_arrest)
+{
+    int lv[AM_LF__COUNT];
+    uint64_t pairs = 0;
+    for (int c = 0; c < 4 * 4 * 4 * 4 * 4 * 4 * 4; c++) {
+        int x = c, ok = 1;
+        double pm = lambda, pu = 1 - lambda;
+        for (int f = 0; f < AM_LF__COUNT; f++) {
+            lv[f] = x % 4;
+            x /= 4;
+            if (!am__link_level_used(f, lv[f]))
+                ok = 0;
+            else {
+                pm *= mix_m[f][lv[f]];
+                pu *= mix_u[f][lv[f]];
+            }
+        }
+        if (!ok || (keep_arrest >= 0 && lv[AM_LF_ARREST] != keep_arrest))
+            continue;
+        am__link_pattern p = 0;
+        for (int f = 0; f < AM_LF__COUNT; f++)
+            p |= (am__link_pattern)lv[f] << (AM__LINK_PATTERN_BITS * f);
+        count[p] = (uint64_t)llround(total * (pm + pu));
+        pairs += count[p];
+    }
+    return pairs;
+}
+
+/* m fitted only on pairs a rule keyed on the exact arrest date compared sees no match
+ * whose arrest dates differ by a few days (m of "close" near 0, so a three-day slip
+ * weighs as if it never happened to one person); learnt again from pairs that no rule
+ * on the arrest date chose, with the other fields' m held, it comes back to the
+ * mixture's 0.10. */
+static void test_em_free_fields(void **state)
+{
+    (void)state;
+    uint64_t *biased = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    uint64_t *all = am_calloc(AM__LINK_NPATTERNS, sizeof(uint64_t));
+    uint64_t nb = mixture_counts(biased, 0.05, 2e7, AM_LL_EXACT);
+    uint64_t na = mixture_counts(all, 0.05, 2e8, -1);
+    assert_true(nb > 1000 && na > nb);
+    struct am__link_model a, b;
+    memset(&a, 0, sizeof(a));
+    for (int f = 0; f < AM_LF__COUNT; f++) {
+        for (int l = 0; l < 4; l++)
+            a.u[f][l] = mix_u[f][l];
+        a.u[f][AM_LL_MISSING] = 1;
+    }
+    b = a;
+    am__link_model_em_fit(&a, biased, all, na, 100000);
+    assert_true(a.m[AM_LF_ARREST][AM_LL_CLOSE] < 0.01);
+    const uint64_t *free_count[AM__LINK_NFREE] = {NULL, NULL, NULL};
+    for (int k = 0; k < AM__LINK_NFREE; k++)
+        if (AM__LINK_FREE_FIELDS[k] == AM_LF_ARREST)
+            free_count[k] = all;
+    am__link_model_em_fit_free(&b, biased, free_count, all, na, 100000);
+    assert_float_equal(b.m[AM_LF_ARREST][AM_LL_EXACT], 0.85, 0.02);
+    assert_float_equal(b.m[AM_LF_ARREST][AM_LL_CLOSE], 0.10, 0.02);
+    assert_true(b.w[AM_LF_ARREST][AM_LL_CLOSE] > a.w[AM_LF_ARREST][AM_LL_CLOSE] + 3);
+    /* The other fields keep the m of the first fit; the share of matches is the same. */
+    for (int f = 0; f < AM_LF__COUNT; f++)
+        if (f != AM_LF_ARREST)
+            for (int l = 0; l < AM_LL_MISSING; l++)
+                assert_float_equal(b.m[f][l], a.m[f][l], 1e-12);
+    assert_float_equal(b.lambda, 0.05, 0.005);
+    /* Too few pairs giving the field on both sides: nothing is learnt again. */
+    memset(all, 0, AM__LINK_NPATTERNS * sizeof(uint64_t));
+    all[0] = 99; /* every field exact: the arrest date known 99 times */
+    struct am__link_model c = b;
+    memset(&c.m, 0, sizeof(c.m));
+    c.lambda = 0;
+    am__link_model_em_fit_free(&c, biased, free_count, biased, nb, 100000);
+    assert_float_equal(c.m[AM_LF_ARREST][AM_LL_CLOSE], a.m[AM_LF_ARREST][AM_LL_CLOSE], 1e-9);
+    am_free(biased);
+    am_free(all);
+}
+
+/* The prior by list: two records of one list are one person only when the list repeats
+ * someone, two records of two lists whenever the lists overlap. am__link_model_lists from
+ * the sums of posteriors, and the records per list. */
+static void test_prior_by_list(void **state)
+{
+    (void)state;
+    struct am__link_records r;
+    struct am_arena ar;
+    am__link_records_init(&r);
+    am_arena_init(&ar);
+    for (int i = 0; i < 4; i++)
+        add(&r, &ar, i + 1, "Luis", "Pérez", NULL, NULL, NULL, NULL, NULL, NULL);
+    r.snap[0] = r.snap[1] = 7;
+    r.snap[2] = r.snap[3] = 9;
+    struct am__link_model m;
+    memset(&m, 0, sizeof(m));
+    m.prior = -10;
+    /* Pairs within a list: 2 of the 12 ordered pairs of 4 records are in one list twice
+     * over, u = 4/12; a tenth of the matches within a list. */
+    am__link_model_lists(&m, &r, 0.1, 1.0);
+    assert_true(m.by_list);
+    assert_float_equal(m.u_same_list, 4.0 / 12.0, 1e-12);
+    assert_float_equal(m.prior_same, -10 + log2(0.1 / (1.0 / 3.0)), 1e-9);
+    assert_float_equal(m.prior_cross, -10 + log2(0.9 / (2.0 / 3.0)), 1e-9);
+    assert_float_equal(am__link_prior_of(&m, &r, 0, 1), m.prior_same, 0);
+    assert_float_equal(am__link_prior_of(&m, &r, 1, 2), m.prior_cross, 0);
+    /* No evidence of any match (sums below one): the one prior. */
+    am__link_model_lists(&m, &r, 0, 0.5);
+    assert_false(m.by_list);
+    assert_float_equal(am__link_prior_of(&m, &r, 0, 1), -10, 0);
+    /* Every record in one list: nothing to tell apart. */
+    r.snap[2] = r.snap[3] = 7;
+    am__link_model_lists(&m, &r, 0.5, 2.0);
+    assert_false(m.by_list);
+    assert_float_equal(am__link_prior_of(&m, &r, 1, 2), -10, 0);
+    am__link_records_release(&r);
+    am_arena_release(&ar);
+
+    /* In a registry: namesakes within one list start from a lower prior than the same
+     * name across two lists, and two snapshots of one source are two lists (an NGO's
+     * list of March and its list of November name the same prisoners). */
+    char path[512];
+    struct am_store *s = fx_open(path, sizeof(path), "bylist");
+    assert_non_null(s);
+    struct fx_population pop;
+    fx_population(&pop, 1200, 5);
+    assert_int_equal(fx_list(&pop, s, "Lista A", 0.8, 0.03, 21), 0);
+    assert_int_equal(fx_list(&pop, s, "Lista B", 0.6, 0.03, 22), 0);
+    int64_t march = fx_snapshot(s, "Foro"), november = fx_snapshot(s, "Foro");
+    struct fx_rec x = {.full = "Yelitza Coromoto Briceño Uzcátegui"};
+    int64_t a = fx_record(s, march, &x), b = fx_record(s, march, &x),
+            c = fx_record(s, november, &x);
+    struct am_err err = AM_ERR_INIT;
+    struct am_linker *lk = am_linker_new(s, NULL, &err);
+    assert_non_null(lk);
+    struct am_link_explanation e1, e2;
+    assert_int_equal(am_linker_explain(lk, a, b, &e1, &err), 0);
+    assert_int_equal(am_linker_explain(lk, a, c, &e2, &err), 0);
+    double prior = am_linker_summary(lk)->model.prior_weight;
+    assert_true(e1.prior_weight < prior);
+    assert_true(e2.prior_weight > prior);
+    assert_float_equal(e1.weight - e1.prior_weight, e2.weight - e2.prior_weight, 1e-9);
+    am_linker_free(lk);
+    fx_population_release(&pop);
+    am_store_close(s);
+    fx_remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1119,11 +1329,14 @@ int main(void)
         cmocka_unit_test(test_arrest_levels),
         cmocka_unit_test(test_blocking_rules_for_sparse_lists),
         cmocka_unit_test(test_blocking_surnames_first_splits),
+        cmocka_unit_test(test_blocking_comma_and_surname_typos),
         cmocka_unit_test(test_block_pairs_match_compare),
         cmocka_unit_test(test_sex_place_levels),
         cmocka_unit_test(test_name_readings),
         cmocka_unit_test(test_cluster_constraints),
         cmocka_unit_test(test_em_recovers_mixture),
+        cmocka_unit_test(test_em_free_fields),
+        cmocka_unit_test(test_prior_by_list),
         cmocka_unit_test(test_population_em_and_accuracy),
         cmocka_unit_test(test_tricky_pairs),
         cmocka_unit_test(test_explain_review_decide),
