@@ -44,19 +44,22 @@ int am_cli_usage_error(struct am_err *err, const char *usage, const char *fmt, .
 
 /*
  * A table of strings printed as an aligned terminal table, CSV (header + rows) or a JSON
- * array of objects (one per row; columns marked numeric are printed as numbers, NULL
- * cells as null). The table owns copies of everything added.
+ * array of objects (one per row; columns marked numeric are printed as numbers, boolean
+ * ones as true/false, NULL cells as null). The table owns copies of everything added.
  */
 struct am_table {
     size_t ncols;
     char **cols;
-    unsigned char *numeric;
+    unsigned char *numeric; /* 1 numeric, 2 boolean */
     AM_VEC(char *) cells; /* row-major, NULL for missing */
     struct am_arena arena;
 };
 void am_table_init(struct am_table *t, const char *const *cols, size_t ncols);
 void am_table_release(struct am_table *t);
 void am_table_set_numeric(struct am_table *t, size_t col);
+/* A column of "true"/"false": JSON booleans (not the strings "true"/"false", which a
+ * program would read as true both), left-aligned on a terminal. */
+void am_table_set_boolean(struct am_table *t, size_t col);
 /* Adds one row of ncols cells (NULL allowed). */
 void am_table_add_row(struct am_table *t, const char *const *cells);
 size_t am_table_rows(const struct am_table *t);

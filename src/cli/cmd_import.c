@@ -11,10 +11,12 @@ static const char usage[] =
     "                       [--map FILE] [--skip-bad REJECTS.csv] [--encoding utf8|latin1]\n"
     "                       [--format csv|jsonl] FILE...\n"
     "\n"
-    "Imports each FILE (CSV, or JSON Lines when it ends in .jsonl) as one snapshot of the\n"
-    "source NAME, all in one transaction. KIND is ngo, official, court, family, press or\n"
-    "other (default other, for a new source). DATE (YYYY-MM-DD) is the list's date,\n"
-    "default today. A file already imported (same SHA-256) is reported and skipped.\n"
+    "Imports each FILE (CSV; JSON Lines when it ends in .jsonl or .ndjson, or its first\n"
+    "character is '{') as one snapshot of the source NAME, all in one transaction. KIND\n"
+    "is ngo, official, court, family, press or other (default other, for a new source).\n"
+    "DATE (YYYY-MM-DD) is the list's date, default today. A file already imported (same\n"
+    "SHA-256) is reported and skipped. A title above a CSV's header is skipped with a\n"
+    "warning; --map FILE says how the list's own columns become ours (docs/mapping.md).\n"
     "Any bad row refuses the whole import (exit 2, nothing written) unless --skip-bad\n"
     "names a CSV file to receive the bad rows with their reasons. See docs/importing.md.\n";
 

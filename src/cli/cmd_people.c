@@ -113,6 +113,7 @@ int am_cmd_people(struct am_cli *cli, int argc, char **argv, struct am_err *err)
     am_table_init(&t, cols, 11);
     am_table_set_numeric(&t, 0);
     am_table_set_numeric(&t, 9);
+    am_table_set_boolean(&t, 4);
     c.table = &t;
     int rc = am_registry_people(store, &filter, add_person, &c, err);
     if (rc == 0) {

@@ -63,6 +63,7 @@ void am_table_release(struct am_table *t)
 }
 
 void am_table_set_numeric(struct am_table *t, size_t col) { t->numeric[col] = 1; }
+void am_table_set_boolean(struct am_table *t, size_t col) { t->numeric[col] = 2; }
 
 void am_table_add_row(struct am_table *t, const char *const *cells)
 {
@@ -102,7 +103,7 @@ static void print_terminal(const struct am_table *t, FILE *out)
             if (!s)
                 s = "";
             size_t sw = width(s);
-            int right = r > 0 && t->numeric[c];
+            int right = r > 0 && t->numeric[c] == 1;
             if (right)
                 for (size_t k = sw; k < w[c]; k++)
                     fputc(' ', out);
@@ -150,7 +151,8 @@ void am_table_print(const struct am_table *t, enum am_out_format fmt, FILE *out)
                 am_buf_adds(&b, ": ");
                 if (!s)
                     am_buf_adds(&b, "null");
-                else if (t->numeric[c])
+                else if (t->numeric[c] == 1 ||
+                         (t->numeric[c] == 2 && (!strcmp(s, "true") || !strcmp(s, "false"))))
                     am_buf_adds(&b, s);
                 else
                     am_buf_add_json_string(&b, s);

@@ -874,6 +874,24 @@ static char separator_below_title(struct file_src *src)
     return sep;
 }
 
+/* The first byte of the file that is not a BOM or a blank (0 when none); the file is
+ * read again from its start afterwards. */
+static int first_byte(struct file_src *src)
+{
+    char buf[512];
+    long n = file_read(src, buf, sizeof(buf));
+    long i = 0;
+    if (n >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+        (unsigned char)buf[2] == 0xBF)
+        i = 3;
+    while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+        i++;
+    rewind(src->f);
+    am_buf_reset(&src->conv);
+    src->conv_off = 0;
+    return i < n ? (unsigned char)buf[i] : 0;
+}
+
 static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
 {
     struct am_csv_record rec;
@@ -956,11 +974,18 @@ static int import_csv(struct run *r, struct am_csv *csv, struct am_err *err)
         r->fatal = 1;
         return 0;
     }
-    if (title_to && r->opt->warn)
+    if (title_to && r->opt->warn) {
+        char lines[64];
+        if (title_to > title_from)
+            snprintf(lines, sizeof(lines), "lines %ld-%ld", title_from, title_to);
+        else
+            snprintf(lines, sizeof(lines), "line %ld", title_from);
         fprintf(r->opt->warn,
-                "amnistia: warning: %s: lines %ld-%ld above the header (line %ld) are not "
-                "part of the list (a title?); they are kept only in the file's SHA-256\n",
-                r->path, title_from, title_to, rec.line);
+                "amnistia: warning: %s: %s above the header (line %ld) %s not part of the "
+                "list (a title?); %s kept only in the file's SHA-256\n",
+                r->path, lines, rec.line, title_to > title_from ? "are" : "is",
+                title_to > title_from ? "they are" : "it is");
+    }
     warn_extra(r, &extra);
     am_buf_release(&extra);
     size_t width = am_plan_width(plan);
@@ -1077,6 +1102,12 @@ static int import_jsonl(struct run *r, struct lines *ls, struct am_err *err)
     size_t len;
     int rc, out = 0;
     while ((rc = next_line(ls, &line, &len)) == 1) {
+        /* A UTF-8 BOM before the first line (Notepad writes one), as the CSV reader skips. */
+        if (ls->line == 1 && len >= 3 && (unsigned char)line[0] == 0xEF &&
+            (unsigned char)line[1] == 0xBB && (unsigned char)line[2] == 0xBF) {
+            line += 3;
+            len -= 3;
+        }
         while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
             len--;
         size_t lead = 0;
@@ -1281,7 +1312,18 @@ static int import_file(struct run *r, const char *path, struct am_err *err)
                           strerror(errno));
     }
     int out;
-    if (is_jsonl(r->opt, path)) {
+    /* Not named .jsonl and no --format: a file that opens with '{' is JSON Lines all the
+     * same (family committees' tools write .json or .txt); one that opens with '[' is a
+     * JSON array, which is said plainly instead of "the header has no name column". */
+    int lead = r->opt->jsonl < 0 && !is_jsonl(r->opt, path) ? first_byte(&src) : 0;
+    if (lead == '[') {
+        AM_FAIL_AT(&r->first, AM_EINPUT, path, 1, 1,
+                   "the file is a JSON array ('['); amnistia reads JSON Lines, one object per "
+                   "line: write each object of the array on its own line, without the "
+                   "brackets and the commas between objects");
+        r->fatal = 1;
+        out = 0;
+    } else if (lead == '{' || is_jsonl(r->opt, path)) {
         struct lines ls = {file_read, &src, am_malloc(64 * 1024), 64 * 1024, 0, 0, 0, 0};
         out = import_jsonl(r, &ls, err);
         am_free(ls.buf);

@@ -31,7 +31,8 @@ static void add_col(struct am_buf *b, struct am_stmt *st, int col, int numeric)
 }
 
 /* Runs st (already bound) and appends an array of objects, one per row, with the column
- * names as keys; columns whose name ends in "_id" or is "id" or "row_no" are numbers. */
+ * names as keys; columns whose name ends in "_id" (but list_id, the list's own text) or is
+ * "id" or "row_no" are numbers. */
 static int add_rows(struct am_buf *b, struct am_stmt *st, struct am_err *err)
 {
     am_buf_addc(b, '[');
@@ -42,8 +43,10 @@ static int add_rows(struct am_buf *b, struct am_stmt *st, struct am_err *err)
         for (int c = 0; c < am_stmt_column_count(st); c++) {
             const char *name = am_stmt_column_name(st, c);
             size_t len = strlen(name);
+            /* list_id is the list's own text ("A1", "0012"), not one of our ids. */
             int numeric = strcmp(name, "id") == 0 || strcmp(name, "row_no") == 0 ||
-                          (len > 3 && strcmp(name + len - 3, "_id") == 0);
+                          (len > 3 && strcmp(name + len - 3, "_id") == 0 &&
+                           strcmp(name, "list_id") != 0);
             add_key(b, name, &first);
             if (strcmp(name, "weight") == 0 && !am_stmt_is_null(st, c))
                 am_buf_addf(b, "%.4f", am_stmt_double(st, c));

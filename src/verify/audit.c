@@ -72,13 +72,15 @@ static const char sql_records[] =
     "   AND (?3 IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?3)"
     " ORDER BY r.id";
 
-/* Records elsewhere with the same cédula that belong to another person (or to none). */
+/* Records elsewhere with the same cédula that belong to another person (or to none).
+ * Other rows of the audited list itself are left out: the same cédula twice in one list
+ * is the duplicate flag's business, not a doubt about who the first row is. */
 static const char sql_cedula[] =
     "SELECT r.id, s.name, coalesce(rp.person_id, 0)"
     " FROM record r LEFT JOIN record_person rp ON rp.record_id = r.id"
     " JOIN snapshot n ON n.id = r.snapshot_id JOIN source s ON s.id = n.source_id"
     " WHERE r.cedula = ?1 AND r.id <> ?2 AND rp.person_id IS NOT NULL AND rp.person_id <> ?3"
-    "   AND rp.person_id <> ?5"
+    "   AND rp.person_id <> ?5 AND r.snapshot_id <> ?6"
     "   AND (?4 IS NULL OR coalesce(n.as_of, substr(n.imported_at, 1, 10)) <= ?4)"
     " ORDER BY r.id LIMIT 5";
 
@@ -624,7 +626,8 @@ static int audit_row(struct stmts *s, struct am_audit *audit, const struct row_i
             am_stmt_bind_int64(s->cedula, 2, r->record_id, err) < 0 ||
             am_stmt_bind_int64(s->cedula, 3, judged_as, err) < 0 ||
             am_stmt_bind_text(s->cedula, 4, s->known_by, err) < 0 ||
-            am_stmt_bind_int64(s->cedula, 5, r->person_id, err) < 0)
+            am_stmt_bind_int64(s->cedula, 5, r->person_id, err) < 0 ||
+            am_stmt_bind_int64(s->cedula, 6, audit->list.snapshot_id, err) < 0)
             goto done;
         int64_t other = 0;
         int step;
@@ -851,18 +854,24 @@ int am_audit_run(struct am_store *store, const struct am_verify_list *list,
     }
     for (size_t i = 0; i < rows.n; i++) {
         const struct row_in *r = &rows.v[i];
-        char key[96];
-        key[0] = '\0';
+        char key[96], ckey[96];
+        key[0] = ckey[0] = '\0';
         if (r->person_id)
             snprintf(key, sizeof(key), "p%lld", (long long)r->person_id);
-        else if (r->cedula && *r->cedula)
-            snprintf(key, sizeof(key), "c%.80s", r->cedula);
+        /* The same cédula twice in one list is one person twice, even when linking kept
+         * the two rows apart ("RAMIREZ SOTO JOSE GREGORIO" and "RAMIREZ JOSE G."). */
+        if (r->cedula && *r->cedula)
+            snprintf(ckey, sizeof(ckey), "c%.80s", r->cedula);
         const struct am_audit_row *first = NULL;
         int64_t at;
         if (key[0] && am_strmap_get(&seen, key, &at))
             first = &out->rows[at];
-        else if (key[0])
+        else if (ckey[0] && am_strmap_get(&seen, ckey, &at))
+            first = &out->rows[at];
+        if (key[0] && !am_strmap_get(&seen, key, NULL))
             am_strmap_put(&seen, key, (int64_t)i);
+        if (ckey[0] && !am_strmap_get(&seen, ckey, NULL))
+            am_strmap_put(&seen, ckey, (int64_t)i);
         if (audit_row(&s, out, r, &out->rows[i], first, err) < 0) {
             am_strmap_release(&seen);
             goto done;

@@ -52,7 +52,9 @@ $ people --csv --source ONG
 $ link
 >~ threshold
 # The ministry says released, the NGO (and the committee) released with measures on
-# the same day: the measures stand.
+# the same day: the measures stand. The ministry's GONZALEZ DE LOPEZ MARIA AUXILIADORA
+# is the NGO's María Auxiliadora González de López (married name written two ways, the
+# same cédula and facility).
 $ people --csv --status released_with_measures
 > person_id,name,cedula,status,incommunicado,status_date,arrest_date,facility,sensitivity,records,sources
 > 1,RAMIREZ SOTO JOSE GREGORIO,V-12345678,released_with_measures,false,2026-01-15,2024-08-05,Rodeo I,restricted,2,"Ministerio,ONG"
@@ -68,6 +70,7 @@ $ show V-84.123.456
 ! no person with cédula V-84123456, but the number 84123456 is on person 4 under the other letter (E); show it by id, or without V/E
 $ show 84123456
 >~ person 4  GONZALEZ DE LOPEZ MARIA AUXILIADORA
+>~   cédula        E-84123456
 $ show 1
 >~   political  TRAICIÓN A LA PATRIA
 >~   political  terrorismo
@@ -93,8 +96,30 @@ $ audit Ministerio --csv
 >~ 4,,4,4,verified,,"Comite;ONG",
 >~ 5,,5,5,flagged,unknown_identity,,unknown_identity: no source other than Ministerio has a record of this person
 >~ 6,,6,6,flagged,"still_detained;not_political",ONG,
+# The list's own row id stays the list's text in JSON (it is no id of ours).
+$ export --json
+>~ "list_id":"8","full_name":"Óscar Eduardo Villegas Parra"
+$ show 14 --json
+>~ "list_id":"8"
+>~ "incommunicado":false
+# people --json says incommunicado as show --json does: a boolean, not the string "false"
+# that a program would read as true.
+$ people --json --status detained
+>~ {"person_id": 14, "name": "Óscar Eduardo Villegas Parra", "cedula": "V-15432198", "status": "detained", "incommunicado": false,
 $ reconcile --csv
 >~ Ministerio,official,1,2026-01-20,6,6,1,6,2,1,0,0,0,3,1,0,0,0
 $ flow --by month --csv
 >~ 2026-01,Ministerio,0,6
 >~ 2026-01,ONG,0,2
+# The ministry's next list names one person twice, the second time shorter, with the same
+# cédula; linking keeps the two rows apart, the audit does not: the first row stays
+# verified (its cédula on the list's other row is no doubt about it), the second is the
+# duplicate.
+$ import --source Ministerio --as-of 2026-01-21 --map ministerio.map --encoding latin1 ministerio-dup.csv
+> ministerio-dup.csv: snapshot 6 of source Ministerio: 4 records imported, 0 rejected
+$ link
+>~ threshold
+$ audit Ministerio --csv
+>~ 1,,22,1,verified,,ONG,
+>~ 2,,23,22,flagged,"unknown_identity;duplicate",,
+>~ duplicate: the same person is already on the list at row 1 [Ministerio r22 earlier row]

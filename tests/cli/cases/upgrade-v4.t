@@ -1,7 +1,8 @@
 # A registry written by the amnistia of schema 4 (old.db: made by main before facts were
 # derived at read time; three synthetic rows imported, one event added by hand) opens,
 # is upgraded in place, and shows the same people, events, charges and statuses that
-# version showed (the expected lines below are its output on that file).
+# version showed (the expected lines below are its output on that file; since the JSON
+# keeps list_id as the list's text, `show` also prints the row's list_id, as it meant to).
 % cp old.db test.db
 % test "$(sqlite3 test.db 'PRAGMA user_version')" = 4
 $ people --csv
@@ -22,7 +23,7 @@ $ show 1
 >   categories     student
 > 
 > records (1)
->   #1  ONG Sintética, lista.csv (as of 2026-01-05) row 1
+>   #1  ONG Sintética, lista.csv (as of 2026-01-05) row 1 list_id 1
 >         Ana Sintética Uno | released_with_measures | El Helicoide | linked by import
 > 
 > events (3)
