@@ -180,12 +180,52 @@ static uint32_t intern_key(struct am__link_records *r, struct am__link_keytab *k
     return (uint32_t)id;
 }
 
-static uint32_t intern_place(struct am__link_records *r, const char *raw, struct am_buf *tmp)
+void am__link_facility_key(const char *raw, struct am_buf *out)
+{
+    am_buf_reset(out);
+    /* The town or state added in brackets: "INOF (Los Teques)" is INOF. */
+    const char *open = strchr(raw, '(');
+    char *head = open && open > raw ? am_strndup(raw, (size_t)(open - raw)) : NULL;
+    am_name_normalize(head ? head : raw, out);
+    am_free(head);
+    if (!out->len)
+        return;
+    /* A leading article: "El Helicoide" is Helicoide. */
+    static const char *const articles[] = {"el ", "la ", "los ", "las "};
+    for (size_t i = 0; i < sizeof(articles) / sizeof(articles[0]); i++) {
+        size_t n = strlen(articles[i]);
+        if (out->len > n && strncmp(out->ptr, articles[i], n) == 0) {
+            memmove(out->ptr, out->ptr + n, out->len - n + 1);
+            out->len -= n;
+            break;
+        }
+    }
+    /* A last word in Roman numerals is the number: "Rodeo I" is Rodeo 1, "Yare II" Yare 2. */
+    static const char *const roman[] = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii",
+                                        "ix", "x"};
+    char *sp = strrchr(out->ptr, ' ');
+    if (!sp)
+        return;
+    for (int k = 0; k < 10; k++)
+        if (strcmp(sp + 1, roman[k]) == 0) {
+            out->len = (size_t)(sp + 1 - out->ptr);
+            out->ptr[out->len] = 0;
+            am_buf_addf(out, "%d", k + 1);
+            return;
+        }
+}
+
+static uint32_t intern_place(struct am__link_records *r, const char *raw, int facility,
+                             struct am_buf *tmp)
 {
     if (!raw || !*raw)
         return 0;
-    am_buf_reset(tmp);
-    am_name_normalize(raw, tmp);
+    if (facility) {
+        am__link_facility_key(raw, tmp);
+    } else {
+        am_buf_reset(tmp);
+        am_name_normalize(raw, tmp);
+    }
     if (tmp->len == 0)
         return 0;
     int64_t id;
@@ -373,8 +413,8 @@ void am__link_records_add(struct am__link_records *r, int64_t id, uint32_t sourc
         r->nationality[i] = (uint32_t)nid;
     }
     r->sex[i] = (sex && (sex[0] == 'F' || sex[0] == 'M')) ? sex[0] : 0;
-    r->state[i] = intern_place(r, state, &tmp);
-    r->facility[i] = intern_place(r, facility, &tmp);
+    r->state[i] = intern_place(r, state, 0, &tmp);
+    r->facility[i] = intern_place(r, facility, 1, &tmp);
     r->sensitivity[i] = 1;
     if (sensitivity && strcmp(sensitivity, "public") == 0)
         r->sensitivity[i] = 0;

@@ -77,11 +77,14 @@ $ show 1
 >~   COPP-242-4   prohibición de salida del país  imposed 2026-01-15
 $ eligibility --law $AM_SOURCE_DIR/laws/anuncio-2026-01-30.law --csv
 >~ 14,Óscar Eduardo Villegas Parra,detained,excluded,homicide,2,charges,
+# The press's Ana Karina Peña at "Helicoide" is the ministry's and the NGO's at "El
+# Helicoide" (the same arrest date, no cédula on the press list).
 $ links --csv
 >~ Ministerio,,1
 >~ ONG,1,1
 >~ Comite,,11
 >~ Prensa,,17
+>~ Prensa,,2
 # Facility names that differ only in case and accents, or by the town added in brackets
 # ("INOF" and "INOF (Los Teques)"), are no disagreement.
 $ compare Ministerio ONG --csv
@@ -91,7 +94,7 @@ $ compare Ministerio ONG --csv
 $ audit Ministerio --csv
 >~ row,list_id,record,person,verdict,flags,sources,evidence
 >~ 1,,1,1,verified,,ONG,
->~ 2,,2,2,flagged,still_detained,ONG,still_detained: listed as released (2026-01-16) but ONG's list of 2026-01-25 records detained
+>~ 2,,2,2,flagged,still_detained,"ONG;Prensa",still_detained: listed as released (2026-01-16) but Prensa's list of 2026-02-03 records detained
 >~ 3,,3,3,flagged,still_detained,ONG,still_detained: listed as released (2026-01-16) but ONG's list of 2026-01-25 records detained [ONG r9
 >~ 4,,4,4,verified,,"Comite;ONG",
 >~ 5,,5,5,flagged,unknown_identity,,unknown_identity: no source other than Ministerio has a record of this person
@@ -107,19 +110,20 @@ $ show 14 --json
 $ people --json --status detained
 >~ {"person_id": 14, "name": "Óscar Eduardo Villegas Parra", "cedula": "V-15432198", "status": "detained", "incommunicado": false,
 $ reconcile --csv
->~ Ministerio,official,1,2026-01-20,6,6,1,6,2,1,0,0,0,3,1,0,0,0
+>~ Ministerio,official,1,2026-01-20,6,6,2,6,2,1,0,0,0,3,1,0,0,0
 $ flow --by month --csv
 >~ 2026-01,Ministerio,0,6
 >~ 2026-01,ONG,0,2
 # The ministry's next list names one person twice, the second time shorter, with the same
-# cédula; linking keeps the two rows apart, the audit does not: the first row stays
-# verified (its cédula on the list's other row is no doubt about it), the second is the
-# duplicate.
+# cédula ("RODEO I" and "RODEO 1" one facility): the first row stays verified (its cédula
+# on the list's other row is no doubt about it), the second is the duplicate. The same
+# name twice, once without a cédula, is a duplicate too.
 $ import --source Ministerio --as-of 2026-01-21 --map ministerio.map --encoding latin1 ministerio-dup.csv
 > ministerio-dup.csv: snapshot 6 of source Ministerio: 4 records imported, 0 rejected
 $ link
 >~ threshold
 $ audit Ministerio --csv
 >~ 1,,22,1,verified,,ONG,
->~ 2,,23,22,flagged,"unknown_identity;duplicate",,
+>~ 2,,23,1,flagged,duplicate,ONG,duplicate: the same person is already on the list at row 1
+>~ 4,,25,23,flagged,"unknown_identity;duplicate",,
 >~ duplicate: the same person is already on the list at row 1 [Ministerio r22 earlier row]
