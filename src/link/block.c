@@ -128,22 +128,30 @@ static void key_surnames_year(const struct am__link_records *r, size_t i, uint64
     out[0] = mix(mix(mix(4, a), b), (uint64_t)y);
 }
 
-/* Each surname's sound with the arrest date: the lists without birth date or cédula
- * (family, press) meet the others here even when they drop a given name or a surname. */
-static void key_surname_arrest(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+/* The words that may be record i's surnames: its parsed surnames, or, for a name written
+ * in one run with no stated order ("Santiago Maldonado Morales", perhaps read as two
+ * given names and one surname), its last words (never the first). */
+static void surname_candidates(const struct am__link_records *r, size_t i, uint32_t cand[3])
 {
-    if (!r->arrest || r->arrest[i] == AM__LINK_MISSING_DATE)
-        return;
-    /* A name written in one run with no stated order ("Santiago Maldonado Morales") may
-     * have been read as two given names and one surname: its last words (never the first)
-     * all stand for surnames here. */
-    uint32_t cand[3] = {r->sur[i][0], r->sur[i][1], r->sur[i][2]};
+    cand[0] = r->sur[i][0];
+    cand[1] = r->sur[i][1];
+    cand[2] = r->sur[i][2];
     int nw = r->n_words[i];
     if (nw >= 2) {
         int from = nw - 3 > 1 ? nw - 3 : 1;
         for (int k = 0; k < 3; k++)
             cand[k] = from + k < nw ? r->words[i][from + k] : 0;
     }
+}
+
+/* Each surname's sound with the arrest date: the lists without birth date or cédula
+ * (family, press) meet the others here even when they drop a given name or a surname. */
+static void key_surname_arrest(const struct am__link_records *r, size_t i, uint64_t out[KEYS])
+{
+    if (!r->arrest || r->arrest[i] == AM__LINK_MISSING_DATE)
+        return;
+    uint32_t cand[3];
+    surname_candidates(r, i, cand);
     for (int k = 0; k < 3; k++) {
         uint32_t t = cand[k];
         if (!t)
@@ -218,13 +226,8 @@ static void given_initials(const struct am__link_records *r, size_t i, uint64_t 
     uint32_t g = r->given[i][0];
     if (!g)
         return;
-    uint32_t cand[3] = {r->sur[i][0], r->sur[i][1], r->sur[i][2]};
-    int nw = r->n_words[i];
-    if (nw >= 2) {
-        int from = nw - 3 > 1 ? nw - 3 : 1;
-        for (int k = 0; k < 3; k++)
-            cand[k] = from + k < nw ? r->words[i][from + k] : 0;
-    }
+    uint32_t cand[3];
+    surname_candidates(r, i, cand);
     int n = 0;
     for (int k = 0; k < 3; k++) {
         if (!cand[k] || cand[k] == g)
