@@ -65,6 +65,14 @@ int am_sex_parse(const char *s, char *out);
  */
 void am_name_normalize(const char *s, struct am_buf *out);
 
+/*
+ * The key two facility names are compared by, as people write them: normalised as above,
+ * without the town or state added in brackets, a leading article or a last word in Roman
+ * numerals ("El Rodeo I (Guatire)", "RODEO 1" and "Rodeo I" -> "rodeo 1"; "INOF (Los
+ * Teques)" -> "inof"). Resets out first; out is empty when nothing is left.
+ */
+void am_facility_key(const char *s, struct am_buf *out);
+
 enum am_name_order { AM_ORDER_UNKNOWN, AM_ORDER_GIVEN_FIRST, AM_ORDER_SURNAMES_FIRST };
 
 /*

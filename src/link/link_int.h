@@ -78,11 +78,6 @@ struct am__link_records {
     AM_VEC(const char *) place_str;
 };
 
-/* The key two facilities are compared by: normalised (am_name_normalize), without the
- * town added in brackets, a leading article or a last word in Roman numerals ("El
- * Rodeo I (Guatire)" -> "rodeo 1"). Into out (reset first). */
-void am__link_facility_key(const char *raw, struct am_buf *out);
-
 void am__link_records_init(struct am__link_records *r);
 void am__link_records_release(struct am__link_records *r);
 /* Loads every record of the registry (ascending id). */

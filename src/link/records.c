@@ -180,48 +180,13 @@ static uint32_t intern_key(struct am__link_records *r, struct am__link_keytab *k
     return (uint32_t)id;
 }
 
-void am__link_facility_key(const char *raw, struct am_buf *out)
-{
-    am_buf_reset(out);
-    /* The town or state added in brackets: "INOF (Los Teques)" is INOF. */
-    const char *open = strchr(raw, '(');
-    char *head = open && open > raw ? am_strndup(raw, (size_t)(open - raw)) : NULL;
-    am_name_normalize(head ? head : raw, out);
-    am_free(head);
-    if (!out->len)
-        return;
-    /* A leading article: "El Helicoide" is Helicoide. */
-    static const char *const articles[] = {"el ", "la ", "los ", "las "};
-    for (size_t i = 0; i < sizeof(articles) / sizeof(articles[0]); i++) {
-        size_t n = strlen(articles[i]);
-        if (out->len > n && strncmp(out->ptr, articles[i], n) == 0) {
-            memmove(out->ptr, out->ptr + n, out->len - n + 1);
-            out->len -= n;
-            break;
-        }
-    }
-    /* A last word in Roman numerals is the number: "Rodeo I" is Rodeo 1, "Yare II" Yare 2. */
-    static const char *const roman[] = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii",
-                                        "ix", "x"};
-    char *sp = strrchr(out->ptr, ' ');
-    if (!sp)
-        return;
-    for (int k = 0; k < 10; k++)
-        if (strcmp(sp + 1, roman[k]) == 0) {
-            out->len = (size_t)(sp + 1 - out->ptr);
-            out->ptr[out->len] = 0;
-            am_buf_addf(out, "%d", k + 1);
-            return;
-        }
-}
-
 static uint32_t intern_place(struct am__link_records *r, const char *raw, int facility,
                              struct am_buf *tmp)
 {
     if (!raw || !*raw)
         return 0;
     if (facility) {
-        am__link_facility_key(raw, tmp);
+        am_facility_key(raw, tmp);
     } else {
         am_buf_reset(tmp);
         am_name_normalize(raw, tmp);

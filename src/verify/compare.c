@@ -153,46 +153,23 @@ static int record_charges(struct am_facts_reader *fr, const struct side_rec *r,
     return 0;
 }
 
-static int same_text(const char *x, const char *y, int facility);
-
-/* A facility with the town or state it is in added in brackets ("INOF (Los Teques)"):
- * the same facility as the name alone. */
-static int same_facility_but_place(const char *x, const char *y)
-{
-    const char *px = strchr(x, '('), *py = strchr(y, '(');
-    if (!px == !py)
-        return 0;
-    const char *with = px ? x : y, *other = px ? y : x, *open = px ? px : py;
-    char *head = am_strndup(with, (size_t)(open - with));
-    int same = same_text(head, other, 1);
-    am_free(head);
-    return same;
-}
-
 /* The same text as people write it: case, accents, punctuation and blanks do not
- * matter ("TOCORON" and "Tocorón", "Rodeo I" and "RODEO I."), nor, for a facility, a
- * leading article ("El Helicoide" and "Helicoide") or the place added in brackets. */
+ * matter ("TOCORON" and "Tocorón", "Rodeo I" and "RODEO I."), and a facility is compared
+ * by its key (am_facility_key: "El Helicoide" and "Helicoide", "INOF (Los Teques)" and
+ * "INOF", "Rodeo I" and "Rodeo 1"). */
 static int same_text(const char *x, const char *y, int facility)
 {
-    if (facility && same_facility_but_place(x, y))
-        return 1;
     struct am_buf bx, by;
     am_buf_init(&bx);
     am_buf_init(&by);
-    am_name_normalize(x, &bx);
-    am_name_normalize(y, &by);
-    const char *px = bx.len ? bx.ptr : "", *py = by.len ? by.ptr : "";
     if (facility) {
-        static const char *const articles[] = {"el ", "la ", "los ", "las "};
-        for (size_t i = 0; i < sizeof(articles) / sizeof(articles[0]); i++) {
-            size_t n = strlen(articles[i]);
-            if (!strncmp(px, articles[i], n))
-                px += n;
-            if (!strncmp(py, articles[i], n))
-                py += n;
-        }
+        am_facility_key(x, &bx);
+        am_facility_key(y, &by);
+    } else {
+        am_name_normalize(x, &bx);
+        am_name_normalize(y, &by);
     }
-    int same = strcmp(px, py) == 0;
+    int same = strcmp(bx.len ? bx.ptr : "", by.len ? by.ptr : "") == 0;
     am_buf_release(&bx);
     am_buf_release(&by);
     return same;

@@ -111,7 +111,14 @@ static uint32_t place_id(struct am__verify_matcher *m, struct values *v, const c
         return NONE;
     struct am_buf b;
     am_buf_init(&b);
-    am_name_normalize(text, &b);
+    if (v == &m->facility)
+        am_facility_key(text, &b);
+    else
+        am_name_normalize(text, &b);
+    if (!b.len) {
+        am_buf_release(&b);
+        return NONE;
+    }
     uint32_t id = value_id(m, v, b.ptr, add);
     am_buf_release(&b);
     return id;

@@ -861,44 +861,6 @@ static void test_hand_rows_follow_merge(void **state)
 
 /* ---- incremental re-linking ------------------------------------------------------------ */
 
-/* Facilities as people write them: one place whatever the article, the town in brackets,
- * or Roman against Arabic numerals; different places stay different. */
-static void test_facility_key(void **state)
-{
-    (void)state;
-    static const char *const same[][2] = {
-        {"El Helicoide", "HELICOIDE"},
-        {"INOF (Los Teques)", "INOF"},
-        {"Rodeo I", "RODEO 1"},
-        {"Yare II", "yare 2"},
-        {"La Tumba", "Tumba"},
-        {"Tocorón", "TOCORON"},
-    };
-    static const char *const differ[][2] = {
-        {"Rodeo I", "Rodeo II"},
-        {"Yare I", "Yare III"},
-        {"El Helicoide", "La Tumba"},
-        {"(Los Teques)", "INOF"},
-    };
-    struct am_buf a, b;
-    am_buf_init(&a);
-    am_buf_init(&b);
-    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
-        am__link_facility_key(same[i][0], &a);
-        am__link_facility_key(same[i][1], &b);
-        assert_string_equal(a.ptr, b.ptr);
-    }
-    for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++) {
-        am__link_facility_key(differ[i][0], &a);
-        am__link_facility_key(differ[i][1], &b);
-        assert_string_not_equal(a.len ? a.ptr : "", b.len ? b.ptr : "");
-    }
-    am__link_facility_key("Rodeo I (Guatire)", &a);
-    assert_string_equal(a.ptr, "rodeo 1");
-    am_buf_release(&a);
-    am_buf_release(&b);
-}
-
 static void test_incremental(void **state)
 {
     (void)state;
@@ -1378,7 +1340,6 @@ int main(void)
         cmocka_unit_test(test_population_em_and_accuracy),
         cmocka_unit_test(test_tricky_pairs),
         cmocka_unit_test(test_explain_review_decide),
-        cmocka_unit_test(test_facility_key),
         cmocka_unit_test(test_incremental),
         cmocka_unit_test(test_records_keep_old_rows),
         cmocka_unit_test(test_write_keeps_rows),

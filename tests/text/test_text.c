@@ -996,9 +996,48 @@ static void test_compare_raw_names(void **state)
     am_buf_release(&y);
 }
 
+/* Facilities as people write them: one place whatever the article, the town in brackets,
+ * or Roman against Arabic numerals; different places stay different. */
+static void test_facility_key(void **state)
+{
+    (void)state;
+    static const char *const same[][2] = {
+        {"El Helicoide", "HELICOIDE"},
+        {"INOF (Los Teques)", "INOF"},
+        {"Rodeo I", "RODEO 1"},
+        {"Yare II", "yare 2"},
+        {"La Tumba", "Tumba"},
+        {"Tocorón", "TOCORON"},
+    };
+    static const char *const differ[][2] = {
+        {"Rodeo I", "Rodeo II"},
+        {"Yare I", "Yare III"},
+        {"El Helicoide", "La Tumba"},
+        {"(Los Teques)", "INOF"},
+    };
+    struct am_buf a, b;
+    am_buf_init(&a);
+    am_buf_init(&b);
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        am_facility_key(same[i][0], &a);
+        am_facility_key(same[i][1], &b);
+        assert_string_equal(a.ptr, b.ptr);
+    }
+    for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++) {
+        am_facility_key(differ[i][0], &a);
+        am_facility_key(differ[i][1], &b);
+        assert_string_not_equal(a.len ? a.ptr : "", b.len ? b.ptr : "");
+    }
+    am_facility_key("Rodeo I (Guatire)", &a);
+    assert_string_equal(a.ptr, "rodeo 1");
+    am_buf_release(&a);
+    am_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_facility_key),
         cmocka_unit_test(test_utf8_invalid_at), cmocka_unit_test(test_cp1252_to_utf8),
         cmocka_unit_test(test_looks_like_cp1252), cmocka_unit_test(test_date_ok),
         cmocka_unit_test(test_date_refused),    cmocka_unit_test(test_cedula_ok),

@@ -242,7 +242,7 @@ static void test_namesakes_told_apart_by_facility(void **state)
     assert_int_equal(a.n_rows, 2);
     assert_int_equal(a.rows[0].match_person, here);
     assert_int_equal(a.rows[0].match_record, here_rec);
-    assert_non_null(strstr(a.rows[0].match_how, "the same facility (rodeo i)"));
+    assert_non_null(strstr(a.rows[0].match_how, "the same facility (rodeo 1)"));
     assert_non_null(flag_of(&a.rows[0], AM_FLAG_RELEASED_EARLIER));
     assert_int_equal(a.rows[1].match_person, 0);
     assert_non_null(flag_of(&a.rows[1], AM_FLAG_UNKNOWN_IDENTITY));
