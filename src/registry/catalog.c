@@ -262,10 +262,20 @@ static size_t split_items(const struct am_catalog *cat, const struct table *tabl
 {
     const char **list;
     size_t n = am_split_list(arena, s, &list);
-    AM_VEC(const char *) out = {0};
     enum { MAX_PIECES = 32 };
     size_t pieces[2 * MAX_PIECES];
     int known[MAX_PIECES];
+    /* Most cells hold no ',' and no ' y ' outside brackets: the list as split is the
+     * answer (this runs for every row of an import). */
+    size_t first_cut = 0;
+    while (first_cut < n && cut_item(list[first_cut], strlen(list[first_cut]), pieces,
+                                     MAX_PIECES) == 1)
+        first_cut++;
+    if (n && first_cut == n) {
+        *items = list;
+        return n;
+    }
+    AM_VEC(const char *) out = {0};
     for (size_t i = 0; i < n; i++) {
         const char *item = list[i];
         size_t len = strlen(item);
